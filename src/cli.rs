@@ -1,0 +1,230 @@
+//! The command line: `check` verifies the corpus and dictionary, `ask` answers one question,
+//! `serve` runs the HTTP service. Only this module and `http` know JSON.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use serde_json::json;
+
+use crate::corpus::{Program, Quote, TermLabel};
+use crate::engine::Engine;
+use crate::search::Hit;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "madoguchi",
+    version,
+    about = "窓口: Kumamoto support programs for small businesses, answered with cited terms"
+)]
+struct Cli {
+    /// The corpus directory (default: ./corpus, else the one the binary was built from).
+    #[arg(long, global = true, env = "MADOGUCHI_CORPUS")]
+    corpus: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Load and verify the corpus and dictionary, build the index, print a summary.
+    Check,
+    /// Print the programs that fit a question, with their quoted terms and citations.
+    Ask {
+        /// The question, in everyday Japanese.
+        question: String,
+        /// Print JSON in the shape of the chat API's `programs` array.
+        #[arg(long)]
+        json: bool,
+        /// How many programs to show.
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+    },
+    /// Run the HTTP service.
+    Serve,
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // A second initialisation (tests calling in) is harmless, so its error is ignored.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let dir = cli.corpus.unwrap_or_else(crate::corpus::default_dir);
+    match cli.command {
+        Command::Check => {
+            let engine = Engine::load(&dir)
+                .with_context(|| format!("loading the corpus in {}", dir.display()))?;
+            print!("{}", check_summary(&engine));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ask {
+            question,
+            json,
+            limit,
+        } => {
+            let engine = Engine::load(&dir)
+                .with_context(|| format!("loading the corpus in {}", dir.display()))?;
+            let hits = engine.ask(&question, limit);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&programs_json(&hits))?);
+            } else {
+                print!("{}", ask_text(&engine, &hits));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve => {
+            eprintln!(
+                "madoguchi serve: the HTTP server arrives with the dialogue/API issue; \
+                 use `madoguchi ask \"…\"` meanwhile."
+            );
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+/// The summary `madoguchi check` prints.
+pub fn check_summary(engine: &Engine) -> String {
+    let c = &engine.corpus;
+    let menus = c.programs.iter().filter(|p| p.is_menu()).count();
+    let t = engine.load_times;
+    format!(
+        "corpus ok: {} ids ({} programs, {} menus), {} quoted terms, all verbatim at their page and line\n\
+         source: {} ({}), {} lines, {} pages, sha256 {}\n\
+         vocabulary: {} expansion rules, {} out-of-scope topics; user dictionary: {} entries\n\
+         index: {} documents, {:.1} KiB\n\
+         load time: {:.1} ms (corpus {:.1} ms, dictionary {:.1} ms, index {:.1} ms)\n",
+        c.programs.len(),
+        c.programs.len() - menus,
+        menus,
+        c.term_count(),
+        c.info.title,
+        c.info.year,
+        c.source.line_count(),
+        c.source.page_count(),
+        &c.info.sha256[..12],
+        c.vocabulary.expansions.len(),
+        c.vocabulary.out_of_scope.len(),
+        crate::text::user_dictionary_entries(),
+        c.programs.len(),
+        engine.index.size_bytes() as f64 / 1024.0,
+        ms(t.total()),
+        ms(t.corpus),
+        ms(t.dictionary),
+        ms(t.index),
+    )
+}
+
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Terms in the order a business owner reads them: what it is, for whom, how much, for what,
+/// when, and whom to call.
+pub fn ordered_quotes(p: &Program) -> Vec<&Quote> {
+    let mut quotes: Vec<&Quote> = p.terms.iter().collect();
+    quotes.sort_by_key(|q| rank(q.label));
+    quotes
+}
+
+fn rank(label: TermLabel) -> usize {
+    const ORDER: &[TermLabel] = &[
+        TermLabel::Rate,
+        TermLabel::Cap,
+        TermLabel::LoanLimit,
+        TermLabel::Interest,
+        TermLabel::Expenses,
+        TermLabel::Eligible,
+        TermLabel::Recipient,
+        TermLabel::Requirement,
+        TermLabel::Period,
+        TermLabel::Intake,
+        TermLabel::Contact,
+        TermLabel::Overview,
+        TermLabel::Purpose,
+        TermLabel::Content,
+        TermLabel::Share,
+        TermLabel::Fee,
+        TermLabel::Operator,
+        TermLabel::Cost,
+        TermLabel::Budget,
+        TermLabel::Other,
+    ];
+    ORDER
+        .iter()
+        .position(|&l| l == label)
+        .unwrap_or(ORDER.len())
+}
+
+/// The `programs` array of the chat API.
+pub fn programs_json(hits: &[(Hit, &Program)]) -> serde_json::Value {
+    hits.iter()
+        .map(|(h, p)| {
+            json!({
+                "id": p.id.as_str(),
+                "name": p.name,
+                "score": (f64::from(h.score) * 1000.0).round() / 1000.0,
+                "quotes": ordered_quotes(p).iter().map(|q| json!({
+                    "label": q.label.as_str(),
+                    "text": q.text,
+                    "page": q.page,
+                    "line": q.line,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
+fn ask_text(engine: &Engine, hits: &[(Hit, &Program)]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    if hits.is_empty() {
+        out.push_str("該当する支援制度は見つかりませんでした。\n");
+        return out;
+    }
+    for (i, (h, p)) in hits.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{}. {} [{}] {} ({:.2})",
+            i + 1,
+            p.name,
+            p.id,
+            p.kind.japanese(),
+            h.score
+        );
+        let _ = writeln!(out, "   {}", p.purpose);
+        for q in ordered_quotes(p) {
+            let text: String = q.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let _ = writeln!(
+                out,
+                "   {}: 「{}」 p.{} l.{}",
+                q.label, text, q.page, q.line
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "（{}「{}」の内容です。最新の受付状況は各窓口にご確認ください。）",
+        engine.corpus.info.year, engine.corpus.info.title
+    );
+    out
+}

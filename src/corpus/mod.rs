@@ -1,0 +1,255 @@
+//! The corpus: the source document, one checked record per program id, and the vocabulary.
+//! This is the only code that reads `corpus/`; everything else takes a checked [`Corpus`].
+//!
+//! Loading verifies every record (see `RawRecord::check`): the id is in the fixed list, every
+//! quoted term is a verbatim slice of the source at its page and line, every menu's parent
+//! exists, and nothing required is missing. All problems are reported at once.
+
+mod error;
+mod model;
+mod record;
+mod source;
+mod vocabulary;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+pub use error::{CorpusError, RecordError};
+pub use model::{Disaster, Kind, Program, ProgramId, Quote, Size, Stage, TermLabel, Theme};
+pub use source::{Mismatch, QUOTE_WINDOW_LINES, Source};
+pub use vocabulary::{Expansion, OutOfScope, Vocabulary};
+
+use error::Errors;
+use record::{Fixed, RawRecord};
+
+/// Facts about the source document, from `corpus/corpus.toml`.
+#[derive(Debug, Clone)]
+pub struct SourceInfo {
+    pub file: String,
+    pub sha256: String,
+    pub title: String,
+    pub issuer: String,
+    /// The fiscal year the terms are those of (令和7年度): every answer says so.
+    pub year: String,
+}
+
+/// The loaded, checked corpus.
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    pub info: SourceInfo,
+    pub source: Source,
+    /// Every program and menu, sorted by id.
+    pub programs: Vec<Program>,
+    pub vocabulary: Vocabulary,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    source: RawSourceInfo,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSourceInfo {
+    file: String,
+    sha256: String,
+    title: String,
+    issuer: String,
+    year: String,
+}
+
+impl Corpus {
+    /// Loads and checks the corpus in `dir` (normally `corpus/`).
+    pub fn load(dir: &Path) -> Result<Corpus, CorpusError> {
+        let manifest_path = dir.join("corpus.toml");
+        let manifest: Manifest = parse_toml(&manifest_path)?;
+        let info = manifest.source;
+        let source_path = dir.join(&info.file);
+        let bytes = std::fs::read(&source_path).map_err(|e| io(&source_path, e))?;
+        let mut errors = Errors::default();
+        let digest = hex(&Sha256::digest(&bytes));
+        if digest != info.sha256 {
+            errors.push(
+                &manifest_path,
+                "source",
+                "sha256",
+                format!("{} (the text the records quote)", info.sha256),
+                digest,
+            );
+        }
+        let text = String::from_utf8(bytes).map_err(|e| CorpusError::Syntax {
+            path: source_path.clone(),
+            message: format!("not UTF-8: {e}"),
+        })?;
+        let source = Source::new(&text);
+
+        let ids_path = dir.join("program-ids.md");
+        let fixed = fixed_ids(&read(&ids_path)?);
+        if fixed.is_empty() {
+            errors.push(
+                &ids_path,
+                "-",
+                "table",
+                "rows `| id | 事業名 | division | pages |`",
+                "none",
+            );
+        }
+
+        let programs_dir = dir.join("programs");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&programs_dir)
+            .map_err(|e| io(&programs_dir, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        let mut programs: BTreeMap<String, Program> = BTreeMap::new();
+        for file in &files {
+            let raw: RawRecord = parse_toml(file)?;
+            if programs.contains_key(&raw.id) {
+                errors.push(
+                    file,
+                    &raw.id,
+                    "id",
+                    "an id used by one record only",
+                    "a duplicate",
+                );
+                continue;
+            }
+            if let Some(p) = raw.check(file, &fixed, &source, &mut errors) {
+                programs.insert(p.id.as_str().to_string(), p);
+            }
+        }
+        for id in fixed.keys() {
+            if !programs.contains_key(id) && !errors.0.iter().any(|e| &e.id == id) {
+                errors.push(
+                    &programs_dir.join(format!("{id}.toml")),
+                    id,
+                    "-",
+                    "a record for every id in program-ids.md",
+                    "no such file",
+                );
+            }
+        }
+        for p in programs.values() {
+            if let Some(parent) = &p.parent
+                && !programs.contains_key(parent.as_str())
+            {
+                errors.push(
+                    &programs_dir.join(format!("{}.toml", p.id)),
+                    p.id.as_str(),
+                    "parent",
+                    "an existing program record",
+                    parent.as_str(),
+                );
+            }
+        }
+
+        let vocab_path = dir.join("vocabulary.toml");
+        let raw_vocab: vocabulary::RawVocabulary = parse_toml(&vocab_path)?;
+        let vocabulary = raw_vocab.check(&vocab_path, &mut errors);
+
+        if !errors.0.is_empty() {
+            return Err(CorpusError::Invalid(errors.0));
+        }
+        Ok(Corpus {
+            info: SourceInfo {
+                file: info.file,
+                sha256: info.sha256,
+                title: info.title,
+                issuer: info.issuer,
+                year: info.year,
+            },
+            source,
+            programs: programs.into_values().collect(),
+            vocabulary,
+        })
+    }
+
+    /// The program or menu with this id, if any. Accepts raw text, so it is also the parse
+    /// from a request path.
+    pub fn get(&self, id: &str) -> Option<&Program> {
+        self.programs
+            .binary_search_by(|p| p.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.programs[i])
+    }
+
+    /// The menus of a program, in id order.
+    pub fn menus_of<'a>(&'a self, id: &'a ProgramId) -> impl Iterator<Item = &'a Program> + 'a {
+        self.programs
+            .iter()
+            .filter(move |p| p.parent.as_ref() == Some(id))
+    }
+
+    /// Number of quoted terms over all records.
+    pub fn term_count(&self) -> usize {
+        self.programs.iter().map(|p| p.terms.len()).sum()
+    }
+}
+
+/// The corpus directory: `MADOGUCHI_CORPUS`, else `./corpus` when it exists, else the one
+/// this crate was built from (so tests and `cargo run` work from any directory).
+pub fn default_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("MADOGUCHI_CORPUS") {
+        return PathBuf::from(dir);
+    }
+    let here = PathBuf::from("corpus");
+    if here.join("corpus.toml").is_file() {
+        return here;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+/// Parses the table of `program-ids.md`: `| id | 事業名 | division | pages |`.
+fn fixed_ids(md: &str) -> BTreeMap<String, Fixed> {
+    let mut out = BTreeMap::new();
+    for line in md.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        // A row is `| id | name | division | pages |`: six cells with the empty ends.
+        if cells.len() != 6 {
+            continue;
+        }
+        let (id, division, pages) = (cells[1], cells[3], cells[4]);
+        let valid = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+        let pages: Option<Vec<u32>> = pages.split(',').map(|p| p.trim().parse().ok()).collect();
+        if let (true, Some(pages)) = (valid, pages) {
+            out.insert(
+                id.to_string(),
+                Fixed {
+                    division: division.to_string(),
+                    pages,
+                },
+            );
+        }
+    }
+    out
+}
+
+fn read(path: &Path) -> Result<String, CorpusError> {
+    std::fs::read_to_string(path).map_err(|e| io(path, e))
+}
+
+fn io(path: &Path, source: std::io::Error) -> CorpusError {
+    CorpusError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, CorpusError> {
+    toml::from_str(&read(path)?).map_err(|e| CorpusError::Syntax {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

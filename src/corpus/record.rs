@@ -1,0 +1,263 @@
+//! One program record file (`corpus/programs/<id>.toml`): its raw TOML shape and the parse
+//! into a checked [`Program`], quoting every term against the source.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::error::Errors;
+use super::model::{Disaster, Kind, Program, ProgramId, Quote, Size, Stage, TermLabel, Theme};
+use super::source::Source;
+
+/// A record as written; nothing in it is trusted until [`RawRecord::check`].
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRecord {
+    pub(crate) id: String,
+    #[serde(default)]
+    parent: Option<String>,
+    name: String,
+    name_line: u32,
+    division: String,
+    pages: Vec<u32>,
+    kind: String,
+    purpose: String,
+    themes: Vec<String>,
+    #[serde(default)]
+    disasters: Vec<String>,
+    #[serde(default)]
+    sizes: Vec<String>,
+    #[serde(default)]
+    industries: Vec<String>,
+    #[serde(default)]
+    succession_stages: Vec<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    lines: Vec<[u32; 2]>,
+    terms: Vec<RawTerm>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTerm {
+    label: String,
+    text: String,
+    page: u32,
+    line: u32,
+}
+
+/// What the fixed list says of an id.
+#[derive(Debug, Clone)]
+pub(crate) struct Fixed {
+    pub(crate) division: String,
+    pub(crate) pages: Vec<u32>,
+}
+
+impl RawRecord {
+    /// Checks every field; pushes what is wrong into `errors` and returns the program only if
+    /// this record is entirely right.
+    pub(crate) fn check(
+        self,
+        file: &Path,
+        fixed: &BTreeMap<String, Fixed>,
+        source: &Source,
+        errors: &mut Errors,
+    ) -> Option<Program> {
+        let before = errors.0.len();
+        let id = self.id.clone();
+        let mut err = |field: &str, expected: String, found: String| {
+            errors.push(file, &id, field, expected, found);
+        };
+
+        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if stem != self.id {
+            err(
+                "id",
+                format!("the file name `{stem}.toml`"),
+                self.id.clone(),
+            );
+        }
+        let Some(fix) = fixed.get(&self.id) else {
+            err(
+                "id",
+                "an id listed in corpus/program-ids.md".into(),
+                self.id.clone(),
+            );
+            return None;
+        };
+        let pid = ProgramId::new_unchecked(&self.id);
+        let want_parent = pid.parent().map(|p| p.as_str().to_string());
+        if self.parent != want_parent {
+            err(
+                "parent",
+                format!("{want_parent:?} (a menu names its program; a program has none)"),
+                format!("{:?}", self.parent),
+            );
+        }
+        if self.division != fix.division {
+            err("division", fix.division.clone(), self.division.clone());
+        }
+        if self.pages != fix.pages {
+            err(
+                "pages",
+                format!("{:?} as in program-ids.md", fix.pages),
+                format!("{:?}", self.pages),
+            );
+        }
+        if let Err(m) = source.check_quote(
+            &self.name,
+            source.page_of(self.name_line).unwrap_or(0),
+            self.name_line,
+        ) {
+            err(
+                "name",
+                format!("the name as printed at line {}", self.name_line),
+                format!("{m} ({:?})", self.name),
+            );
+        }
+        let kind = parse_one(&self.kind, Kind::parse, Kind::expected, "kind", &mut err);
+        let themes = parse_all(
+            &self.themes,
+            Theme::parse,
+            Theme::expected,
+            "themes",
+            &mut err,
+        );
+        if self.themes.is_empty() {
+            err("themes", "at least one theme".into(), "none".into());
+        }
+        let disasters = parse_all(
+            &self.disasters,
+            Disaster::parse,
+            Disaster::expected,
+            "disasters",
+            &mut err,
+        );
+        let sizes = parse_all(&self.sizes, Size::parse, Size::expected, "sizes", &mut err);
+        let stages = parse_all(
+            &self.succession_stages,
+            Stage::parse,
+            Stage::expected,
+            "succession_stages",
+            &mut err,
+        );
+        if self.purpose.trim().is_empty() || self.purpose.contains('\n') {
+            err(
+                "purpose",
+                "one non-empty line".into(),
+                format!("{:?}", self.purpose),
+            );
+        }
+        if self.purpose.chars().any(|c| c.is_ascii_digit()) {
+            err(
+                "purpose",
+                "no figures (figures are only ever quoted)".into(),
+                self.purpose.clone(),
+            );
+        }
+        let mut body = Vec::new();
+        for (i, [a, b]) in self.lines.iter().copied().enumerate() {
+            if a == 0 || a > b || b as usize > source.line_count() {
+                err(
+                    &format!("lines[{i}]"),
+                    format!("a range within 1..={}", source.line_count()),
+                    format!("[{a}, {b}]"),
+                );
+            } else {
+                body.push(source.lines(a, b));
+            }
+        }
+        if self.lines.is_empty() {
+            err("lines", "at least one line range".into(), "none".into());
+        }
+        let mut terms = Vec::with_capacity(self.terms.len());
+        for (i, t) in self.terms.into_iter().enumerate() {
+            let field = format!("terms[{i}]");
+            let label = parse_one(
+                &t.label,
+                TermLabel::parse,
+                TermLabel::expected,
+                &format!("{field}.label"),
+                &mut err,
+            );
+            if !fix.pages.contains(&t.page) {
+                err(
+                    &format!("{field}.page"),
+                    format!("one of the program's pages {:?}", fix.pages),
+                    t.page.to_string(),
+                );
+            }
+            if let Err(m) = source.check_quote(&t.text, t.page, t.line) {
+                err(
+                    &format!("{field}.text"),
+                    format!(
+                        "a verbatim slice of the source starting at p.{} l.{}",
+                        t.page, t.line
+                    ),
+                    format!("{m}: {:?}", t.text),
+                );
+            }
+            if let Some(label) = label {
+                terms.push(Quote {
+                    label,
+                    text: t.text,
+                    page: t.page,
+                    line: t.line,
+                });
+            }
+        }
+        if terms.is_empty() {
+            err("terms", "at least one quoted term".into(), "none".into());
+        }
+        if errors.0.len() != before {
+            return None;
+        }
+        Some(Program {
+            parent: pid.parent(),
+            id: pid,
+            name: self.name,
+            name_line: self.name_line,
+            division: self.division,
+            pages: self.pages,
+            kind: kind?,
+            purpose: self.purpose,
+            themes,
+            disasters,
+            sizes,
+            industries: self.industries,
+            stages,
+            keywords: self.keywords,
+            body: body.join("\n"),
+            terms,
+        })
+    }
+}
+
+fn parse_one<T>(
+    s: &str,
+    parse: fn(&str) -> Option<T>,
+    expected: fn() -> String,
+    field: &str,
+    err: &mut impl FnMut(&str, String, String),
+) -> Option<T> {
+    let v = parse(s);
+    if v.is_none() {
+        err(field, expected(), format!("{s:?}"));
+    }
+    v
+}
+
+fn parse_all<T>(
+    values: &[String],
+    parse: fn(&str) -> Option<T>,
+    expected: fn() -> String,
+    field: &str,
+    err: &mut impl FnMut(&str, String, String),
+) -> Vec<T> {
+    values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| parse_one(s, parse, expected, &format!("{field}[{i}]"), err))
+        .collect()
+}

@@ -1,0 +1,173 @@
+//! `corpus/vocabulary.toml`: everyday phrasing mapped to the document's words and to the
+//! structured facts of a situation, and the topics these programs do not cover.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::error::Errors;
+use super::model::{Disaster, Kind, Stage, Theme};
+
+/// One phrasing rule: when any trigger occurs in a message, the rule fires.
+#[derive(Debug, Clone)]
+pub struct Expansion {
+    pub when: Vec<String>,
+    /// Words of the document added to the search.
+    pub add: Vec<String>,
+    pub themes: Vec<Theme>,
+    pub disaster: Option<Disaster>,
+    pub kind: Option<Kind>,
+    pub industry: Option<String>,
+    pub stage: Option<Stage>,
+}
+
+/// A topic outside these programs, and where to ask about it instead.
+#[derive(Debug, Clone)]
+pub struct OutOfScope {
+    pub topic: String,
+    pub when: Vec<String>,
+    pub refer: String,
+}
+
+/// The whole vocabulary, checked.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    pub expansions: Vec<Expansion>,
+    pub out_of_scope: Vec<OutOfScope>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawVocabulary {
+    #[serde(default)]
+    expand: Vec<RawExpansion>,
+    #[serde(default)]
+    out_of_scope: Vec<RawOutOfScope>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExpansion {
+    when: Vec<String>,
+    #[serde(default)]
+    add: Vec<String>,
+    #[serde(default)]
+    themes: Vec<String>,
+    disaster: Option<String>,
+    kind: Option<String>,
+    industry: Option<String>,
+    stage: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutOfScope {
+    topic: String,
+    when: Vec<String>,
+    refer: String,
+}
+
+impl RawVocabulary {
+    pub(crate) fn check(self, file: &Path, errors: &mut Errors) -> Vocabulary {
+        let mut expansions = Vec::with_capacity(self.expand.len());
+        for (i, e) in self.expand.into_iter().enumerate() {
+            let at = |field: &str| format!("expand[{i}].{field}");
+            let mut ok = true;
+            if e.when.iter().all(|w| w.trim().is_empty()) {
+                errors.push(file, "vocabulary", at("when"), "at least one word", "none");
+                ok = false;
+            }
+            let mut themes = Vec::new();
+            for t in &e.themes {
+                match Theme::parse(t) {
+                    Some(t) => themes.push(t),
+                    None => {
+                        errors.push(file, "vocabulary", at("themes"), Theme::expected(), t);
+                        ok = false;
+                    }
+                }
+            }
+            let disaster = optional(
+                &e.disaster,
+                Disaster::parse,
+                Disaster::expected,
+                &mut ok,
+                || at("disaster"),
+                file,
+                errors,
+            );
+            let kind = optional(
+                &e.kind,
+                Kind::parse,
+                Kind::expected,
+                &mut ok,
+                || at("kind"),
+                file,
+                errors,
+            );
+            let stage = optional(
+                &e.stage,
+                Stage::parse,
+                Stage::expected,
+                &mut ok,
+                || at("stage"),
+                file,
+                errors,
+            );
+            if ok {
+                expansions.push(Expansion {
+                    when: e.when,
+                    add: e.add,
+                    themes,
+                    disaster,
+                    kind,
+                    industry: e.industry,
+                    stage,
+                });
+            }
+        }
+        let mut out_of_scope = Vec::with_capacity(self.out_of_scope.len());
+        for (i, o) in self.out_of_scope.into_iter().enumerate() {
+            if o.when.iter().all(|w| w.trim().is_empty()) || o.refer.trim().is_empty() {
+                errors.push(
+                    file,
+                    "vocabulary",
+                    format!("out_of_scope[{i}]"),
+                    "trigger words and a place to refer to",
+                    o.topic.clone(),
+                );
+                continue;
+            }
+            out_of_scope.push(OutOfScope {
+                topic: o.topic,
+                when: o.when,
+                refer: o.refer,
+            });
+        }
+        Vocabulary {
+            expansions,
+            out_of_scope,
+        }
+    }
+}
+
+fn optional<T>(
+    value: &Option<String>,
+    parse: fn(&str) -> Option<T>,
+    expected: fn() -> String,
+    ok: &mut bool,
+    field: impl Fn() -> String,
+    file: &Path,
+    errors: &mut Errors,
+) -> Option<T> {
+    let v = value.as_deref()?;
+    let parsed = parse(v);
+    if parsed.is_none() {
+        errors.push(file, "vocabulary", field(), expected(), v);
+        *ok = false;
+    }
+    parsed
+}

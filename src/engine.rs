@@ -1,0 +1,76 @@
+//! The loaded engine: the checked corpus, the analyzer and the index, built once at start-up
+//! and shared (behind an `Arc`) by the CLI and the server.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::corpus::{Corpus, CorpusError, Program};
+use crate::search::{Hit, Index, SearchError};
+use crate::text::{Japanese, TextError};
+
+/// Why the engine could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("the corpus is invalid: {0}")]
+    Corpus(#[from] CorpusError),
+    #[error(transparent)]
+    Text(#[from] TextError),
+    #[error("the index could not be built: {0}")]
+    Search(#[from] SearchError),
+}
+
+/// How long each start-up stage took.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadTimes {
+    pub corpus: Duration,
+    pub dictionary: Duration,
+    pub index: Duration,
+}
+
+impl LoadTimes {
+    pub fn total(&self) -> Duration {
+        self.corpus + self.dictionary + self.index
+    }
+}
+
+/// Corpus + index, ready to answer.
+#[derive(Debug)]
+pub struct Engine {
+    pub corpus: Corpus,
+    pub index: Index,
+    pub load_times: LoadTimes,
+}
+
+impl Engine {
+    /// Loads and checks the corpus in `dir`, loads the dictionary and builds the index.
+    pub fn load(dir: &Path) -> Result<Engine, LoadError> {
+        let t0 = Instant::now();
+        let corpus = Corpus::load(dir)?;
+        let t1 = Instant::now();
+        let japanese = Japanese::new()?;
+        let t2 = Instant::now();
+        let index = Index::build(&corpus, japanese)?;
+        let t3 = Instant::now();
+        Ok(Engine {
+            corpus,
+            index,
+            load_times: LoadTimes {
+                corpus: t1 - t0,
+                dictionary: t2 - t1,
+                index: t3 - t2,
+            },
+        })
+    }
+
+    /// The best programs for a message with their records, best first.
+    pub fn ask(&self, message: &str, limit: usize) -> Vec<(Hit, &Program)> {
+        self.index
+            .ask(message, limit)
+            .into_iter()
+            .filter_map(|h| {
+                let p = self.corpus.get(h.id.as_str())?;
+                Some((h, p))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,18 @@
+//! madoguchi (窓口): a help desk for Kumamoto prefecture's support programs for small
+//! businesses. It finds the programs that fit a situation described in everyday Japanese and
+//! answers with their terms quoted verbatim from the official document, with page and line.
+//!
+//! Crate map (dependencies point down this list, never up):
+//! - [`corpus`]: loads and checks the program records against the source document.
+//! - [`text`]: Japanese analysis (normalization, lindera, bigrams, expansion).
+//! - [`search`]: the tantivy index over the corpus and query construction.
+//! - [`engine`]: corpus + index loaded once and shared.
+//! - [`cli`]: the `madoguchi` command line (`check`, `ask`, `serve`).
+
+pub mod cli;
+pub mod corpus;
+pub mod engine;
+pub mod search;
+pub mod text;
+
+pub use engine::{Engine, LoadError};

@@ -1,0 +1,174 @@
+//! The search index: tantivy in RAM, built from the corpus at start-up, and ranked retrieval of
+//! program ids for a message. Built once per process and shared behind an `Arc`.
+
+mod query;
+mod schema;
+
+use tantivy::collector::TopDocs;
+use tantivy::schema::Value;
+use tantivy::{IndexReader, TantivyDocument};
+
+pub use query::QueryPlan;
+
+use crate::corpus::{Corpus, ProgramId, Vocabulary};
+use crate::text::{BigramTokenizer, Expander, Japanese, JapaneseTokenizer};
+use schema::Fields;
+
+/// The tantivy writer's memory budget. The corpus is small; 50 MB is tantivy's usual default
+/// and leaves room for the synthetic 100k-program corpora of the scale benchmark.
+const WRITER_MEMORY: usize = 50_000_000;
+
+/// A ranked program.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub id: ProgramId,
+    pub score: f32,
+}
+
+/// Why the index could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("tantivy: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error(transparent)]
+    Text(#[from] crate::text::TextError),
+}
+
+/// The index over every program and menu, with the analysis it was built with.
+pub struct Index {
+    reader: IndexReader,
+    fields: Fields,
+    japanese: Japanese,
+    expander: Expander,
+    vocabulary: Vocabulary,
+    /// Size of the index in bytes (for `madoguchi check`).
+    bytes: usize,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("bytes", &self.bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Index {
+    /// Indexes every program of the corpus.
+    pub fn build(corpus: &Corpus, japanese: Japanese) -> Result<Index, SearchError> {
+        let (schema, f) = schema::schema();
+        let index = tantivy::Index::create_in_ram(schema);
+        index
+            .tokenizers()
+            .register(schema::JA, JapaneseTokenizer::new(japanese.clone()));
+        index
+            .tokenizers()
+            .register(schema::BIGRAM, BigramTokenizer::default());
+        let mut writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        for p in &corpus.programs {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.id, p.id.as_str());
+            doc.add_text(f.name, &p.name);
+            doc.add_text(f.name_bigram, &p.name);
+            for t in &p.themes {
+                doc.add_text(f.topics, t.as_str());
+                doc.add_text(f.theme, t.as_str());
+            }
+            for k in &p.keywords {
+                doc.add_text(f.topics, k);
+            }
+            doc.add_text(f.terms, &p.purpose);
+            for q in &p.terms {
+                doc.add_text(f.terms, &q.text);
+            }
+            doc.add_text(f.body, &p.body);
+            doc.add_text(f.body_bigram, &p.body);
+            for d in &p.disasters {
+                doc.add_text(f.disaster, d.as_str());
+            }
+            for s in &p.stages {
+                doc.add_text(f.stage, s.as_str());
+            }
+            doc.add_text(f.kind, p.kind.as_str());
+            for i in &p.industries {
+                doc.add_text(f.industry, i);
+            }
+            writer.add_document(doc)?;
+        }
+        writer.commit()?;
+        let reader = index.reader()?;
+        let bytes = reader
+            .searcher()
+            .space_usage()
+            .map(|u| u.total().get_bytes() as usize)
+            .unwrap_or(0);
+        let triggers: Vec<Vec<String>> = corpus
+            .vocabulary
+            .expansions
+            .iter()
+            .map(|e| e.when.clone())
+            .collect();
+        Ok(Index {
+            reader,
+            fields: f,
+            expander: Expander::new(&triggers)?,
+            japanese,
+            vocabulary: corpus.vocabulary.clone(),
+            bytes,
+        })
+    }
+
+    /// Size of the index in bytes.
+    pub fn size_bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// The analyzer the index was built with.
+    pub fn japanese(&self) -> &Japanese {
+        &self.japanese
+    }
+
+    /// Analyzes a message and expands it with the vocabulary.
+    pub fn plan(&self, message: &str) -> QueryPlan {
+        let mut plan = QueryPlan::default();
+        plan.analyze_words(&self.japanese, message);
+        for i in self.expander.fired(message) {
+            let e = &self.vocabulary.expansions[i];
+            plan.add_words(&self.japanese, &e.add);
+            plan.themes.extend(e.themes.iter().copied());
+            plan.disasters.extend(e.disaster);
+            plan.stages.extend(e.stage);
+            plan.kinds.extend(e.kind);
+            plan.industries.extend(e.industry.clone());
+        }
+        plan
+    }
+
+    /// The best programs for a plan, best first, at most `limit`. Never fails on any input:
+    /// a search error (which would be a bug in index construction) yields no hits.
+    pub fn search(&self, plan: &QueryPlan, limit: usize) -> Vec<Hit> {
+        if plan.is_empty() && plan.themes.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let query = plan.to_query(&self.fields);
+        let searcher = self.reader.searcher();
+        let Ok(top) = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score()) else {
+            return Vec::new();
+        };
+        top.into_iter()
+            .filter_map(|(score, addr)| {
+                let doc: TantivyDocument = searcher.doc(addr).ok()?;
+                let id = doc.get_first(self.fields.id)?.as_str()?;
+                Some(Hit {
+                    id: ProgramId::new_unchecked(id),
+                    score,
+                })
+            })
+            .collect()
+    }
+
+    /// Convenience: plan and search a message.
+    pub fn ask(&self, message: &str, limit: usize) -> Vec<Hit> {
+        self.search(&self.plan(message), limit)
+    }
+}

@@ -1,0 +1,73 @@
+//! The tantivy schema: which fields a program document has, which analyzer each uses, and how
+//! much a match in each counts.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+/// Tokenizer names registered on the index.
+pub(crate) const JA: &str = "ja";
+pub(crate) const BIGRAM: &str = "ja_bigram";
+
+/// Boosts per field. A word in a program's name or its themes says more about what the
+/// program is for than the same word somewhere in its slide text.
+pub(crate) const BOOST_NAME: f32 = 3.0;
+pub(crate) const BOOST_TOPICS: f32 = 2.0;
+pub(crate) const BOOST_TERMS: f32 = 1.5;
+pub(crate) const BOOST_BODY: f32 = 1.0;
+pub(crate) const BOOST_NAME_BIGRAM: f32 = 0.6;
+pub(crate) const BOOST_BODY_BIGRAM: f32 = 0.25;
+/// Words added by vocabulary expansion weigh less than the person's own words.
+pub(crate) const EXPANSION_WEIGHT: f32 = 0.6;
+/// Structured facts fired by the vocabulary (theme, disaster, stage, kind, industry).
+pub(crate) const BOOST_THEME: f32 = 2.5;
+pub(crate) const BOOST_DISASTER: f32 = 3.0;
+pub(crate) const BOOST_STAGE: f32 = 3.0;
+pub(crate) const BOOST_KIND: f32 = 1.0;
+pub(crate) const BOOST_INDUSTRY: f32 = 2.0;
+
+/// The fields of a program document.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    pub(crate) id: Field,
+    pub(crate) name: Field,
+    pub(crate) name_bigram: Field,
+    /// Theme labels and the record's keywords: the "vocabulary" of the program.
+    pub(crate) topics: Field,
+    /// Quoted terms and the purpose line.
+    pub(crate) terms: Field,
+    /// The source lines that describe the program.
+    pub(crate) body: Field,
+    pub(crate) body_bigram: Field,
+    pub(crate) theme: Field,
+    pub(crate) disaster: Field,
+    pub(crate) stage: Field,
+    pub(crate) kind: Field,
+    pub(crate) industry: Field,
+}
+
+pub(crate) fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        )
+    };
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        name: b.add_text_field("name", text(JA)),
+        name_bigram: b.add_text_field("name_bigram", text(BIGRAM)),
+        topics: b.add_text_field("topics", text(JA)),
+        terms: b.add_text_field("terms", text(JA)),
+        body: b.add_text_field("body", text(JA)),
+        body_bigram: b.add_text_field("body_bigram", text(BIGRAM)),
+        theme: b.add_text_field("theme", STRING),
+        disaster: b.add_text_field("disaster", STRING),
+        stage: b.add_text_field("stage", STRING),
+        kind: b.add_text_field("kind", STRING),
+        industry: b.add_text_field("industry", STRING),
+    };
+    (b.build(), fields)
+}

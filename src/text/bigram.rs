@@ -1,0 +1,80 @@
+//! The recall analyzer: overlapping character bigrams of the normalized text, so that a query
+//! word inside a dictionary compound (再建 in なりわい再建補助金) still meets its document.
+
+use tantivy::tokenizer::{Token, Tokenizer};
+
+use super::Term;
+use super::japanese::TermStream;
+use super::normalize::Normalized;
+
+/// Character bigrams of every run of letters and digits; a one-character run is kept whole.
+pub fn bigrams(text: &str) -> Vec<Term> {
+    let normalized = Normalized::new(text);
+    let s = normalized.as_str();
+    let mut out = Vec::new();
+    let mut run: Vec<(usize, char)> = Vec::new();
+    let mut flush = |run: &mut Vec<(usize, char)>| {
+        let ends = |i: usize, c: char| i + c.len_utf8();
+        match run.len() {
+            0 => {}
+            1 => {
+                let (i, c) = run[0];
+                let (start, end) = normalized.original_range(i, ends(i, c));
+                out.push(Term {
+                    text: c.to_string(),
+                    start,
+                    end,
+                });
+            }
+            _ => {
+                for w in run.windows(2) {
+                    let ((i, a), (j, b)) = (w[0], w[1]);
+                    let (start, end) = normalized.original_range(i, ends(j, b));
+                    out.push(Term {
+                        text: [a, b].iter().collect(),
+                        start,
+                        end,
+                    });
+                }
+            }
+        }
+        run.clear();
+    };
+    for (i, c) in s.char_indices() {
+        if c.is_alphanumeric() {
+            run.push((i, c));
+        } else {
+            flush(&mut run);
+        }
+    }
+    flush(&mut run);
+    out
+}
+
+/// The tantivy tokenizer registered as `ja_bigram`.
+#[derive(Clone, Debug, Default)]
+pub struct BigramTokenizer {
+    token: Token,
+}
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = TermStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TermStream<'a> {
+        TermStream::new(bigrams(text), &mut self.token)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bigrams;
+
+    #[test]
+    fn bigrams_split_at_punctuation_and_keep_single_chars() {
+        let got: Vec<String> = bigrams("再建・Ｉｏｔ 県")
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        assert_eq!(got, ["再建", "io", "ot", "県"]);
+    }
+}

@@ -1,0 +1,131 @@
+//! Japanese morphological analysis: normalized text through lindera, kept morphemes as base
+//! forms with offsets into the original text, and the tantivy `Tokenizer` that wraps it.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use lindera::segmenter::Segmenter;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use super::normalize::Normalized;
+use super::{Term, TextError, dictionary, filter};
+
+/// IPADIC's feature columns: part of speech, its first sub-category, and the base form.
+const POS: usize = 0;
+const POS_SUB: usize = 1;
+const BASE_FORM: usize = 6;
+
+/// Morphological analyzer; cheap to clone (the segmenter is shared).
+#[derive(Clone)]
+pub struct Japanese {
+    segmenter: Arc<Segmenter>,
+}
+
+impl std::fmt::Debug for Japanese {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Japanese(IPADIC + user dictionary)")
+    }
+}
+
+impl Japanese {
+    /// Loads the embedded dictionaries. Done once per process.
+    pub fn new() -> Result<Self, TextError> {
+        Ok(Self {
+            segmenter: Arc::new(dictionary::segmenter()?),
+        })
+    }
+
+    /// The meaningful morphemes of `text`, as normalized base forms with original offsets.
+    /// Never fails: if lindera reports an error on some input, the text yields no terms.
+    pub fn terms(&self, text: &str) -> Vec<Term> {
+        let normalized = Normalized::new(text);
+        let Ok(tokens) = self.segmenter.segment(Cow::Borrowed(normalized.as_str())) else {
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(tokens.len());
+        for mut token in tokens {
+            let (start, end) = normalized.original_range(token.byte_start, token.byte_end);
+            let surface = token.surface.to_string();
+            let details = token.details();
+            let pos = details.get(POS).copied().unwrap_or("UNK");
+            let sub = details.get(POS_SUB).copied().unwrap_or("*");
+            let base = match details.get(BASE_FORM).copied() {
+                Some(b) if b != "*" && !b.is_empty() => b.to_string(),
+                _ => surface,
+            };
+            if filter::keep(pos, sub, &base) {
+                out.push(Term {
+                    text: base,
+                    start,
+                    end,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// The tantivy tokenizer registered as `ja`: the same analysis for documents and queries.
+#[derive(Clone, Debug)]
+pub struct JapaneseTokenizer {
+    japanese: Japanese,
+    token: Token,
+}
+
+impl JapaneseTokenizer {
+    pub fn new(japanese: Japanese) -> Self {
+        Self {
+            japanese,
+            token: Token::default(),
+        }
+    }
+}
+
+impl Tokenizer for JapaneseTokenizer {
+    type TokenStream<'a> = TermStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TermStream<'a> {
+        TermStream::new(self.japanese.terms(text), &mut self.token)
+    }
+}
+
+/// A token stream over terms computed up front (both analyzers produce whole lists).
+pub struct TermStream<'a> {
+    terms: std::vec::IntoIter<Term>,
+    position: usize,
+    token: &'a mut Token,
+}
+
+impl<'a> TermStream<'a> {
+    pub(crate) fn new(terms: Vec<Term>, token: &'a mut Token) -> Self {
+        token.reset();
+        Self {
+            terms: terms.into_iter(),
+            position: 0,
+            token,
+        }
+    }
+}
+
+impl TokenStream for TermStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some(term) = self.terms.next() else {
+            return false;
+        };
+        self.token.text = term.text;
+        self.token.offset_from = term.start;
+        self.token.offset_to = term.end;
+        self.token.position = self.position;
+        self.token.position_length = 1;
+        self.position += 1;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}

@@ -1,0 +1,45 @@
+//! Japanese text analysis: normalize → japanese (lindera, base forms) → filter, the bigram
+//! recall analyzer, and query-time expansion. The same analysis serves documents and queries.
+//!
+//! Stages, in order (each in its own file):
+//! 1. [`normalize`]: NFKC + ASCII lower-case, offsets mapped back to the original text.
+//! 2. [`japanese`]: lindera over IPADIC + `dictionaries/user.csv` ([`dictionary`]).
+//! 3. [`filter`]: drops particles, auxiliaries, symbols, numbers and stop words.
+//! 4. [`bigram`]: character bigrams for the recall field.
+//! 5. [`expand`]: which vocabulary rules a query fires.
+
+mod bigram;
+mod dictionary;
+mod expand;
+mod filter;
+mod japanese;
+mod normalize;
+
+pub use bigram::{BigramTokenizer, bigrams};
+pub use expand::Expander;
+pub use japanese::{Japanese, JapaneseTokenizer};
+pub use normalize::Normalized;
+
+/// One analyzed term: its indexed text and the byte range of the original text it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Why analysis could not be set up. Analysing a message, once set up, cannot fail.
+#[derive(Debug, thiserror::Error)]
+pub enum TextError {
+    #[error("the embedded IPADIC dictionary could not be loaded: {0}")]
+    Dictionary(String),
+    #[error("dictionaries/user.csv could not be built: {0}")]
+    UserDictionary(String),
+    #[error("the vocabulary patterns could not be compiled: {0}")]
+    Expansion(String),
+}
+
+/// Number of entries in the embedded user dictionary.
+pub fn user_dictionary_entries() -> usize {
+    dictionary::user_entries()
+}

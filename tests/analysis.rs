@@ -1,0 +1,150 @@
+//! Japanese analysis: table-driven tokenizer cases, query/document symmetry through tantivy,
+//! offsets into the original text, and no panic on arbitrary input.
+
+use madoguchi::text::{BigramTokenizer, Japanese, JapaneseTokenizer, bigrams};
+use proptest::prelude::*;
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+
+use crate::support::{Report, engine};
+
+fn japanese() -> &'static Japanese {
+    engine().index.japanese()
+}
+
+fn words(text: &str) -> Vec<String> {
+    japanese().terms(text).into_iter().map(|t| t.text).collect()
+}
+
+#[test]
+fn tokenizer_cases() {
+    // (input, tokens that must appear, tokens that must not)
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        (
+            "事業承継の相談をしたい",
+            &["事業承継", "相談"],
+            &["の", "を", "し", "たい"],
+        ),
+        ("後継ぎが研修を受けた", &["後継ぎ", "研修"], &["が", "を"]),
+        (
+            "商工会議所に行きました",
+            &["商工会議所"],
+            &["に", "ます", "た"],
+        ),
+        ("令和７年度の事業", &["令和", "年度", "事業"], &["和", "の"]),
+        ("ＤＸを進めたい", &["dx", "進める"], &["ＤＸ", "を"]),
+        (
+            "販路開拓のための展示会",
+            &["販路開拓", "展示会"],
+            &["ため", "の"],
+        ),
+        (
+            "台湾に焼酎を輸出する",
+            &["台湾", "焼酎", "輸出"],
+            &["に", "を", "する"],
+        ),
+        ("お金を借りたい", &["お金", "借りる"], &["を", "たい"]),
+        ("浸水した店舗を修理", &["浸水", "店舗", "修理"], &["た"]),
+        (
+            "なりわい再建補助金のつなぎ融資",
+            &["なりわい再建補助金", "融資"],
+            &["の"],
+        ),
+        ("金融円滑化特別資金", &["金融円滑化特別資金"], &[]),
+        ("専門家派遣を受けたい", &["専門家派遣"], &["たい"]),
+        ("３００万円の設備", &["設備"], &["３００", "300"]),
+    ];
+    let mut report = Report::default();
+    for (input, want, not) in cases {
+        let got = words(input);
+        let missing: Vec<_> = want
+            .iter()
+            .filter(|w| !got.iter().any(|g| g == *w))
+            .collect();
+        let extra: Vec<_> = not.iter().filter(|w| got.iter().any(|g| g == *w)).collect();
+        report.check(
+            missing.is_empty() && extra.is_empty(),
+            input,
+            &format!("contains {want:?}, none of {not:?}"),
+            &format!("{got:?}"),
+            "adjust dictionaries/user.csv or src/text/filter.rs",
+        );
+    }
+    report.finish("tokenizer cases");
+}
+
+#[test]
+fn offsets_point_into_the_original_text() {
+    let text = "ＤＸ化で、ｶﾞｽ代と事業承継";
+    for t in japanese().terms(text) {
+        assert!(
+            text.is_char_boundary(t.start) && text.is_char_boundary(t.end),
+            "{t:?}"
+        );
+        assert!(t.start < t.end, "{t:?}");
+    }
+    let t = japanese().terms(text);
+    let last = t.last().expect("terms");
+    assert_eq!(&text[last.start..last.end], "事業承継");
+    let first = &bigrams(text)[0];
+    assert_eq!(&text[first.start..first.end], "ＤＸ");
+}
+
+fn through_tantivy(mut analyzer: TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+#[test]
+fn documents_and_queries_get_the_same_analysis() {
+    // A document is indexed through the tantivy tokenizer; a query is analyzed with
+    // `Japanese::terms`. Both must give the same tokens for the same text.
+    let ja = TextAnalyzer::from(JapaneseTokenizer::new(japanese().clone()));
+    let bi = TextAnalyzer::from(BigramTokenizer::default());
+    for text in [
+        "○補助上限額：１００万円",
+        "台湾現地での食品見本市出展や試食商談会の実施",
+        "事業承継について相談したいです",
+        "",
+    ] {
+        assert_eq!(through_tantivy(ja.clone(), text), words(text), "{text}");
+        let b: Vec<String> = bigrams(text).into_iter().map(|t| t.text).collect();
+        assert_eq!(through_tantivy(bi.clone(), text), b, "{text}");
+    }
+}
+
+fn nasty_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        ".*",
+        "[\\u{0}-\\u{1f}\\u{7f}]{0,50}",
+        "[あ-んア-ン一-龥ａ-ｚ０-９ｦ-ﾟ]{0,200}",
+        "(\\PC\\p{M}{1,5}){0,40}",
+        "[😀-🙏🏻-🏿\\u{200d}\\u{fe0f}]{0,40}",
+        proptest::collection::vec(any::<char>(), 0..300).prop_map(|v| v.into_iter().collect()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn analysis_never_panics_and_offsets_stay_on_char_boundaries(text in nasty_text()) {
+        for t in japanese().terms(&text).into_iter().chain(bigrams(&text)) {
+            prop_assert!(t.start <= t.end && t.end <= text.len());
+            prop_assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+        }
+        let _ = engine().index.ask(&text, 5);
+    }
+}
+
+#[test]
+fn ten_thousand_characters_analyze_without_panic() {
+    let long: String = "事業承継😀\u{0}ｶﾞ\u{301}".repeat(1500);
+    assert!(long.chars().count() >= 10_000);
+    assert!(!japanese().terms(&long).is_empty());
+    assert!(!engine().index.ask(&long, 3).is_empty());
+}

@@ -1,0 +1,91 @@
+//! The `madoguchi` binary end to end: `check` reports every id, `ask --json` has the chat
+//! API's `programs` shape, and a broken corpus makes `check` fail with the precise error.
+
+use std::process::Command;
+
+use crate::support::root;
+
+fn madoguchi(args: &[&str], corpus: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_madoguchi"))
+        .args(args)
+        .env("MADOGUCHI_CORPUS", corpus)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn check_reports_all_29_ids() {
+    let out = madoguchi(&["check"], &root().join("corpus"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("29 ids"), "{stdout}");
+    assert!(stdout.contains("load time"), "{stdout}");
+}
+
+#[test]
+fn ask_json_has_the_chat_api_programs_shape() {
+    let out = madoguchi(
+        &["ask", "--json", "台湾のバイヤーとの商談会に出たい"],
+        &root().join("corpus"),
+    );
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let programs = v.as_array().expect("an array");
+    assert!(!programs.is_empty());
+    for p in programs {
+        assert!(
+            p["id"].is_string() && p["name"].is_string() && p["score"].is_number(),
+            "{p}"
+        );
+        let quotes = p["quotes"].as_array().expect("quotes");
+        assert!(!quotes.is_empty(), "{p}");
+        for q in quotes {
+            assert!(q["label"].is_string() && q["text"].is_string(), "{q}");
+            assert!(
+                q["page"].as_u64().is_some() && q["line"].as_u64().is_some(),
+                "{q}"
+            );
+        }
+    }
+    assert_eq!(programs[0]["id"], "taiwan-yushutsu", "{v}");
+}
+
+#[test]
+fn check_fails_on_a_broken_corpus_with_the_precise_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |rel: &str| {
+        let to = dir.path().join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(root().join("corpus").join(rel), to).unwrap();
+    };
+    for rel in [
+        "corpus.toml",
+        "program-ids.md",
+        "vocabulary.toml",
+        "source/000_e7ee304dbc0e60c0.txt",
+    ] {
+        copy(rel);
+    }
+    std::fs::create_dir_all(dir.path().join("programs")).unwrap();
+    for e in std::fs::read_dir(root().join("corpus/programs"))
+        .unwrap()
+        .flatten()
+    {
+        std::fs::copy(e.path(), dir.path().join("programs").join(e.file_name())).unwrap();
+    }
+    let f = dir.path().join("programs/taiwan-yushutsu.toml");
+    let text = std::fs::read_to_string(&f).unwrap();
+    std::fs::write(&f, text.replacen("label = \"", "label = \"ほげ", 1)).unwrap();
+    let out = madoguchi(&["check"], dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("taiwan-yushutsu.toml") && stderr.contains(".label"),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,52 @@
+//! Shared test support: one engine per test binary, and the `check` helper that prints what
+//! was expected, what came back and how to fix it.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use madoguchi::Engine;
+
+/// The repository root.
+pub(crate) fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The engine over the real corpus, loaded once.
+pub(crate) fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| match Engine::load(&root().join("corpus")) {
+        Ok(e) => e,
+        Err(e) => panic!("the real corpus must load: {e}"),
+    })
+}
+
+/// Collects failures of a table-driven test and reports them all at once.
+#[derive(Default)]
+pub(crate) struct Report {
+    failures: Vec<String>,
+    cases: usize,
+}
+
+impl Report {
+    /// Records one case: `ok` or a failure with expected, got and how to fix.
+    pub(crate) fn check(&mut self, ok: bool, case: &str, expected: &str, got: &str, fix: &str) {
+        self.cases += 1;
+        if !ok {
+            self.failures.push(format!(
+                "case: {case}\n  expected: {expected}\n  got:      {got}\n  fix:      {fix}"
+            ));
+        }
+    }
+
+    /// Panics with every failure if any case failed; requires that cases were run.
+    pub(crate) fn finish(self, what: &str) {
+        assert!(self.cases > 0, "{what}: no cases were run");
+        assert!(
+            self.failures.is_empty(),
+            "{what}: {} of {} cases failed:\n{}",
+            self.failures.len(),
+            self.cases,
+            self.failures.join("\n")
+        );
+    }
+}
