@@ -11,11 +11,11 @@ use crate::text::{Japanese, TextError};
 /// Why the engine could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("the corpus is invalid: {0}")]
+    #[error(transparent)]
     Corpus(#[from] CorpusError),
     #[error(transparent)]
     Text(#[from] TextError),
-    #[error("the index could not be built: {0}")]
+    #[error(transparent)]
     Search(#[from] SearchError),
 }
 

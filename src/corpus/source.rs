@@ -27,6 +27,7 @@ pub enum Mismatch {
     BlankLine,
     Empty,
     NotAtLine { found_at: Option<u32> },
+    HeadSplit,
     TooLong,
     WrongPage { actual: u32 },
 }
@@ -43,6 +44,10 @@ impl std::fmt::Display for Mismatch {
             Mismatch::NotAtLine { found_at: None } => {
                 f.write_str("text that does not occur in the source")
             }
+            Mismatch::HeadSplit => write!(
+                f,
+                "text that neither starts the line nor has its first {QUOTE_HEAD_CHARS} characters on it and the next"
+            ),
             Mismatch::TooLong => write!(
                 f,
                 "text running more than {QUOTE_WINDOW_LINES} lines past its first line"
@@ -86,8 +91,16 @@ impl Source {
         self.lines.len()
     }
 
+    /// Pages with any text (the document ends with a lone space, which the page rule would
+    /// count as an empty last page).
     pub fn page_count(&self) -> u32 {
-        self.pages.last().copied().unwrap_or(0)
+        self.lines
+            .iter()
+            .zip(&self.pages)
+            .filter(|(l, _)| !l.trim().is_empty())
+            .map(|(_, &p)| p)
+            .max()
+            .unwrap_or(0)
     }
 
     /// The page of a 1-based line, if the line exists.
@@ -131,7 +144,10 @@ impl Source {
             .line_spans
             .get(idx + QUOTE_WINDOW_LINES)
             .map_or(self.compact.len(), |s| s.1);
-        if head_end > next_line_end.max(end) || at + needle.len() > window_end {
+        if at != start && head_end > next_line_end.max(end) {
+            return Err(Mismatch::HeadSplit);
+        }
+        if at + needle.len() > window_end {
             return Err(Mismatch::TooLong);
         }
         match self.pages[idx] {

@@ -76,6 +76,8 @@ const STOP_WORDS: &[&str] = &[
     "やる",
     "いく",
     "行く",
+    "向ける",
+    "向く",
 ];
 
 /// True when a morpheme with these IPADIC features and base form should be indexed.
