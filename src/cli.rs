@@ -40,6 +40,9 @@ enum Command {
         /// How many programs to show.
         #[arg(long, default_value_t = 5)]
         limit: usize,
+        /// Also print how the question was understood (words, added words, facts).
+        #[arg(long)]
+        explain: bool,
     },
     /// Run the HTTP service.
     Serve,
@@ -81,9 +84,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             question,
             json,
             limit,
+            explain,
         } => {
             let engine = Engine::load(&dir)
                 .with_context(|| format!("loading the corpus in {}", dir.display()))?;
+            if explain {
+                eprintln!("{:#?}", engine.index.plan(&question));
+            }
             let hits = engine.ask(&question, limit);
             if json {
                 println!("{}", serde_json::to_string_pretty(&programs_json(&hits))?);

@@ -5,7 +5,18 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::corpus::{Corpus, CorpusError, Program};
-use crate::search::{Hit, Index, SearchError};
+use crate::search::{Hit, Index, QueryPlan, SearchError};
+
+/// How many extra candidates to fetch so that dropping ruled-out programs still fills a page.
+const FILTER_HEADROOM: usize = 10;
+
+/// False when the program is reserved for disasters none of which the person named, while
+/// they did name one.
+fn fits_disaster(p: &Program, plan: &QueryPlan) -> bool {
+    plan.disasters.is_empty()
+        || p.disasters.is_empty()
+        || p.disasters.iter().any(|d| plan.disasters.contains(d))
+}
 use crate::text::{Japanese, TextError};
 
 /// Why the engine could not start.
@@ -64,13 +75,22 @@ impl Engine {
 
     /// The best programs for a message with their records, best first.
     pub fn ask(&self, message: &str, limit: usize) -> Vec<(Hit, &Program)> {
+        self.rank(&self.index.plan(message), limit)
+    }
+
+    /// The best programs for a plan, best first, without the programs its facts rule out: a
+    /// program reserved for one disaster is dropped when the person names only the other.
+    pub fn rank(&self, plan: &QueryPlan, limit: usize) -> Vec<(Hit, &Program)> {
+        // Ask for more than `limit` so that filtering still leaves enough.
         self.index
-            .ask(message, limit)
+            .search(plan, limit.saturating_add(FILTER_HEADROOM))
             .into_iter()
             .filter_map(|h| {
                 let p = self.corpus.get(h.id.as_str())?;
                 Some((h, p))
             })
+            .filter(|(_, p)| fits_disaster(p, plan))
+            .take(limit)
             .collect()
     }
 }

@@ -1,23 +1,9 @@
 //! Deliberately broken records, in a copy of the corpus in a temporary directory, are
 //! rejected with a message that names the file, the field, what was expected and what was found.
 
-use std::path::Path;
-
 use madoguchi::corpus::Corpus;
 
-use crate::support::{Report, root};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
+use crate::support::{Report, copy_dir, root};
 
 /// Copies the real corpus, applies `edit` to one file, loads, and returns the error text.
 fn load_with(file: &str, edit: impl Fn(String) -> String) -> Result<(), String> {
@@ -57,12 +43,12 @@ fn broken_records_are_rejected_with_file_field_expected_and_found() {
         Case {
             what: "a quote moved to the wrong line",
             file: OEN,
-            edit: |t| t.replacen("line = 471", "line = 470", 1),
+            edit: |t| t.replacen("line = 471", "line = 472", 1),
             mentions: &[
                 "shokei-atotsugi.oen.toml",
                 "terms[",
                 ".text",
-                "l.470",
+                "l.472",
                 "starts at line 471",
             ],
         },

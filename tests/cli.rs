@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::support::root;
+use crate::support::{copy_dir, root};
 
 fn madoguchi(args: &[&str], corpus: &std::path::Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_madoguchi"))
@@ -30,7 +30,11 @@ fn check_reports_all_29_ids() {
 #[test]
 fn ask_json_has_the_chat_api_programs_shape() {
     let out = madoguchi(
-        &["ask", "--json", "台湾のバイヤーとの商談会に出たい"],
+        &[
+            "ask",
+            "--json",
+            "台湾向けに食品を輸出したいので、成分分析や商品シートの準備を手伝ってほしい",
+        ],
         &root().join("corpus"),
     );
     assert!(out.status.success());
@@ -58,26 +62,7 @@ fn ask_json_has_the_chat_api_programs_shape() {
 #[test]
 fn check_fails_on_a_broken_corpus_with_the_precise_error() {
     let dir = tempfile::tempdir().unwrap();
-    let copy = |rel: &str| {
-        let to = dir.path().join(rel);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(root().join("corpus").join(rel), to).unwrap();
-    };
-    for rel in [
-        "corpus.toml",
-        "program-ids.md",
-        "vocabulary.toml",
-        "source/000_e7ee304dbc0e60c0.txt",
-    ] {
-        copy(rel);
-    }
-    std::fs::create_dir_all(dir.path().join("programs")).unwrap();
-    for e in std::fs::read_dir(root().join("corpus/programs"))
-        .unwrap()
-        .flatten()
-    {
-        std::fs::copy(e.path(), dir.path().join("programs").join(e.file_name())).unwrap();
-    }
+    copy_dir(&root().join("corpus"), dir.path());
     let f = dir.path().join("programs/taiwan-yushutsu.toml");
     let text = std::fs::read_to_string(&f).unwrap();
     std::fs::write(&f, text.replacen("label = \"", "label = \"ほげ", 1)).unwrap();

@@ -67,7 +67,7 @@ const SITUATIONS: &[(&str, &[&str])] = &[
         &["shinka-dx.seizo-dx", "shinka-dx"],
     ),
     (
-        "ＧＸに向けた設備投資で企業を成長させたい",
+        "ＧＸやＤＸで企業成長を目指す設備投資に補助金を使いたい",
         &["shinka-dx.shinka-hojo", "shinka-dx"],
     ),
     (
@@ -115,11 +115,11 @@ const SITUATIONS: &[(&str, &[&str])] = &[
 fn each_theme_ranks_the_right_program_first() {
     let mut report = Report::default();
     for (situation, expected) in SITUATIONS {
-        let hits = engine().index.ask(situation, 5);
-        let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+        let hits = engine().ask(situation, 5);
+        let ids: Vec<&str> = hits.iter().map(|(h, _)| h.id.as_str()).collect();
         let first_ok = hits
             .first()
-            .is_some_and(|h| expected.iter().any(|e| h.id.as_str() == *e));
+            .is_some_and(|(h, _)| expected.iter().any(|e| h.id.as_str() == *e));
         report.check(
             first_ok,
             situation,

@@ -7,6 +7,7 @@
 
 mod error;
 mod model;
+mod questions;
 mod record;
 mod source;
 mod vocabulary;
@@ -19,6 +20,7 @@ use sha2::{Digest, Sha256};
 
 pub use error::{CorpusError, RecordError};
 pub use model::{Disaster, Kind, Program, ProgramId, Quote, Size, Stage, TermLabel, Theme};
+pub use questions::{DisasterAnswer, KindAnswer, Question, QuestionOption, Slot};
 pub use source::{Mismatch, QUOTE_WINDOW_LINES, Source};
 pub use vocabulary::{Expansion, OutOfScope, Vocabulary};
 
@@ -44,6 +46,8 @@ pub struct Corpus {
     /// Every program and menu, sorted by id.
     pub programs: Vec<Program>,
     pub vocabulary: Vocabulary,
+    /// The clarifying questions, one per slot.
+    pub questions: Vec<Question>,
 }
 
 #[derive(Deserialize)]
@@ -152,6 +156,10 @@ impl Corpus {
         let raw_vocab: vocabulary::RawVocabulary = parse_toml(&vocab_path)?;
         let vocabulary = raw_vocab.check(&vocab_path, &mut errors);
 
+        let questions_path = dir.join("questions.toml");
+        let raw_questions: questions::RawQuestions = parse_toml(&questions_path)?;
+        let questions = raw_questions.check(&questions_path, &mut errors);
+
         if !errors.0.is_empty() {
             return Err(CorpusError::Invalid(errors.0));
         }
@@ -166,7 +174,13 @@ impl Corpus {
             source,
             programs: programs.into_values().collect(),
             vocabulary,
+            questions,
         })
+    }
+
+    /// The clarifying question for a slot, if the corpus has one.
+    pub fn question(&self, slot: Slot) -> Option<&Question> {
+        self.questions.iter().find(|q| q.slot == slot)
     }
 
     /// The program or menu with this id, if any. Accepts raw text, so it is also the parse

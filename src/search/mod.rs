@@ -147,7 +147,8 @@ impl Index {
     /// The best programs for a plan, best first, at most `limit`. Never fails on any input:
     /// a search error (which would be a bug in index construction) yields no hits.
     pub fn search(&self, plan: &QueryPlan, limit: usize) -> Vec<Hit> {
-        if plan.is_empty() && plan.themes.is_empty() || limit == 0 {
+        // Bigrams alone (from a message with no content word) match noise like です.
+        if plan.words.is_empty() && plan.added.is_empty() || limit == 0 {
             return Vec::new();
         }
         let query = plan.to_query(&self.fields);

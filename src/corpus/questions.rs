@@ -1,0 +1,203 @@
+//! `corpus/questions.toml`: the clarifying questions and their options, each option carrying
+//! the facts it states, so that a button's answer is understood without the vocabulary.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::error::Errors;
+use super::model::{Disaster, Kind, Stage, Theme};
+
+/// What a clarifying question asks about. Each is asked at most once per conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Slot {
+    Disaster,
+    Stage,
+    Theme,
+    Industry,
+    Kind,
+}
+
+impl Slot {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Slot::Disaster => "disaster",
+            Slot::Stage => "stage",
+            Slot::Theme => "theme",
+            Slot::Industry => "industry",
+            Slot::Kind => "kind",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Slot> {
+        [
+            Slot::Disaster,
+            Slot::Stage,
+            Slot::Theme,
+            Slot::Industry,
+            Slot::Kind,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+}
+
+/// The disaster an option states: one of the two the programs know, or another one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisasterAnswer {
+    Known(Disaster),
+    Other,
+}
+
+/// The kind of help an option states; `Any` means no preference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindAnswer {
+    Only(Kind),
+    Any,
+}
+
+/// One button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionOption {
+    pub label: String,
+    pub disaster: Option<DisasterAnswer>,
+    pub stage: Option<Stage>,
+    pub theme: Option<Theme>,
+    pub manufacturer: Option<bool>,
+    pub kind: Option<KindAnswer>,
+}
+
+/// One clarifying question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    pub slot: Slot,
+    pub text: String,
+    pub options: Vec<QuestionOption>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawQuestions {
+    question: Vec<RawQuestion>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    slot: String,
+    text: String,
+    options: Vec<RawOption>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOption {
+    label: String,
+    disaster: Option<String>,
+    stage: Option<String>,
+    theme: Option<String>,
+    manufacturer: Option<bool>,
+    kind: Option<String>,
+}
+
+impl RawQuestions {
+    pub(crate) fn check(self, file: &Path, errors: &mut Errors) -> Vec<Question> {
+        let mut out = Vec::new();
+        for (i, q) in self.question.into_iter().enumerate() {
+            let Some(slot) = Slot::parse(&q.slot) else {
+                errors.push(
+                    file,
+                    "questions",
+                    format!("question[{i}].slot"),
+                    "disaster, stage, theme, industry or kind",
+                    q.slot,
+                );
+                continue;
+            };
+            if out.iter().any(|x: &Question| x.slot == slot) {
+                errors.push(
+                    file,
+                    "questions",
+                    format!("question[{i}].slot"),
+                    "one question per slot",
+                    q.slot,
+                );
+                continue;
+            }
+            let mut options = Vec::new();
+            for (j, o) in q.options.into_iter().enumerate() {
+                let field = format!("question[{i}].options[{j}]");
+                let mut bad = |what: &str, found: &str| {
+                    errors.push(
+                        file,
+                        "questions",
+                        format!("{field}.{what}"),
+                        "a known value",
+                        found,
+                    );
+                };
+                let disaster = match o.disaster.as_deref() {
+                    None => None,
+                    Some("other") => Some(DisasterAnswer::Other),
+                    Some(d) => Disaster::parse(d).map(DisasterAnswer::Known).or_else(|| {
+                        bad("disaster", d);
+                        None
+                    }),
+                };
+                let stage = o.stage.as_deref().and_then(|s| {
+                    Stage::parse(s).or_else(|| {
+                        bad("stage", s);
+                        None
+                    })
+                });
+                let theme = o.theme.as_deref().and_then(|s| {
+                    Theme::parse(s).or_else(|| {
+                        bad("theme", s);
+                        None
+                    })
+                });
+                let kind = match o.kind.as_deref() {
+                    None => None,
+                    Some("any") => Some(KindAnswer::Any),
+                    Some(k) => Kind::parse(k).map(KindAnswer::Only).or_else(|| {
+                        bad("kind", k);
+                        None
+                    }),
+                };
+                let states_a_fact = disaster.is_some()
+                    || stage.is_some()
+                    || theme.is_some()
+                    || o.manufacturer.is_some()
+                    || kind.is_some();
+                if o.label.trim().is_empty() || !states_a_fact {
+                    bad("label", "an option without a label or without a fact");
+                    continue;
+                }
+                options.push(QuestionOption {
+                    label: o.label,
+                    disaster,
+                    stage,
+                    theme,
+                    manufacturer: o.manufacturer,
+                    kind,
+                });
+            }
+            if options.len() < 2 {
+                errors.push(
+                    file,
+                    "questions",
+                    format!("question[{i}].options"),
+                    "at least two options",
+                    options.len().to_string(),
+                );
+                continue;
+            }
+            out.push(Question {
+                slot,
+                text: q.text,
+                options,
+            });
+        }
+        out
+    }
+}
