@@ -44,8 +44,21 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// A conversation in the terminal with the same dialogue engine as the chat API. Type a
+    /// number to choose an option, "最初から" to start over, an empty line or Ctrl-D to end.
+    Chat,
     /// Run the HTTP service.
-    Serve,
+    Serve {
+        /// Address to listen on, e.g. 0.0.0.0:8080 in a container.
+        #[arg(long, env = "MADOGUCHI_BIND", default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
+        /// Minutes a conversation may sit idle before it is forgotten.
+        #[arg(long, env = "MADOGUCHI_SESSION_IDLE_MINUTES", default_value_t = 60)]
+        session_idle_minutes: u64,
+        /// Conversations kept at most (the least recently used go first).
+        #[arg(long, env = "MADOGUCHI_MAX_SESSIONS", default_value_t = 10_000)]
+        max_sessions: usize,
+    },
 }
 
 /// Runs the command line; returns the process exit code.
@@ -99,12 +112,34 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve => {
-            eprintln!(
-                "madoguchi serve: the HTTP server arrives with the dialogue/API issue; \
-                 use `madoguchi ask \"…\"` meanwhile."
-            );
-            Ok(ExitCode::from(2))
+        Command::Chat => {
+            let engine = Engine::load(&dir)
+                .with_context(|| format!("loading the corpus in {}", dir.display()))?;
+            chat(engine)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve {
+            bind,
+            session_idle_minutes,
+            max_sessions,
+        } => {
+            let started = std::time::Instant::now();
+            let engine = Engine::load(&dir)
+                .with_context(|| format!("loading the corpus in {}", dir.display()))?;
+            let limits = crate::dialogue::SessionLimits {
+                max_sessions,
+                idle: std::time::Duration::from_secs(session_idle_minutes.saturating_mul(60)),
+                ..Default::default()
+            };
+            let dialogue = crate::dialogue::Dialogue::new(std::sync::Arc::new(engine), limits)?;
+            let state = crate::http::AppState {
+                dialogue: std::sync::Arc::new(dialogue),
+            };
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime
+                .block_on(crate::http::serve(state, bind, started))
+                .with_context(|| format!("serving on {bind}"))?;
+            Ok(ExitCode::SUCCESS)
         }
     }
 }
@@ -233,5 +268,68 @@ fn ask_text(engine: &Engine, hits: &[(Hit, &Program)]) -> String {
         "（{}「{}」の内容です。最新の受付状況は各窓口にご確認ください。）",
         engine.corpus.info.year, engine.corpus.info.title
     );
+    out
+}
+
+fn chat(engine: Engine) -> anyhow::Result<()> {
+    use std::io::{BufRead, Write};
+    let dialogue = crate::dialogue::Dialogue::new(std::sync::Arc::new(engine), Default::default())?;
+    let mut session: Option<String> = None;
+    let mut options: Vec<String> = Vec::new();
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout();
+    writeln!(
+        out,
+        "madoguchi: ご相談内容を入力してください（空行で終了）。"
+    )?;
+    loop {
+        write!(out, "> ")?;
+        out.flush()?;
+        let mut line = String::new();
+        if stdin.lock().read_line(&mut line)? == 0 || line.trim().is_empty() {
+            break;
+        }
+        let line = line.trim();
+        // A number picks one of the options offered last turn.
+        let message = line
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| options.get(n.wrapping_sub(1)).cloned())
+            .unwrap_or_else(|| line.to_string());
+        let turn = dialogue.respond(session.as_deref(), &message);
+        session = Some(turn.session_id.clone());
+        write!(out, "{}", chat_text(&turn))?;
+        options = turn
+            .reply
+            .follow_up()
+            .map(|f| f.options.clone())
+            .unwrap_or_default();
+    }
+    Ok(())
+}
+
+/// One turn as the terminal shows it: the reply, each program's quotes with 「p.N l.M」, the
+/// numbered options.
+pub fn chat_text(turn: &crate::dialogue::Turn) -> String {
+    use std::fmt::Write;
+    let mut out = format!("\n{}\n", turn.text);
+    for (i, p) in turn.reply.programs().iter().enumerate() {
+        let _ = writeln!(out, "\n[{}] {}（{}）", i + 1, p.name, p.id);
+        for q in &p.quotes {
+            let text: String = q.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let _ = writeln!(
+                out,
+                "    {}：{} 「p.{} l.{}」",
+                q.label, text, q.page, q.line
+            );
+        }
+    }
+    if let Some(f) = turn.reply.follow_up() {
+        let _ = writeln!(out, "\n{}", f.question);
+        for (i, o) in f.options.iter().enumerate() {
+            let _ = writeln!(out, "  {}. {}", i + 1, o);
+        }
+    }
+    out.push('\n');
     out
 }

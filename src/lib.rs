@@ -7,11 +7,15 @@
 //! - [`text`]: Japanese analysis (normalization, lindera, bigrams, expansion).
 //! - [`search`]: the tantivy index over the corpus and query construction.
 //! - [`engine`]: corpus + index loaded once and shared.
-//! - [`cli`]: the `madoguchi` command line (`check`, `ask`, `serve`).
+//! - [`dialogue`]: one turn of a conversation: facts, sessions, answer / clarify / no match.
+//! - [`http`]: the HTTP API (`app(state)`), the only place besides `cli` that knows JSON.
+//! - [`cli`]: the `madoguchi` command line (`check`, `ask`, `chat`, `serve`).
 
 pub mod cli;
 pub mod corpus;
+pub mod dialogue;
 pub mod engine;
+pub mod http;
 pub mod search;
 pub mod text;
 

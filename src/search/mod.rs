@@ -168,6 +168,21 @@ impl Index {
             .collect()
     }
 
+    /// The best score the person's own words reach on any program (0 when none matches):
+    /// the evidence that a message is about these programs at all.
+    pub fn evidence(&self, plan: &QueryPlan) -> f32 {
+        if plan.words.is_empty() {
+            return 0.0;
+        }
+        let query = plan.own_words_query(&self.fields);
+        let searcher = self.reader.searcher();
+        searcher
+            .search(&query, &TopDocs::with_limit(1).order_by_score())
+            .ok()
+            .and_then(|top| top.first().map(|(s, _)| *s))
+            .unwrap_or(0.0)
+    }
+
     /// Convenience: plan and search a message.
     pub fn ask(&self, message: &str, limit: usize) -> Vec<Hit> {
         self.search(&self.plan(message), limit)

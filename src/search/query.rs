@@ -49,6 +49,16 @@ impl QueryPlan {
         }
     }
 
+    /// A query over the person's own words only, on the word fields: how much of what they
+    /// said the corpus speaks of, without help from the vocabulary or bigrams.
+    pub(crate) fn own_words_query(&self, f: &Fields) -> BooleanQuery {
+        let own = QueryPlan {
+            words: self.words.clone(),
+            ..QueryPlan::default()
+        };
+        own.to_query(f)
+    }
+
     /// The tantivy query for this plan.
     pub(crate) fn to_query(&self, f: &Fields) -> BooleanQuery {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();

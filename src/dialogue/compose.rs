@@ -1,0 +1,202 @@
+//! Composing an answer: which quoted terms to show for each program (those the person asked
+//! about first), the 目安 estimate, and the reply text. The reply names programs, divisions and
+//! the next step; every term it shows is a quote.
+
+use crate::corpus::{Kind, Program, Quote, TermLabel};
+use crate::text::Normalized;
+
+use super::amount::{Fraction, first_fraction, yen_amounts};
+
+/// Quotes shown per program in a chat answer (the full record is one request away).
+pub const QUOTES_PER_PROGRAM: usize = 6;
+
+/// Words that show which term a person is asking about, and the labels they mean. These are
+/// ways of asking ("いくら", "いつまで"), not domain vocabulary.
+const LABEL_CUES: &[(&str, &[TermLabel])] = &[
+    ("補助率", &[TermLabel::Rate, TermLabel::Share]),
+    ("何割", &[TermLabel::Rate, TermLabel::Share]),
+    ("負担", &[TermLabel::Share, TermLabel::Rate]),
+    ("上限", &[TermLabel::Cap]),
+    ("限度", &[TermLabel::Cap]),
+    ("最大", &[TermLabel::Cap]),
+    (
+        "いくら",
+        &[
+            TermLabel::Cap,
+            TermLabel::Rate,
+            TermLabel::LoanLimit,
+            TermLabel::Fee,
+        ],
+    ),
+    ("金額", &[TermLabel::Cap, TermLabel::LoanLimit]),
+    ("枠", &[TermLabel::LoanLimit]),
+    ("金利", &[TermLabel::Interest]),
+    ("利率", &[TermLabel::Interest]),
+    ("経費", &[TermLabel::Expenses]),
+    ("何に使", &[TermLabel::Expenses]),
+    (
+        "対象",
+        &[
+            TermLabel::Eligible,
+            TermLabel::Recipient,
+            TermLabel::Expenses,
+        ],
+    ),
+    ("誰が", &[TermLabel::Eligible, TermLabel::Recipient]),
+    ("条件", &[TermLabel::Requirement, TermLabel::Eligible]),
+    ("要件", &[TermLabel::Requirement, TermLabel::Eligible]),
+    ("期間", &[TermLabel::Period, TermLabel::Intake]),
+    ("いつ", &[TermLabel::Period, TermLabel::Intake]),
+    ("締切", &[TermLabel::Intake, TermLabel::Period]),
+    ("窓口", &[TermLabel::Contact]),
+    ("問い合わせ", &[TermLabel::Contact]),
+    ("問合せ", &[TermLabel::Contact]),
+    ("連絡先", &[TermLabel::Contact]),
+    ("電話", &[TermLabel::Contact]),
+    ("会費", &[TermLabel::Fee]),
+    ("費用", &[TermLabel::Fee, TermLabel::Expenses]),
+    ("予算", &[TermLabel::Budget, TermLabel::Cost]),
+];
+
+/// The usual order of terms for a business owner: how much, for what, who, when, whom to call.
+const DEFAULT_ORDER: &[TermLabel] = &[
+    TermLabel::Rate,
+    TermLabel::Cap,
+    TermLabel::LoanLimit,
+    TermLabel::Interest,
+    TermLabel::Expenses,
+    TermLabel::Eligible,
+    TermLabel::Recipient,
+    TermLabel::Requirement,
+    TermLabel::Period,
+    TermLabel::Intake,
+    TermLabel::Fee,
+    TermLabel::Overview,
+    TermLabel::Purpose,
+    TermLabel::Content,
+    TermLabel::Share,
+    TermLabel::Operator,
+    TermLabel::Cost,
+    TermLabel::Budget,
+    TermLabel::Other,
+    TermLabel::Contact,
+];
+
+/// The labels a message asks about, in the order its cues name them.
+pub fn asked_labels(message: &str) -> Vec<TermLabel> {
+    let text = Normalized::new(message);
+    let mut out = Vec::new();
+    for (cue, labels) in LABEL_CUES {
+        if text.as_str().contains(cue) {
+            for l in *labels {
+                if !out.contains(l) {
+                    out.push(*l);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The quotes to show for a program: asked-about labels first, then the usual order, at most
+/// [`QUOTES_PER_PROGRAM`], always ending with a 窓口 quote when the record has one.
+pub fn select_quotes<'a>(p: &'a Program, asked: &[TermLabel]) -> Vec<&'a Quote> {
+    let rank = |l: TermLabel| {
+        asked.iter().position(|&a| a == l).unwrap_or_else(|| {
+            asked.len()
+                + DEFAULT_ORDER
+                    .iter()
+                    .position(|&d| d == l)
+                    .unwrap_or(DEFAULT_ORDER.len())
+        })
+    };
+    let mut all: Vec<&Quote> = p.terms.iter().collect();
+    all.sort_by_key(|q| rank(q.label));
+    let contact = all
+        .iter()
+        .position(|q| q.label == TermLabel::Contact)
+        .map(|i| all.remove(i));
+    let room = QUOTES_PER_PROGRAM - usize::from(contact.is_some());
+    let mut out: Vec<&Quote> = all.into_iter().take(room).collect();
+    out.extend(contact);
+    out
+}
+
+/// A 目安: min(expense × rate, cap) for one subsidy, with the quotes it used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Estimate {
+    pub expense: u64,
+    pub rate: Fraction,
+    pub cap: u64,
+    pub amount: u64,
+    pub rate_quote: Quote,
+    pub cap_quote: Quote,
+}
+
+/// The estimate for a program, when it is a subsidy whose record quotes a rate and a cap that
+/// can be read. Caps are never added up across programs: each estimate stands alone.
+pub fn estimate(p: &Program, expense: u64) -> Option<Estimate> {
+    if p.kind != Kind::Subsidy {
+        return None;
+    }
+    let (rate_quote, rate) = p
+        .terms_labelled(TermLabel::Rate)
+        .find_map(|q| Some((q, first_fraction(&q.text)?)))?;
+    let (cap_quote, cap) = p
+        .terms_labelled(TermLabel::Cap)
+        .find_map(|q| Some((q, yen_amounts(&q.text).into_iter().next()?)))?;
+    let by_rate = u128::from(expense) * u128::from(rate.num) / u128::from(rate.den.max(1));
+    let amount = by_rate.min(u128::from(cap)) as u64;
+    Some(Estimate {
+        expense,
+        rate,
+        cap,
+        amount,
+        rate_quote: rate_quote.clone(),
+        cap_quote: cap_quote.clone(),
+    })
+}
+
+/// Yen as people read it: 2,000,000 → "200万円", 1,234,567 → "123万4,567円".
+pub fn yen(n: u64) -> String {
+    let man = n / 10_000;
+    let rest = n % 10_000;
+    match (man, rest) {
+        (0, r) => format!("{}円", group(r)),
+        (m, 0) => format!("{}万円", group(m)),
+        (m, r) => format!("{}万{}円", group(m), group(r)),
+    }
+}
+
+fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yen_reads_like_japanese() {
+        assert_eq!(yen(2_000_000), "200万円");
+        assert_eq!(yen(1_234_567), "123万4,567円");
+        assert_eq!(yen(500), "500円");
+        assert_eq!(yen(12_000_000_000), "1,200,000万円");
+    }
+
+    #[test]
+    fn asked_labels_follow_the_cues() {
+        assert_eq!(asked_labels("補助率は？")[0], TermLabel::Rate);
+        assert_eq!(asked_labels("上限額はいくら")[0], TermLabel::Cap);
+        assert_eq!(asked_labels("会費はかかりますか"), [TermLabel::Fee]);
+        assert!(asked_labels("台湾に輸出したい").is_empty());
+    }
+}

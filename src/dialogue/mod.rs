@@ -1,0 +1,136 @@
+//! The dialogue: one turn of a conversation. Reads the message, merges its facts into the
+//! session, decides between answering, asking one clarifying question, and saying plainly that
+//! nothing fits, and composes the reply. Understanding a message cannot fail.
+//!
+//! Stages: [`situation`] (what a message says) → [`policy`](self::policy) (answer / clarify /
+//! no match, and which question) → [`compose`] (quotes, estimate) → [`reply`] (the text).
+
+pub mod amount;
+pub mod compose;
+mod policy;
+mod reply;
+pub mod session;
+pub mod situation;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::corpus::{Kind, ProgramId, Quote, Slot};
+use crate::engine::Engine;
+use crate::text::{Expander, TextError};
+
+pub use compose::Estimate;
+pub use session::{SessionLimits, SessionStatus, SessionStore};
+
+/// A program recommended in a turn, with the quotes chosen for this person.
+#[derive(Debug, Clone)]
+pub struct Recommendation {
+    pub id: ProgramId,
+    pub name: String,
+    pub kind: Kind,
+    pub division: String,
+    pub score: f32,
+    pub quotes: Vec<Quote>,
+    pub estimate: Option<Estimate>,
+}
+
+/// A clarifying question with its options (shown as buttons).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUp {
+    pub slot: Slot,
+    pub question: String,
+    pub options: Vec<String>,
+}
+
+/// What a turn decided.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// The programs that fit, best first.
+    Answer { programs: Vec<Recommendation> },
+    /// One question whose answer changes the result, with the best candidates so far.
+    Clarify {
+        follow_up: FollowUp,
+        programs: Vec<Recommendation>,
+    },
+    /// Nothing in these programs fits; where to ask instead.
+    NoMatch { refer: Vec<String> },
+}
+
+impl Reply {
+    pub fn programs(&self) -> &[Recommendation] {
+        match self {
+            Reply::Answer { programs } | Reply::Clarify { programs, .. } => programs,
+            Reply::NoMatch { .. } => &[],
+        }
+    }
+
+    pub fn follow_up(&self) -> Option<&FollowUp> {
+        match self {
+            Reply::Clarify { follow_up, .. } => Some(follow_up),
+            _ => None,
+        }
+    }
+}
+
+/// One turn's result.
+#[derive(Debug, Clone)]
+pub struct Turn {
+    pub session_id: String,
+    pub status: SessionStatus,
+    /// The reply in plain, polite Japanese.
+    pub text: String,
+    pub reply: Reply,
+    /// The 年度 of the document the terms come from.
+    pub as_of: String,
+}
+
+/// The dialogue service: the engine, the sessions and the out-of-scope detector.
+#[derive(Debug)]
+pub struct Dialogue {
+    engine: Arc<Engine>,
+    sessions: SessionStore,
+    out_of_scope: Expander,
+}
+
+impl Dialogue {
+    pub fn new(engine: Arc<Engine>, limits: SessionLimits) -> Result<Self, TextError> {
+        let triggers: Vec<Vec<String>> = engine
+            .corpus
+            .vocabulary
+            .out_of_scope
+            .iter()
+            .map(|o| o.when.clone())
+            .collect();
+        Ok(Self {
+            out_of_scope: Expander::new(&triggers)?,
+            sessions: SessionStore::new(limits),
+            engine,
+        })
+    }
+
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
+    }
+
+    pub fn sessions(&self) -> &SessionStore {
+        &self.sessions
+    }
+
+    /// Answers one message in the session `session_id` (a new one if absent, unknown or
+    /// expired). Never fails and never panics on any text.
+    pub fn respond(&self, session_id: Option<&str>, message: &str) -> Turn {
+        let now = Instant::now();
+        let (id, mut session, status) = self.sessions.take(session_id, now);
+        let reply = policy::turn(&self.engine, &self.out_of_scope, &mut session, message);
+        session.turns = session.turns.saturating_add(1);
+        let text = reply::text(&self.engine.corpus, &reply, status, message);
+        self.sessions.put(id.clone(), session, now);
+        Turn {
+            session_id: id,
+            status,
+            text,
+            reply,
+            as_of: self.engine.corpus.info.year.clone(),
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! The reply text: plain, polite Japanese that names the programs, says whom to call, asks the
+//! question when there is one, and says which document the terms come from. It states no term
+//! itself: rates, caps and periods are only ever shown as quotes beside it.
+
+use std::fmt::Write;
+
+use crate::corpus::{Corpus, TermLabel};
+
+use super::compose::yen;
+use super::session::SessionStatus;
+use super::{Recommendation, Reply};
+
+/// The general places to ask, named in the source document's own terms.
+const GENERAL_DESK: &str = "お近くの商工会・商工会議所、または熊本県の商工振興金融課";
+
+pub(super) fn text(
+    corpus: &Corpus,
+    reply: &Reply,
+    status: SessionStatus,
+    _message: &str,
+) -> String {
+    let mut out = String::new();
+    match status {
+        SessionStatus::Expired => {
+            out.push_str("（前回のご相談から時間がたったため、新しくお伺いします。）\n")
+        }
+        SessionStatus::Unknown => {
+            out.push_str("（以前のご相談の記録が見つからないため、新しくお伺いします。）\n")
+        }
+        SessionStatus::TurnLimit => {
+            out.push_str("（ご相談が長くなったため、いったん最初からお伺いします。）\n")
+        }
+        SessionStatus::New | SessionStatus::Continued => {}
+    }
+    match reply {
+        Reply::Answer { programs } if programs.is_empty() => {
+            let _ = write!(
+                out,
+                "どのようなことでお困りか、もう少し詳しく教えてください。"
+            );
+        }
+        Reply::Answer { programs } => {
+            out.push_str("ご状況に合いそうな支援制度は次のとおりです。\n");
+            list(&mut out, programs);
+            next_step(&mut out, &programs[0]);
+            estimates(&mut out, programs);
+        }
+        Reply::Clarify {
+            follow_up,
+            programs,
+        } => {
+            if !programs.is_empty() {
+                out.push_str("候補になりそうな支援制度は次のとおりです。\n");
+                list(&mut out, programs);
+                out.push_str("より合う制度をご案内するために、一つ教えてください。\n");
+            }
+            out.push_str(&follow_up.question);
+            estimates(&mut out, programs);
+        }
+        Reply::NoMatch { refer } => {
+            out.push_str(
+                "申し訳ありません。ご質問の内容に当てはまる制度は、この資料の商工関係の支援制度には見当たりませんでした。",
+            );
+            if !refer.is_empty() {
+                let _ = write!(
+                    out,
+                    "\nこの件は、{}にお問い合わせください。",
+                    refer.join("、または")
+                );
+            }
+            let _ = write!(
+                out,
+                "\n事業の経営に関するご相談でしたら、{GENERAL_DESK}でも承っています。"
+            );
+        }
+    }
+    if !matches!(reply, Reply::NoMatch { .. }) {
+        let _ = write!(
+            out,
+            "\n※{}の資料「{}」に基づく内容です。現在の受付状況は各窓口にご確認ください。",
+            corpus.info.year, corpus.info.title
+        );
+    }
+    out
+}
+
+fn list(out: &mut String, programs: &[Recommendation]) {
+    for (i, p) in programs.iter().enumerate() {
+        let _ = writeln!(out, "{}. {}（{}）", i + 1, p.name, p.kind.japanese());
+    }
+}
+
+/// The one next step: whom to call about the best program.
+fn next_step(out: &mut String, first: &Recommendation) {
+    let has_phone = first.quotes.iter().any(|q| {
+        q.label == TermLabel::Contact && q.text.chars().filter(char::is_ascii_digit).count() >= 9
+    });
+    if has_phone {
+        let _ = write!(
+            out,
+            "まずは「{}」について、{}にお問い合わせください（連絡先は引用の「窓口」をご覧ください）。",
+            first.name, first.division
+        );
+    } else {
+        let _ = write!(
+            out,
+            "まずは「{}」について、担当の{}、またはお近くの商工会・商工会議所にご相談ください。",
+            first.name, first.division
+        );
+    }
+}
+
+fn estimates(out: &mut String, programs: &[Recommendation]) {
+    for p in programs {
+        if let Some(e) = &p.estimate {
+            let _ = write!(
+                out,
+                "\n目安：「{}」では、経費{}に補助率{}/{}をかけた額と上限{}の小さい方、約{}です（引用の補助率・上限額による概算で、実際の額は審査で決まります）。",
+                p.name,
+                yen(e.expense),
+                e.rate.num,
+                e.rate.den,
+                yen(e.cap),
+                yen(e.amount)
+            );
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! Conversation memory: what each person has said so far, bounded in the number of sessions
+//! (least recently used go first), in what one session keeps, and in idle time.
+
+use std::collections::BTreeSet;
+use std::num::NonZeroUsize;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use lru::LruCache;
+
+use super::situation::Facts;
+use crate::corpus::{Slot, Theme};
+
+/// How many recent messages make up the current topic. Older ones stop steering the search;
+/// the facts they stated stay in [`Facts`].
+pub const TOPIC_MESSAGES: usize = 4;
+
+/// Limits of the session store.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionLimits {
+    /// Sessions kept at most; the least recently used is dropped beyond this.
+    pub max_sessions: usize,
+    /// Turns one session may take before it starts over.
+    pub max_turns: u32,
+    /// A session idle this long is forgotten.
+    pub idle: Duration,
+}
+
+impl Default for SessionLimits {
+    fn default() -> Self {
+        Self {
+            // About 2 KB a session: 10,000 sessions stay near 20 MB.
+            max_sessions: 10_000,
+            max_turns: 50,
+            idle: Duration::from_secs(60 * 60),
+        }
+    }
+}
+
+/// What a session remembers.
+#[derive(Debug, Clone, Default)]
+pub struct Session {
+    pub facts: Facts,
+    /// The recent messages of the current topic, oldest first.
+    pub topic: Vec<String>,
+    pub topic_themes: BTreeSet<Theme>,
+    /// Questions already asked: never asked twice.
+    pub asked: BTreeSet<Slot>,
+    /// The question asked last turn, if any.
+    pub pending: Option<Slot>,
+    pub turns: u32,
+}
+
+/// How a request's session id was resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionStatus {
+    /// No id was sent: a new session.
+    New,
+    /// The id was known and still fresh.
+    Continued,
+    /// The id was not known (never issued here, or dropped to make room): a new session.
+    Unknown,
+    /// The id had been idle too long: a new session.
+    Expired,
+    /// The session had reached its turn limit and started over.
+    TurnLimit,
+}
+
+struct Entry {
+    session: Session,
+    last_seen: Instant,
+}
+
+/// The in-memory session store.
+pub struct SessionStore {
+    limits: SessionLimits,
+    inner: Mutex<LruCache<String, Entry>>,
+}
+
+impl std::fmt::Debug for SessionStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionStore")
+            .field("limits", &self.limits)
+            .field("len", &self.len())
+            .finish()
+    }
+}
+
+impl SessionStore {
+    pub fn new(limits: SessionLimits) -> Self {
+        let cap = NonZeroUsize::new(limits.max_sessions).unwrap_or(NonZeroUsize::MIN);
+        Self {
+            limits,
+            inner: Mutex::new(LruCache::new(cap)),
+        }
+    }
+
+    pub fn limits(&self) -> SessionLimits {
+        self.limits
+    }
+
+    /// Sessions held now.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, Entry>> {
+        // A panic while holding the lock cannot leave the map half-updated (every update is a
+        // single insert or pop), so a poisoned lock is still safe to use.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Takes the session for `id` out of the store (or starts one) and says how.
+    pub fn take(&self, id: Option<&str>, now: Instant) -> (String, Session, SessionStatus) {
+        let Some(id) = id.filter(|i| !i.trim().is_empty()) else {
+            return (new_id(), Session::default(), SessionStatus::New);
+        };
+        let entry = self.lock().pop(id);
+        match entry {
+            None => (new_id(), Session::default(), SessionStatus::Unknown),
+            Some(e) if now.duration_since(e.last_seen) > self.limits.idle => {
+                (new_id(), Session::default(), SessionStatus::Expired)
+            }
+            Some(e) if e.session.turns >= self.limits.max_turns => {
+                (id.to_string(), Session::default(), SessionStatus::TurnLimit)
+            }
+            Some(e) => (id.to_string(), e.session, SessionStatus::Continued),
+        }
+    }
+
+    /// Puts a session back after a turn.
+    pub fn put(&self, id: String, session: Session, now: Instant) {
+        self.lock().put(
+            id,
+            Entry {
+                session,
+                last_seen: now,
+            },
+        );
+    }
+}
+
+/// A fresh, unguessable session id.
+fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store(max_sessions: usize) -> SessionStore {
+        SessionStore::new(SessionLimits {
+            max_sessions,
+            max_turns: 2,
+            idle: Duration::from_secs(10),
+        })
+    }
+
+    #[test]
+    fn continued_unknown_expired_and_turn_limit() {
+        let s = store(10);
+        let t0 = Instant::now();
+        let (id, mut sess, st) = s.take(None, t0);
+        assert_eq!(st, SessionStatus::New);
+        sess.turns = 1;
+        s.put(id.clone(), sess, t0);
+        let (id2, sess, st) = s.take(Some(&id), t0 + Duration::from_secs(5));
+        assert_eq!((st, &id2), (SessionStatus::Continued, &id));
+        assert_eq!(sess.turns, 1);
+        s.put(id.clone(), sess, t0);
+        let (id3, _, st) = s.take(Some(&id), t0 + Duration::from_secs(11));
+        assert_eq!(st, SessionStatus::Expired);
+        assert_ne!(id3, id);
+        assert_eq!(s.take(Some("nope"), t0).2, SessionStatus::Unknown);
+        let full = Session {
+            turns: 2,
+            ..Session::default()
+        };
+        s.put("x".into(), full, t0);
+        assert_eq!(s.take(Some("x"), t0).2, SessionStatus::TurnLimit);
+    }
+
+    #[test]
+    fn the_store_never_holds_more_than_its_cap() {
+        let s = store(3);
+        let t = Instant::now();
+        for i in 0..10 {
+            s.put(format!("s{i}"), Session::default(), t);
+        }
+        assert_eq!(s.len(), 3);
+        assert_eq!(s.take(Some("s0"), t).2, SessionStatus::Unknown);
+        assert_eq!(s.take(Some("s9"), t).2, SessionStatus::Continued);
+    }
+}

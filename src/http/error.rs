@@ -1,0 +1,121 @@
+//! The one API error type: every failure a client can cause becomes a 4xx with a JSON body
+//! `{"error": {"code", "message", "message_ja", "message_en"}}`; internals are logged, never sent.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// An error returned to the client.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub ja: String,
+    pub en: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorDetail {
+    /// A stable machine-readable code, e.g. `message_too_long`.
+    code: String,
+    /// Japanese and English, for people.
+    message: String,
+    message_ja: String,
+    message_en: String,
+}
+
+impl ApiError {
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        ja: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code,
+            ja: ja.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what} は見つかりません。"),
+            format!("{what} was not found."),
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_string(),
+                message: format!("{} / {}", self.ja, self.en),
+                message_ja: self.ja,
+                message_en: self.en,
+            },
+        };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// Maps axum's JSON extraction failures to our error, one status each.
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        let detail = r.body_text();
+        match r {
+            JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Content-Type は application/json にしてください。",
+                "Send the body as JSON with Content-Type: application/json.",
+            ),
+            JsonRejection::JsonSyntaxError(_) => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                "リクエストの JSON を読み取れませんでした。",
+                format!("The body is not valid JSON: {detail}"),
+            ),
+            JsonRejection::JsonDataError(_) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                "リクエストの形式が正しくありません（\"message\" は文字列、\"session_id\" は文字列です）。",
+                format!("The JSON does not have the expected fields: {detail}"),
+            ),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => too_large(),
+            other => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "リクエストを読み取れませんでした。",
+                format!("The request body could not be read: {}", other.body_text()),
+            ),
+        }
+    }
+}
+
+/// The body was over the limit.
+pub(crate) fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+        format!(
+            "リクエストが大きすぎます（上限 {} KiB）。",
+            super::MAX_BODY_BYTES / 1024
+        ),
+        format!(
+            "The request body is larger than {} KiB.",
+            super::MAX_BODY_BYTES / 1024
+        ),
+    )
+}

@@ -1,0 +1,271 @@
+//! The wire types of the HTTP API and their hand-written conversions from domain types, so the
+//! JSON contract (`shared/eval/run_eval.py`) cannot drift when a domain type changes.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::corpus::{Corpus, Program, Quote};
+use crate::dialogue::{Estimate, Recommendation, Reply, SessionStatus, Turn};
+
+/// `POST /api/v1/chat` request.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChatRequest {
+    /// What the person typed (1 to 2,000 characters).
+    pub message: String,
+    /// The `session_id` of an earlier response, to continue that conversation.
+    #[serde(default)]
+    pub session_id: Option<String>,
+}
+
+/// A quoted term: a verbatim slice of the source document with its citation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuoteWire {
+    pub label: String,
+    pub text: String,
+    pub page: u32,
+    pub line: u32,
+}
+
+impl From<&Quote> for QuoteWire {
+    fn from(q: &Quote) -> Self {
+        Self {
+            label: q.label.as_str().to_string(),
+            text: q.text.clone(),
+            page: q.page,
+            line: q.line,
+        }
+    }
+}
+
+/// A rough amount: min(expense × rate, cap), from the quoted rate and cap.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EstimateWire {
+    /// Always "目安": an estimate, not a promise.
+    pub label: String,
+    pub expense_yen: u64,
+    /// The rate read from the quote, e.g. "2/3".
+    pub rate: String,
+    pub cap_yen: u64,
+    pub amount_yen: u64,
+    /// The quotes the estimate used (rate, then cap).
+    pub quotes: Vec<QuoteWire>,
+}
+
+impl From<&Estimate> for EstimateWire {
+    fn from(e: &Estimate) -> Self {
+        Self {
+            label: "目安".to_string(),
+            expense_yen: e.expense,
+            rate: format!("{}/{}", e.rate.num, e.rate.den),
+            cap_yen: e.cap,
+            amount_yen: e.amount,
+            quotes: vec![(&e.rate_quote).into(), (&e.cap_quote).into()],
+        }
+    }
+}
+
+/// A program in a chat answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgramWire {
+    pub id: String,
+    pub name: String,
+    pub score: f64,
+    /// subsidy | loan | expert | seminar | event | network | promotion
+    pub kind: String,
+    /// 担当課
+    pub division: String,
+    pub quotes: Vec<QuoteWire>,
+    pub estimate: Option<EstimateWire>,
+}
+
+impl From<&Recommendation> for ProgramWire {
+    fn from(r: &Recommendation) -> Self {
+        Self {
+            id: r.id.as_str().to_string(),
+            name: r.name.clone(),
+            score: (f64::from(r.score) * 1000.0).round() / 1000.0,
+            kind: r.kind.as_str().to_string(),
+            division: r.division.clone(),
+            quotes: r.quotes.iter().map(QuoteWire::from).collect(),
+            estimate: r.estimate.as_ref().map(EstimateWire::from),
+        }
+    }
+}
+
+/// A clarifying question; each option is sent back as the next `message`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUpWire {
+    pub question: String,
+    pub options: Vec<String>,
+    /// What the question is about: disaster | stage | theme | industry | kind.
+    pub slot: String,
+}
+
+/// How the request's `session_id` was resolved.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionWire {
+    /// new | continued | unknown | expired | turn_limit ("unknown", "expired" and "turn_limit" start a new conversation).
+    pub status: String,
+    pub started_over: bool,
+}
+
+/// The document the terms come from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourceWire {
+    pub title: String,
+    pub issuer: String,
+    pub year: String,
+}
+
+impl From<&Corpus> for SourceWire {
+    fn from(c: &Corpus) -> Self {
+        Self {
+            title: c.info.title.clone(),
+            issuer: c.info.issuer.clone(),
+            year: c.info.year.clone(),
+        }
+    }
+}
+
+/// `POST /api/v1/chat` response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChatResponse {
+    pub session_id: String,
+    /// The reply in Japanese.
+    pub reply: String,
+    /// The programs that fit, best first (empty when nothing fits).
+    pub programs: Vec<ProgramWire>,
+    pub follow_up: Option<FollowUpWire>,
+    pub no_match: bool,
+    /// The 年度 of the terms (令和7年度): current 受付 status must be confirmed with the 窓口.
+    pub as_of: String,
+    pub source: SourceWire,
+    pub session: SessionWire,
+}
+
+impl ChatResponse {
+    pub fn new(turn: &Turn, corpus: &Corpus) -> Self {
+        let status = match turn.status {
+            SessionStatus::New => "new",
+            SessionStatus::Continued => "continued",
+            SessionStatus::Unknown => "unknown",
+            SessionStatus::Expired => "expired",
+            SessionStatus::TurnLimit => "turn_limit",
+        };
+        Self {
+            session_id: turn.session_id.clone(),
+            reply: turn.text.clone(),
+            programs: turn
+                .reply
+                .programs()
+                .iter()
+                .map(ProgramWire::from)
+                .collect(),
+            follow_up: turn.reply.follow_up().map(|f| FollowUpWire {
+                question: f.question.clone(),
+                options: f.options.clone(),
+                slot: f.slot.as_str().to_string(),
+            }),
+            no_match: matches!(turn.reply, Reply::NoMatch { .. }),
+            as_of: turn.as_of.clone(),
+            source: corpus.into(),
+            session: SessionWire {
+                status: status.to_string(),
+                started_over: matches!(
+                    turn.status,
+                    SessionStatus::Unknown | SessionStatus::Expired | SessionStatus::TurnLimit
+                ),
+            },
+        }
+    }
+}
+
+/// One line of `GET /api/v1/programs`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgramSummary {
+    pub id: String,
+    pub name: String,
+    pub themes: Vec<String>,
+    pub kind: String,
+    pub division: String,
+    pub parent: Option<String>,
+}
+
+impl From<&Program> for ProgramSummary {
+    fn from(p: &Program) -> Self {
+        Self {
+            id: p.id.as_str().to_string(),
+            name: p.name.clone(),
+            themes: p.themes.iter().map(|t| t.as_str().to_string()).collect(),
+            kind: p.kind.as_str().to_string(),
+            division: p.division.clone(),
+            parent: p.parent.as_ref().map(|x| x.as_str().to_string()),
+        }
+    }
+}
+
+/// `GET /api/v1/programs/{id}`: the whole record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgramDetail {
+    pub id: String,
+    pub name: String,
+    /// The line of the source where the name is printed.
+    pub name_line: u32,
+    pub division: String,
+    pub pages: Vec<u32>,
+    pub kind: String,
+    /// One line in our words (no figures: those are in `quotes`).
+    pub purpose: String,
+    pub themes: Vec<String>,
+    pub disasters: Vec<String>,
+    pub sizes: Vec<String>,
+    pub industries: Vec<String>,
+    pub succession_stages: Vec<String>,
+    pub parent: Option<String>,
+    pub menus: Vec<ProgramSummary>,
+    /// Every quoted term, with its citation.
+    pub quotes: Vec<QuoteWire>,
+    /// The 窓口 quotes.
+    pub contacts: Vec<QuoteWire>,
+    pub source: SourceWire,
+}
+
+impl ProgramDetail {
+    pub fn new(p: &Program, corpus: &Corpus) -> Self {
+        let strings = |v: Vec<&str>| v.into_iter().map(str::to_string).collect::<Vec<_>>();
+        Self {
+            id: p.id.as_str().to_string(),
+            name: p.name.clone(),
+            name_line: p.name_line,
+            division: p.division.clone(),
+            pages: p.pages.clone(),
+            kind: p.kind.as_str().to_string(),
+            purpose: p.purpose.clone(),
+            themes: strings(p.themes.iter().map(|t| t.as_str()).collect()),
+            disasters: strings(p.disasters.iter().map(|t| t.as_str()).collect()),
+            sizes: strings(p.sizes.iter().map(|t| t.as_str()).collect()),
+            industries: p.industries.clone(),
+            succession_stages: strings(p.stages.iter().map(|t| t.as_str()).collect()),
+            parent: p.parent.as_ref().map(|x| x.as_str().to_string()),
+            menus: corpus.menus_of(&p.id).map(ProgramSummary::from).collect(),
+            quotes: p.terms.iter().map(QuoteWire::from).collect(),
+            contacts: p
+                .terms_labelled(crate::corpus::TermLabel::Contact)
+                .map(QuoteWire::from)
+                .collect(),
+            source: corpus.into(),
+        }
+    }
+}
+
+/// `GET /healthz`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// "ok" when the corpus and index are loaded.
+    pub status: String,
+    pub programs: usize,
+    pub quotes: usize,
+    pub index_bytes: usize,
+    pub sessions: usize,
+    pub as_of: String,
+}
