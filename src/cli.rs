@@ -325,7 +325,8 @@ pub fn chat_text(turn: &crate::dialogue::Turn) -> String {
         }
     }
     if let Some(f) = turn.reply.follow_up() {
-        let _ = writeln!(out, "\n{}", f.question);
+        // The question itself is the last line of the reply text above.
+        out.push('\n');
         for (i, o) in f.options.iter().enumerate() {
             let _ = writeln!(out, "  {}. {}", i + 1, o);
         }

@@ -1,9 +1,13 @@
-//! The one integration-test binary: corpus checks, analysis, retrieval, CLI and tidiness.
+//! The one integration-test binary: corpus checks, analysis, retrieval, dialogue scenarios,
+//! the HTTP API (in-process and over TCP), the CLI and tidiness.
 
 mod analysis;
+mod api;
 mod broken_records;
 mod cli;
 mod corpus;
+mod dialogue;
 mod retrieval;
+mod server;
 mod support;
 mod tidy;

@@ -2,9 +2,11 @@
 //! was expected, what came back and how to fix it.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use madoguchi::Engine;
+use madoguchi::dialogue::{Dialogue, SessionLimits};
+use madoguchi::http::AppState;
 
 /// The repository root.
 pub(crate) fn root() -> PathBuf {
@@ -25,11 +27,23 @@ pub(crate) fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 }
 
 /// The engine over the real corpus, loaded once.
-pub(crate) fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
+pub(crate) fn engine() -> &'static Arc<Engine> {
+    static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
     ENGINE.get_or_init(|| match Engine::load(&root().join("corpus")) {
-        Ok(e) => e,
+        Ok(e) => Arc::new(e),
         Err(e) => panic!("the real corpus must load: {e}"),
+    })
+}
+
+/// A dialogue over the shared engine with its own sessions.
+pub(crate) fn dialogue(limits: SessionLimits) -> Dialogue {
+    Dialogue::new(engine().clone(), limits).expect("the vocabulary compiles")
+}
+
+/// The HTTP app over a fresh dialogue.
+pub(crate) fn app_with(limits: SessionLimits) -> axum::Router {
+    madoguchi::http::app(AppState {
+        dialogue: Arc::new(dialogue(limits)),
     })
 }
 

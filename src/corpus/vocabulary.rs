@@ -27,6 +27,9 @@ pub struct OutOfScope {
     pub topic: String,
     pub when: Vec<String>,
     pub refer: String,
+    /// The topic rules the message out even when it also names a theme these programs serve
+    /// (another prefecture's 創業 grant is still another prefecture's).
+    pub always: bool,
 }
 
 /// The whole vocabulary, checked.
@@ -66,8 +69,16 @@ struct RawExpansion {
 #[serde(deny_unknown_fields)]
 struct RawOutOfScope {
     topic: String,
+    #[serde(default)]
     when: Vec<String>,
+    /// With `followed_by`: every place name directly followed by one of the words triggers.
+    #[serde(default)]
+    places: Vec<String>,
+    #[serde(default)]
+    followed_by: Vec<String>,
     refer: String,
+    #[serde(default)]
+    always: bool,
 }
 
 impl RawVocabulary {
@@ -130,7 +141,12 @@ impl RawVocabulary {
             }
         }
         let mut out_of_scope = Vec::with_capacity(self.out_of_scope.len());
-        for (i, o) in self.out_of_scope.into_iter().enumerate() {
+        for (i, mut o) in self.out_of_scope.into_iter().enumerate() {
+            for place in &o.places {
+                for word in &o.followed_by {
+                    o.when.push(format!("{place}{word}"));
+                }
+            }
             if o.when.iter().all(|w| w.trim().is_empty()) || o.refer.trim().is_empty() {
                 errors.push(
                     file,
@@ -145,6 +161,7 @@ impl RawVocabulary {
                 topic: o.topic,
                 when: o.when,
                 refer: o.refer,
+                always: o.always,
             });
         }
         Vocabulary {

@@ -84,16 +84,14 @@ fn decide(
 
     // Out of scope: the message names a topic these programs do not cover and nothing in the
     // conversation points at a theme they do.
-    let refer: Vec<String> = reading
+    let topics: Vec<_> = reading
         .out_of_scope
         .iter()
         .filter_map(|&i| engine.corpus.vocabulary.out_of_scope.get(i))
-        .map(|o| o.refer.clone())
         .collect();
-    if (!refer.is_empty() && !themed)
-        || hits.is_empty()
-        || (!themed && !wants_money && evidence < MIN_EVIDENCE)
-    {
+    let ruled_out = topics.iter().any(|o| o.always) || (!topics.is_empty() && !themed);
+    let refer: Vec<String> = topics.iter().map(|o| o.refer.clone()).collect();
+    if ruled_out || hits.is_empty() || (!themed && !wants_money && evidence < MIN_EVIDENCE) {
         return Reply::NoMatch { refer };
     }
 
@@ -223,18 +221,19 @@ fn next_question(
     if open(Slot::Theme) && vague {
         return Some(Slot::Theme);
     }
+    let kinds: Vec<Kind> = top.iter().take(3).map(|p| p.kind).collect();
+    if open(Slot::Kind) && kinds.contains(&Kind::Subsidy) && kinds.contains(&Kind::Loan) {
+        return Some(Slot::Kind);
+    }
     let restricted = top
         .iter()
+        .take(3)
         .any(|p| p.industries.iter().any(|i| i == MANUFACTURING));
     let open_to_all = top
         .iter()
         .any(|p| p.industries.is_empty() && p.themes.iter().any(|t| plan.themes.contains(t)));
     if open(Slot::Industry) && restricted && open_to_all {
         return Some(Slot::Industry);
-    }
-    let kinds: Vec<Kind> = top.iter().take(3).map(|p| p.kind).collect();
-    if open(Slot::Kind) && kinds.contains(&Kind::Subsidy) && kinds.contains(&Kind::Loan) {
-        return Some(Slot::Kind);
     }
     None
 }

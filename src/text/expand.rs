@@ -7,6 +7,9 @@ use aho_corasick::AhoCorasick;
 use super::TextError;
 use super::normalize::Normalized;
 
+/// What follows a word to deny it: "地震ではなく豪雨", "製造業じゃない", "補助金以外".
+const DENIALS: &[&str] = &["ではな", "じゃな", "ではありません", "でもな", "以外"];
+
 /// A compiled set of rules, each a list of trigger substrings.
 #[derive(Debug, Clone)]
 pub struct Expander {
@@ -40,12 +43,17 @@ impl Expander {
         })
     }
 
-    /// The rules that fire in `text`, each once, in rule order.
+    /// The rules that fire in `text`, each once, in rule order. An occurrence directly
+    /// followed by a denial (地震ではなく, 製造業以外) does not fire its rule.
     pub fn fired(&self, text: &str) -> Vec<usize> {
         let normalized = Normalized::new(text);
+        let s = normalized.as_str();
         let mut fired = vec![false; self.rules];
-        for m in self.automaton.find_overlapping_iter(normalized.as_str()) {
-            fired[self.rule_of[m.pattern().as_usize()]] = true;
+        for m in self.automaton.find_overlapping_iter(s) {
+            let after = &s[m.end()..];
+            if !DENIALS.iter().any(|d| after.starts_with(d)) {
+                fired[self.rule_of[m.pattern().as_usize()]] = true;
+            }
         }
         fired
             .iter()
@@ -69,5 +77,7 @@ mod tests {
         let e = Expander::new(&rules).unwrap();
         assert_eq!(e.fired("後継者の跡継ぎとdx"), [0, 1]);
         assert!(e.fired("天気").is_empty());
+        assert_eq!(e.fired("跡継ぎではなくdxの話"), [1]);
+        assert_eq!(e.fired("跡継ぎではなく後継者"), [0]);
     }
 }

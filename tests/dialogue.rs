@@ -1,0 +1,296 @@
+//! Dialogue scenarios, written for these tests, for each theme: answer, clarify then answer,
+//! no match, the 目安 estimate, a later fact overriding an earlier one, no question asked
+//! twice, start over, and a change of topic.
+
+use madoguchi::corpus::Slot;
+use madoguchi::dialogue::{Dialogue, Reply, SessionLimits, Turn};
+
+use crate::support::dialogue;
+
+fn d() -> Dialogue {
+    dialogue(SessionLimits::default())
+}
+
+fn ids(t: &Turn) -> Vec<&str> {
+    t.reply.programs().iter().map(|p| p.id.as_str()).collect()
+}
+
+fn asked(t: &Turn) -> Option<Slot> {
+    t.reply.follow_up().map(|f| f.slot)
+}
+
+/// Sends each message in one session; returns every turn.
+fn talk(d: &Dialogue, messages: &[&str]) -> Vec<Turn> {
+    let mut sid: Option<String> = None;
+    let mut out = Vec::new();
+    for m in messages {
+        let t = d.respond(sid.as_deref(), m);
+        sid = Some(t.session_id.clone());
+        out.push(t);
+    }
+    out
+}
+
+#[test]
+fn disaster_unknown_is_asked_then_the_answer_fits_the_disaster() {
+    let d = d();
+    let t = talk(
+        &d,
+        &[
+            "災害で工場が壊れてしまいました。再建の支援はありますか",
+            "熊本地震",
+        ],
+    );
+    assert_eq!(asked(&t[0]), Some(Slot::Disaster), "{}", t[0].text);
+    assert!(
+        !t[0].reply.programs().is_empty(),
+        "candidates are shown while asking"
+    );
+    let after = ids(&t[1]);
+    assert_eq!(after.first(), Some(&"fukko-shien-tanken"), "{after:?}");
+    assert!(
+        !after.contains(&"nariwai-saiken"),
+        "a flood-only program for an earthquake: {after:?}"
+    );
+}
+
+#[test]
+fn a_later_statement_overrides_an_earlier_fact() {
+    let d = d();
+    let t = talk(
+        &d,
+        &[
+            "熊本地震で店が被害を受けた",
+            "すみません、地震ではなく令和2年7月豪雨で浸水した被害でした",
+        ],
+    );
+    assert!(
+        ids(&t[0]).contains(&"fukko-shien-tanken"),
+        "{:?}",
+        ids(&t[0])
+    );
+    let after = ids(&t[1]);
+    assert!(after.contains(&"nariwai-saiken"), "{after:?}");
+    assert!(!after.contains(&"fukko-shien-tanken"), "{after:?}");
+}
+
+#[test]
+fn succession_stage_is_asked_once_then_answered() {
+    let d = d();
+    let t = talk(
+        &d,
+        &["店を継ぐ話が出ています", "すでに承継した（引継ぎ後）"],
+    );
+    assert_eq!(asked(&t[0]), Some(Slot::Stage), "{}", t[0].text);
+    assert_eq!(
+        ids(&t[1]).first(),
+        Some(&"shokei-atotsugi.oen"),
+        "{:?}",
+        ids(&t[1])
+    );
+    assert_eq!(asked(&t[1]), None);
+}
+
+#[test]
+fn a_question_is_never_asked_twice_even_when_ignored() {
+    let d = d();
+    let t = talk(
+        &d,
+        &[
+            "後継ぎのことで悩んでいます",
+            "後継者の育成について知りたい",
+            "息子が跡継ぎです",
+        ],
+    );
+    assert_eq!(asked(&t[0]), Some(Slot::Stage));
+    for later in &t[1..] {
+        assert_ne!(asked(later), Some(Slot::Stage), "{}", later.text);
+    }
+}
+
+#[test]
+fn manufacturer_or_not_changes_the_answer() {
+    let d = d();
+    let t = talk(&d, &["現場の機器をDX化して生産性を上げたい", "製造業です"]);
+    assert_eq!(asked(&t[0]), Some(Slot::Industry), "{}", t[0].text);
+    assert_eq!(
+        ids(&t[1]).first(),
+        Some(&"shinka-dx.seizo-dx"),
+        "{:?}",
+        ids(&t[1])
+    );
+    let t = talk(
+        &d,
+        &[
+            "現場の機器をDX化して生産性を上げたい",
+            "製造業ではありません",
+        ],
+    );
+    assert!(
+        !ids(&t[1]).contains(&"shinka-dx.seizo-dx"),
+        "{:?}",
+        ids(&t[1])
+    );
+    assert!(!ids(&t[1]).is_empty());
+}
+
+#[test]
+fn subsidy_or_loan_is_asked_when_both_fit() {
+    let d = d();
+    let t = talk(
+        &d,
+        &[
+            "太陽光発電や省エネの設備を入れたい",
+            "融資（借入）を探している",
+        ],
+    );
+    assert_eq!(asked(&t[0]), Some(Slot::Kind), "{}", t[0].text);
+    assert_eq!(
+        ids(&t[1]).first(),
+        Some(&"kinyu-sogo-shien.zero-carbon"),
+        "{:?}",
+        ids(&t[1])
+    );
+}
+
+#[test]
+fn a_vague_request_asks_what_it_is_about() {
+    let d = d();
+    let t = talk(&d, &["使える助成金はありますか", "台湾への輸出・交流"]);
+    assert_eq!(asked(&t[0]), Some(Slot::Theme), "{}", t[0].text);
+    let after = ids(&t[1]);
+    assert!(
+        after[..2].iter().any(|i| i.starts_with("taiwan-")),
+        "{after:?}"
+    );
+}
+
+#[test]
+fn single_questions_by_theme_are_answered() {
+    let d = d();
+    let cases: &[(&str, &str)] = &[
+        (
+            "副業のプロ人材に来てもらう報酬を補助してほしい",
+            "pro-jinzai",
+        ),
+        (
+            "商店街で子ども向けのワークショップを開いてにぎわいを作りたい",
+            "kodomo-kirakira",
+        ),
+        (
+            "借入の返済が厳しくなってきた。事業再生の計画づくりを専門家に手伝ってほしい",
+            "jigyo-saisei",
+        ),
+        (
+            "台湾での食品の見本市に出て現地のバイヤーと商談したい",
+            "taiwan-yushutsu",
+        ),
+        (
+            "くまもとＤＸ推進コンソーシアムに入会したい",
+            "dx-consortium",
+        ),
+    ];
+    for (q, want) in cases {
+        let t = d.respond(None, q);
+        assert!(
+            ids(&t).first() == Some(want),
+            "{q}: {:?}\n{}",
+            ids(&t),
+            t.text
+        );
+        assert!(!t.reply.programs()[0].quotes.is_empty());
+        assert!(t.text.contains("令和7年度"), "freshness note: {}", t.text);
+    }
+}
+
+#[test]
+fn questions_outside_these_programs_get_no_match() {
+    let d = d();
+    for q in [
+        "年末調整の書類の書き方を教えて",
+        "東京都の創業助成金について知りたい",
+        "明日は雨が降りますか",
+        "持ち家の屋根を直す補助金はありますか",
+        "家庭菜園を始めたい",
+        "ふるさと納税の返礼品のおすすめは",
+    ] {
+        let t = d.respond(None, q);
+        assert!(
+            matches!(t.reply, Reply::NoMatch { .. }),
+            "{q}: {:?}\n{}",
+            ids(&t),
+            t.text
+        );
+        assert!(t.reply.programs().is_empty());
+        assert!(
+            t.text.contains("商工会"),
+            "suggests where to ask: {}",
+            t.text
+        );
+    }
+}
+
+#[test]
+fn an_expense_gets_a_capped_estimate_per_subsidy() {
+    let d = d();
+    let t = talk(
+        &d,
+        &["父から店を引き継いで二代目になりました。店舗の改装に300万円かかります"],
+    );
+    let oen = t[0]
+        .reply
+        .programs()
+        .iter()
+        .find(|p| p.id.as_str() == "shokei-atotsugi.oen")
+        .expect("後継ぎ応援事業 is recommended");
+    let e = oen.estimate.as_ref().expect("an estimate");
+    // 300万円 × 2/3 = 200万円, capped at the quoted 100万円.
+    assert_eq!(
+        (e.expense, e.rate.num, e.rate.den, e.cap, e.amount),
+        (3_000_000, 2, 3, 1_000_000, 1_000_000)
+    );
+    assert!(e.rate_quote.text.contains("２/３") && e.cap_quote.text.contains("１００万円"));
+    assert!(t[0].text.contains("目安"), "{}", t[0].text);
+}
+
+#[test]
+fn start_over_forgets_the_facts() {
+    let d = d();
+    let t = talk(
+        &d,
+        &["熊本地震で被災しました", "最初から", "豪雨で店が浸水した"],
+    );
+    assert_eq!(asked(&t[1]), Some(Slot::Theme));
+    assert!(t[1].reply.programs().is_empty());
+    assert!(ids(&t[2]).contains(&"nariwai-saiken"), "{:?}", ids(&t[2]));
+}
+
+#[test]
+fn a_new_topic_replaces_the_old_one() {
+    let d = d();
+    let t = talk(
+        &d,
+        &[
+            "事業承継の準備で株式の評価を頼みたい",
+            "話は変わりますが、台湾に日本酒を輸出したい",
+        ],
+    );
+    assert!(ids(&t[1])[0].starts_with("taiwan-"), "{:?}", ids(&t[1]));
+}
+
+#[test]
+fn any_text_gets_a_reply_without_panic() {
+    let d = d();
+    for m in [
+        "",
+        "？？？",
+        "😀😀😀",
+        "\u{0}\u{1}\u{7f}",
+        &"あ".repeat(5_000),
+        "ｶﾞｷﾞｸﾞ",
+        "300万円",
+    ] {
+        let t = d.respond(None, m);
+        assert!(!t.text.is_empty(), "{m:?}");
+    }
+}
