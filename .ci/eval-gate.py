@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""The eval gate: run ../shared/eval/run_eval.py against a running server and fail unless
+hit@3 >= 0.95, every no-match case abstains, every quote check passes and every dialogue's first
+turn asks; then pipe GET /api/v1/programs/{id} for every id through verify_quotes.py.
+Usage: .ci/eval-gate.py BASE_URL SHARED_DIR"""
+import json, subprocess, sys, urllib.request
+
+HIT3_FLOOR = 0.95
+
+
+def fraction_full(s):
+    got, total = s.split("/")
+    return got == total
+
+
+def main():
+    base, shared = sys.argv[1].rstrip("/"), sys.argv[2]
+    out = subprocess.run([sys.executable, f"{shared}/eval/run_eval.py", "--base-url", base,
+                          f"{shared}/eval/dev.jsonl"], capture_output=True, text=True)
+    print(out.stdout, end="")
+    if out.returncode != 0:
+        print(out.stderr, file=sys.stderr)
+        return 1
+    summary = json.loads(out.stdout.strip().splitlines()[-1])
+    failures = []
+    if summary["hit@3"] < HIT3_FLOOR:
+        failures.append(f"hit@3 {summary['hit@3']} < {HIT3_FLOOR}")
+    for key in ("abstain_ok", "quotes_ok", "clarifies_first"):
+        if not fraction_full(summary[key]):
+            failures.append(f"{key} {summary[key]} is not all")
+
+    with urllib.request.urlopen(f"{base}/api/v1/programs", timeout=10) as r:
+        ids = [p["id"] for p in json.loads(r.read())]
+    verified = 0
+    for pid in ids:
+        with urllib.request.urlopen(f"{base}/api/v1/programs/{pid}", timeout=10) as r:
+            body = r.read()
+        v = subprocess.run([sys.executable, f"{shared}/eval/verify_quotes.py",
+                            f"{shared}/seed/000_e7ee304dbc0e60c0.txt"], input=body, capture_output=True)
+        if v.returncode != 0:
+            failures.append(f"verify_quotes {pid}: {v.stdout.decode().strip()}")
+        else:
+            verified += 1
+    print(f"verify_quotes: {verified}/{len(ids)} program records verified")
+    if failures:
+        print("EVAL GATE FAILED:\n  " + "\n  ".join(failures))
+        return 1
+    print(f"eval gate passed: hit@3 {summary['hit@3']} (floor {HIT3_FLOOR}), abstain {summary['abstain_ok']}, "
+          f"quotes {summary['quotes_ok']}, first turn asks {summary['clarifies_first']}, median {summary['median_ms']} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
