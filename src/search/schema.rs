@@ -19,8 +19,11 @@ pub(crate) const BOOST_NAME_BIGRAM: f32 = 0.6;
 pub(crate) const BOOST_BODY_BIGRAM: f32 = 0.25;
 /// Words added by vocabulary expansion weigh less than the person's own words.
 pub(crate) const EXPANSION_WEIGHT: f32 = 0.6;
-/// Structured facts fired by the vocabulary (theme, disaster, stage, kind, industry).
-pub(crate) const BOOST_THEME: f32 = 2.5;
+/// Structured facts fired by the vocabulary (theme, disaster, stage, kind, industry). A theme
+/// is a field most programs share a value of, so its IDF is low; the boost is high enough that a
+/// program matching two of the person's themes (被災 and 販路開拓) outranks one matching a
+/// single theme with more word overlap.
+pub(crate) const BOOST_THEME: f32 = 8.0;
 pub(crate) const BOOST_DISASTER: f32 = 3.0;
 pub(crate) const BOOST_STAGE: f32 = 3.0;
 pub(crate) const BOOST_KIND: f32 = 1.0;
