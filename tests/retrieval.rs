@@ -21,6 +21,12 @@ const SITUATIONS: &[(&str, &[&str])] = &[
         "豪雨で被災した小さな店です。経営計画に沿って広告や展示会の費用を出したい",
         &["kumamoto-gata-shokibo"],
     ),
+    // Regression (theme and size boosts): a program for small businesses that serves both
+    // themes of the situation (被災, 販路開拓) outranks one whose money goes to the 商工会.
+    (
+        "被災した小規模の店です。チラシやホームページで宣伝して売上を戻したい",
+        &["kumamoto-gata-shokibo"],
+    ),
     // 資金繰り・融資
     (
         "なりわい補助金が振り込まれるまでのつなぎ資金を借りたい",

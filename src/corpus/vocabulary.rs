@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::error::Errors;
-use super::model::{Disaster, Kind, Stage, Theme};
+use super::model::{Disaster, Kind, Size, Stage, Theme};
 
 /// One phrasing rule: when any trigger occurs in a message, the rule fires.
 #[derive(Debug, Clone)]
@@ -19,6 +19,8 @@ pub struct Expansion {
     pub kind: Option<Kind>,
     pub industry: Option<String>,
     pub stage: Option<Stage>,
+    /// Who the person is (小規模事業者, 商工団体 …), when the phrasing says so.
+    pub size: Option<Size>,
 }
 
 /// A topic outside these programs, and where to ask about it instead.
@@ -60,6 +62,7 @@ struct RawExpansion {
     kind: Option<String>,
     industry: Option<String>,
     stage: Option<String>,
+    size: Option<String>,
     #[serde(default)]
     #[allow(dead_code)]
     note: Option<String>,
@@ -128,6 +131,15 @@ impl RawVocabulary {
                 file,
                 errors,
             );
+            let size = optional(
+                &e.size,
+                Size::parse,
+                Size::expected,
+                &mut ok,
+                || at("size"),
+                file,
+                errors,
+            );
             if ok {
                 expansions.push(Expansion {
                     when: e.when,
@@ -137,6 +149,7 @@ impl RawVocabulary {
                     kind,
                     industry: e.industry,
                     stage,
+                    size,
                 });
             }
         }

@@ -93,6 +93,9 @@ impl Index {
             for i in &p.industries {
                 doc.add_text(f.industry, i);
             }
+            for s in &p.sizes {
+                doc.add_text(f.size, s.as_str());
+            }
             writer.add_document(doc)?;
         }
         writer.commit()?;
@@ -140,6 +143,7 @@ impl Index {
             plan.stages.extend(e.stage);
             plan.kinds.extend(e.kind);
             plan.industries.extend(e.industry.clone());
+            plan.sizes.extend(e.size);
         }
         plan
     }

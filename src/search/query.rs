@@ -8,7 +8,7 @@ use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 
-use crate::corpus::{Disaster, Kind, Stage, Theme};
+use crate::corpus::{Disaster, Kind, Size, Stage, Theme};
 use crate::text::{Japanese, bigrams};
 
 use super::schema::*;
@@ -27,6 +27,7 @@ pub struct QueryPlan {
     pub stages: BTreeSet<Stage>,
     pub kinds: BTreeSet<Kind>,
     pub industries: BTreeSet<String>,
+    pub sizes: BTreeSet<Size>,
 }
 
 impl QueryPlan {
@@ -101,6 +102,9 @@ impl QueryPlan {
         }
         for i in &self.industries {
             push(f.industry, i, BOOST_INDUSTRY);
+        }
+        for s in &self.sizes {
+            push(f.size, s.as_str(), BOOST_SIZE);
         }
         BooleanQuery::new(clauses)
     }

@@ -28,6 +28,9 @@ pub(crate) const BOOST_DISASTER: f32 = 3.0;
 pub(crate) const BOOST_STAGE: f32 = 3.0;
 pub(crate) const BOOST_KIND: f32 = 1.0;
 pub(crate) const BOOST_INDUSTRY: f32 = 2.0;
+/// Who the person is: a small shop owner is better served by a program for 小規模事業者 than by
+/// one whose money goes to the 商工会, and a 商工会 by the reverse.
+pub(crate) const BOOST_SIZE: f32 = 10.0;
 
 /// The fields of a program document.
 #[derive(Debug, Clone, Copy)]
@@ -47,6 +50,7 @@ pub(crate) struct Fields {
     pub(crate) stage: Field,
     pub(crate) kind: Field,
     pub(crate) industry: Field,
+    pub(crate) size: Field,
 }
 
 pub(crate) fn schema() -> (Schema, Fields) {
@@ -71,6 +75,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
         stage: b.add_text_field("stage", STRING),
         kind: b.add_text_field("kind", STRING),
         industry: b.add_text_field("industry", STRING),
+        size: b.add_text_field("size", STRING),
     };
     (b.build(), fields)
 }
