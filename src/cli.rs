@@ -58,6 +58,13 @@ enum Command {
         /// Conversations kept at most (the least recently used go first).
         #[arg(long, env = "MADOGUCHI_MAX_SESSIONS", default_value_t = 10_000)]
         max_sessions: usize,
+        /// The help-desk staff token; without it /desk and its APIs are disabled.
+        #[arg(long, env = "MADOGUCHI_DESK_TOKEN", hide_env_values = true)]
+        desk_token: Option<String>,
+        /// Origins allowed to embed the widget from another site (comma-separated, e.g.
+        /// https://www.example-shokokai.jp). Default: same origin only.
+        #[arg(long, env = "MADOGUCHI_ALLOW_ORIGIN", value_delimiter = ',')]
+        allow_origin: Vec<String>,
     },
 }
 
@@ -122,7 +129,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             bind,
             session_idle_minutes,
             max_sessions,
+            desk_token,
+            allow_origin,
         } => {
+            for o in &allow_origin {
+                if axum::http::HeaderValue::from_str(o.trim()).is_err() || !o.contains("://") {
+                    anyhow::bail!("--allow-origin {o:?} is not an origin like https://example.jp");
+                }
+            }
+            if desk_token.as_deref().is_some_and(|t| t.len() < 12) {
+                anyhow::bail!("--desk-token must be at least 12 characters");
+            }
             let started = std::time::Instant::now();
             let engine = Engine::load(&dir)
                 .with_context(|| format!("loading the corpus in {}", dir.display()))?;
@@ -134,6 +151,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let dialogue = crate::dialogue::Dialogue::new(std::sync::Arc::new(engine), limits)?;
             let state = crate::http::AppState {
                 dialogue: std::sync::Arc::new(dialogue),
+                desk_token: desk_token.map(std::sync::Arc::from),
+                allow_origins: allow_origin,
             };
             let runtime = tokio::runtime::Runtime::new()?;
             runtime

@@ -11,3 +11,4 @@ mod retrieval;
 mod server;
 mod support;
 mod tidy;
+mod web;

@@ -16,9 +16,7 @@ fn the_server_answers_over_tcp() {
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState {
-        dialogue: Arc::new(dialogue(SessionLimits::default())),
-    };
+    let state = AppState::new(Arc::new(dialogue(SessionLimits::default())));
     rt.spawn(async move { axum::serve(listener, app(state)).await });
 
     let body = r#"{"message":"後継ぎとして研修を受けたいので受講料の補助を知りたい"}"#;

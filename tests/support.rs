@@ -42,9 +42,7 @@ pub(crate) fn dialogue(limits: SessionLimits) -> Dialogue {
 
 /// The HTTP app over a fresh dialogue.
 pub(crate) fn app_with(limits: SessionLimits) -> axum::Router {
-    madoguchi::http::app(AppState {
-        dialogue: Arc::new(dialogue(limits)),
-    })
+    madoguchi::http::app(AppState::new(Arc::new(dialogue(limits))))
 }
 
 /// Collects failures of a table-driven test and reports them all at once.

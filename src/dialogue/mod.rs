@@ -11,6 +11,7 @@ mod policy;
 mod reply;
 pub mod session;
 pub mod situation;
+pub mod unanswered;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -21,6 +22,7 @@ use crate::text::{Expander, TextError};
 
 pub use compose::Estimate;
 pub use session::{SessionLimits, SessionStatus, SessionStore};
+pub use unanswered::{Reason, Unanswered};
 
 /// A program recommended in a turn, with the quotes chosen for this person.
 #[derive(Debug, Clone)]
@@ -90,6 +92,7 @@ pub struct Dialogue {
     engine: Arc<Engine>,
     sessions: SessionStore,
     out_of_scope: Expander,
+    unanswered: Unanswered,
 }
 
 impl Dialogue {
@@ -104,6 +107,7 @@ impl Dialogue {
         Ok(Self {
             out_of_scope: Expander::new(&triggers)?,
             sessions: SessionStore::new(limits),
+            unanswered: Unanswered::default(),
             engine,
         })
     }
@@ -116,15 +120,36 @@ impl Dialogue {
         &self.sessions
     }
 
+    /// The unanswered-questions log.
+    pub fn unanswered(&self) -> &Unanswered {
+        &self.unanswered
+    }
+
+    /// Logs the sessions that ended waiting for an answer to a clarifying question.
+    fn note_dropped(&self, dropped: Vec<session::Session>) {
+        for s in dropped {
+            if s.pending.is_some()
+                && let Some(last) = s.topic.last()
+            {
+                self.unanswered.record(last, Reason::Abandoned);
+            }
+        }
+    }
+
     /// Answers one message in the session `session_id` (a new one if absent, unknown or
     /// expired). Never fails and never panics on any text.
     pub fn respond(&self, session_id: Option<&str>, message: &str) -> Turn {
         let now = Instant::now();
-        let (id, mut session, status) = self.sessions.take(session_id, now);
+        let mut dropped = Vec::new();
+        let (id, mut session, status) = self.sessions.take(session_id, now, &mut dropped);
         let reply = policy::turn(&self.engine, &self.out_of_scope, &mut session, message);
         session.turns = session.turns.saturating_add(1);
+        if matches!(reply, Reply::NoMatch { .. }) {
+            self.unanswered.record(message, Reason::NoMatch);
+        }
         let text = reply::text(&self.engine.corpus, &reply, status, message);
-        self.sessions.put(id.clone(), session, now);
+        self.sessions.put(id.clone(), session, now, &mut dropped);
+        self.note_dropped(dropped);
         Turn {
             session_id: id,
             status,

@@ -114,8 +114,14 @@ impl SessionStore {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Takes the session for `id` out of the store (or starts one) and says how.
-    pub fn take(&self, id: Option<&str>, now: Instant) -> (String, Session, SessionStatus) {
+    /// Takes the session for `id` out of the store (or starts one) and says how. An expired
+    /// session is returned in `dropped` so the caller can see how it ended.
+    pub fn take(
+        &self,
+        id: Option<&str>,
+        now: Instant,
+        dropped: &mut Vec<Session>,
+    ) -> (String, Session, SessionStatus) {
         let Some(id) = id.filter(|i| !i.trim().is_empty()) else {
             return (new_id(), Session::default(), SessionStatus::New);
         };
@@ -123,6 +129,7 @@ impl SessionStore {
         match entry {
             None => (new_id(), Session::default(), SessionStatus::Unknown),
             Some(e) if now.duration_since(e.last_seen) > self.limits.idle => {
+                dropped.push(e.session);
                 (new_id(), Session::default(), SessionStatus::Expired)
             }
             Some(e) if e.session.turns >= self.limits.max_turns => {
@@ -132,17 +139,37 @@ impl SessionStore {
         }
     }
 
-    /// Puts a session back after a turn.
-    pub fn put(&self, id: String, session: Session, now: Instant) {
-        self.lock().put(
-            id,
+    /// Puts a session back after a turn. Sessions pushed out by the cap, and up to a few idle
+    /// ones at the old end, are forgotten now and returned in `dropped`.
+    pub fn put(&self, id: String, session: Session, now: Instant, dropped: &mut Vec<Session>) {
+        let mut map = self.lock();
+        if let Some((old_id, old)) = map.push(
+            id.clone(),
             Entry {
                 session,
                 last_seen: now,
             },
-        );
+        ) && old_id != id
+        {
+            dropped.push(old.session);
+        }
+        // Sweeping a bounded number per turn keeps a put O(1) while idle sessions still go.
+        for _ in 0..SWEEP_PER_PUT {
+            let expired = map
+                .peek_lru()
+                .is_some_and(|(_, e)| now.duration_since(e.last_seen) > self.limits.idle);
+            if !expired {
+                break;
+            }
+            if let Some((_, e)) = map.pop_lru() {
+                dropped.push(e.session);
+            }
+        }
     }
 }
+
+/// Idle sessions swept from the old end of the store per put.
+const SWEEP_PER_PUT: usize = 4;
 
 /// A fresh, unguessable session id.
 fn new_id() -> String {
@@ -165,35 +192,47 @@ mod tests {
     fn continued_unknown_expired_and_turn_limit() {
         let s = store(10);
         let t0 = Instant::now();
-        let (id, mut sess, st) = s.take(None, t0);
+        let d = &mut Vec::new();
+        let (id, mut sess, st) = s.take(None, t0, d);
         assert_eq!(st, SessionStatus::New);
         sess.turns = 1;
-        s.put(id.clone(), sess, t0);
-        let (id2, sess, st) = s.take(Some(&id), t0 + Duration::from_secs(5));
+        s.put(id.clone(), sess, t0, d);
+        let (id2, sess, st) = s.take(Some(&id), t0 + Duration::from_secs(5), d);
         assert_eq!((st, &id2), (SessionStatus::Continued, &id));
         assert_eq!(sess.turns, 1);
-        s.put(id.clone(), sess, t0);
-        let (id3, _, st) = s.take(Some(&id), t0 + Duration::from_secs(11));
+        s.put(id.clone(), sess, t0, d);
+        let (id3, _, st) = s.take(Some(&id), t0 + Duration::from_secs(11), d);
         assert_eq!(st, SessionStatus::Expired);
         assert_ne!(id3, id);
-        assert_eq!(s.take(Some("nope"), t0).2, SessionStatus::Unknown);
+        assert_eq!(d.len(), 1, "the expired session is handed back");
+        assert_eq!(s.take(Some("nope"), t0, d).2, SessionStatus::Unknown);
         let full = Session {
             turns: 2,
             ..Session::default()
         };
-        s.put("x".into(), full, t0);
-        assert_eq!(s.take(Some("x"), t0).2, SessionStatus::TurnLimit);
+        s.put("x".into(), full, t0, d);
+        assert_eq!(s.take(Some("x"), t0, d).2, SessionStatus::TurnLimit);
     }
 
     #[test]
     fn the_store_never_holds_more_than_its_cap() {
         let s = store(3);
         let t = Instant::now();
+        let d = &mut Vec::new();
         for i in 0..10 {
-            s.put(format!("s{i}"), Session::default(), t);
+            s.put(format!("s{i}"), Session::default(), t, d);
         }
         assert_eq!(s.len(), 3);
-        assert_eq!(s.take(Some("s0"), t).2, SessionStatus::Unknown);
-        assert_eq!(s.take(Some("s9"), t).2, SessionStatus::Continued);
+        assert_eq!(d.len(), 7, "evicted sessions are handed back");
+        assert_eq!(s.take(Some("s0"), t, d).2, SessionStatus::Unknown);
+        assert_eq!(s.take(Some("s9"), t, d).2, SessionStatus::Continued);
+        // Idle sessions at the old end are swept on the next put.
+        s.put(
+            "late".into(),
+            Session::default(),
+            t + Duration::from_secs(60),
+            d,
+        );
+        assert_eq!(s.len(), 1);
     }
 }

@@ -2,8 +2,10 @@
 //! port-0 tests all use. Chat, programs, health and the OpenAPI document; every client error
 //! is a JSON 4xx (see [`error`]).
 
+mod desk;
 mod error;
 mod openapi;
+mod web;
 mod wire;
 
 use std::net::SocketAddr;
@@ -13,12 +15,16 @@ use std::time::Instant;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
+use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
+pub use desk::{UnansweredItem, UnansweredList};
 pub use error::ApiError;
+pub use web::widget_bytes;
 pub use wire::{
     ChatRequest, ChatResponse, EstimateWire, FollowUpWire, Health, ProgramDetail, ProgramSummary,
     ProgramWire, QuoteWire, SessionWire, SourceWire,
@@ -36,11 +42,34 @@ pub const MAX_MESSAGE_CHARS: usize = 2_000;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub dialogue: Arc<Dialogue>,
+    /// The help-desk staff token; `None` disables the console and its APIs.
+    pub desk_token: Option<Arc<str>>,
+    /// Origins allowed to call the API from another site (the widget embedded elsewhere).
+    /// Empty: same origin only.
+    pub allow_origins: Vec<String>,
+}
+
+impl AppState {
+    /// A state with the console disabled and same-origin only.
+    pub fn new(dialogue: Arc<Dialogue>) -> Self {
+        Self {
+            dialogue,
+            desk_token: None,
+            allow_origins: Vec::new(),
+        }
+    }
 }
 
 /// The router of the whole API.
 pub fn app(state: AppState) -> Router {
+    let cors = cors(&state.allow_origins);
     Router::new()
+        .route("/widget.js", get(web::widget))
+        .route("/demo", get(web::demo))
+        .route("/desk", get(desk::page))
+        .route("/desk.js", get(web::desk_js))
+        .route("/desk.css", get(web::desk_css))
+        .route("/api/v1/desk/unanswered", get(desk::unanswered))
         .route("/api/v1/chat", post(chat))
         .route("/api/v1/programs", get(programs))
         .route("/api/v1/programs/{id}", get(program))
@@ -49,8 +78,23 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(cors)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The CORS policy: only the configured origins may call the API cross-site (an invalid origin
+/// string is skipped, and `serve` refuses to start with one: see `cli`).
+fn cors(origins: &[String]) -> CorsLayer {
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim()).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(allowed))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE])
+        .max_age(std::time::Duration::from_secs(3600))
 }
 
 /// Answers one chat message.

@@ -9,7 +9,13 @@ use utoipa::OpenApi;
         title = "madoguchi",
         description = "Kumamoto support programs for small businesses, answered with cited terms."
     ),
-    paths(super::chat, super::programs, super::program, super::health),
+    paths(
+        super::chat,
+        super::programs,
+        super::program,
+        super::health,
+        super::desk::unanswered
+    ),
     components(schemas(
         super::wire::ChatRequest,
         super::wire::ChatResponse,
@@ -22,7 +28,9 @@ use utoipa::OpenApi;
         super::wire::ProgramSummary,
         super::wire::ProgramDetail,
         super::wire::Health,
-        super::error::ErrorBody
+        super::error::ErrorBody,
+        super::desk::UnansweredList,
+        super::desk::UnansweredItem
     ))
 )]
 struct ApiDoc;

@@ -1,0 +1,102 @@
+//! The help-desk console's server side: the staff token check and the unanswered-questions
+//! log. Without a configured token the console and its APIs are disabled (404); with one, a
+//! missing or wrong `Authorization: Bearer` token is 401.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{ApiError, AppState};
+
+/// One line of the unanswered-questions log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnansweredItem {
+    pub question: String,
+    /// no_match | abandoned (left after a clarifying question)
+    pub reason: String,
+    pub count: u64,
+    /// Seconds since the Unix epoch.
+    pub last_seen: u64,
+}
+
+/// `GET /api/v1/desk/unanswered`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnansweredList {
+    /// Newest first.
+    pub items: Vec<UnansweredItem>,
+}
+
+fn disabled() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "desk_disabled",
+        "窓口担当者向けコンソールは無効です（--desk-token が設定されていません）。",
+        "The help-desk console is disabled: no --desk-token is configured.",
+    )
+}
+
+/// Checks the staff token; the comparison takes the same time wherever the first difference is.
+fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(token) = state.desk_token.as_deref() else {
+        return Err(disabled());
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    let same = given.len() == token.len()
+        && given
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if same {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "トークンが正しくありません。",
+            "A valid staff token is required (Authorization: Bearer …).",
+        ))
+    }
+}
+
+/// `GET /desk`: the console page (its data APIs check the token).
+pub(super) async fn page(State(state): State<AppState>) -> Response {
+    if state.desk_token.is_none() {
+        return disabled().into_response();
+    }
+    super::web::desk_page()
+}
+
+/// The unanswered-questions log, newest first.
+#[utoipa::path(get, path = "/api/v1/desk/unanswered", security(("bearer" = [])),
+    responses((status = 200, body = UnansweredList), (status = 401, body = super::error::ErrorBody),
+        (status = 404, body = super::error::ErrorBody)))]
+pub(super) async fn unanswered(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<UnansweredList>, ApiError> {
+    authorize(&state, &headers)?;
+    let items = state
+        .dialogue
+        .unanswered()
+        .entries()
+        .into_iter()
+        .map(|e| UnansweredItem {
+            question: e.question,
+            reason: e.reason.as_str().to_string(),
+            count: e.count,
+            last_seen: e
+                .last_seen
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+        })
+        .collect();
+    Ok(Json(UnansweredList { items }))
+}

@@ -1,0 +1,48 @@
+//! The browser-facing assets, built into the binary: the embeddable chat widget, the demo page
+//! that embeds it as a customer would, and the help-desk console's page, script and styles.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+const WIDGET_JS: &str = include_str!("../../web/widget.js");
+const DEMO_HTML: &str = include_str!("../../web/demo.html");
+pub(super) const DESK_HTML: &str = include_str!("../../web/desk.html");
+const DESK_JS: &str = include_str!("../../web/desk.js");
+const DESK_CSS: &str = include_str!("../../web/desk.css");
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            // Short caching: a new release is picked up within five minutes.
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub(super) async fn widget() -> Response {
+    asset("application/javascript; charset=utf-8", WIDGET_JS)
+}
+
+pub(super) async fn demo() -> Response {
+    asset("text/html; charset=utf-8", DEMO_HTML)
+}
+
+pub(super) fn desk_page() -> Response {
+    asset("text/html; charset=utf-8", DESK_HTML)
+}
+
+pub(super) async fn desk_js() -> Response {
+    asset("application/javascript; charset=utf-8", DESK_JS)
+}
+
+pub(super) async fn desk_css() -> Response {
+    asset("text/css; charset=utf-8", DESK_CSS)
+}
+
+/// Size of the widget script in bytes (reported by `madoguchi check` and the closing notes).
+pub fn widget_bytes() -> usize {
+    WIDGET_JS.len()
+}
