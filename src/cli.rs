@@ -22,8 +22,17 @@ struct Cli {
     /// The corpus directory (default: ./corpus, else the one the binary was built from).
     #[arg(long, global = true, env = "MADOGUCHI_CORPUS")]
     corpus: Option<PathBuf>,
+    /// Log format on stderr: text for people, json for a log collector.
+    #[arg(long, global = true, env = "MADOGUCHI_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,13 +74,29 @@ enum Command {
         /// https://www.example-shokokai.jp). Default: same origin only.
         #[arg(long, env = "MADOGUCHI_ALLOW_ORIGIN", value_delimiter = ',')]
         allow_origin: Vec<String>,
+        /// The operator token for POST /api/v1/admin/reload; without it that API is disabled
+        /// (SIGHUP reloads regardless).
+        #[arg(long, env = "MADOGUCHI_ADMIN_TOKEN", hide_env_values = true)]
+        admin_token: Option<String>,
+        /// Requests handled at once; more are refused with 503 and Retry-After.
+        #[arg(long, env = "MADOGUCHI_MAX_CONCURRENCY", default_value_t = 256)]
+        max_concurrency: usize,
+        /// A request taking longer than this is answered 503.
+        #[arg(long, env = "MADOGUCHI_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
+        request_timeout_ms: u64,
+        /// Sustained requests per second per client address (0 turns the rate limit off).
+        #[arg(long, env = "MADOGUCHI_RATE_PER_SECOND", default_value_t = 10)]
+        rate_per_second: u32,
+        /// Requests a client may send in a burst above that rate.
+        #[arg(long, env = "MADOGUCHI_RATE_BURST", default_value_t = 40)]
+        rate_burst: u32,
     },
 }
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> ExitCode {
-    init_tracing();
     let cli = Cli::parse();
+    init_tracing(cli.log_format);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -81,14 +106,17 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn init_tracing() {
+fn init_tracing(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    // A second initialisation (tests calling in) is harmless, so its error is ignored.
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    // A second initialisation (tests calling in) is harmless, so its error is ignored.
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -131,14 +159,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             max_sessions,
             desk_token,
             allow_origin,
+            admin_token,
+            max_concurrency,
+            request_timeout_ms,
+            rate_per_second,
+            rate_burst,
         } => {
             for o in &allow_origin {
                 if axum::http::HeaderValue::from_str(o.trim()).is_err() || !o.contains("://") {
                     anyhow::bail!("--allow-origin {o:?} is not an origin like https://example.jp");
                 }
             }
-            if desk_token.as_deref().is_some_and(|t| t.len() < 12) {
-                anyhow::bail!("--desk-token must be at least 12 characters");
+            for (flag, token) in [
+                ("--desk-token", &desk_token),
+                ("--admin-token", &admin_token),
+            ] {
+                if token.as_deref().is_some_and(|t| t.len() < 12) {
+                    anyhow::bail!("{flag} must be at least 12 characters");
+                }
+            }
+            if max_concurrency == 0 || request_timeout_ms == 0 {
+                anyhow::bail!("--max-concurrency and --request-timeout-ms must be above 0");
             }
             let started = std::time::Instant::now();
             let engine = Engine::load(&dir)
@@ -149,11 +190,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ..Default::default()
             };
             let dialogue = crate::dialogue::Dialogue::new(std::sync::Arc::new(engine), limits)?;
-            let state = crate::http::AppState {
-                dialogue: std::sync::Arc::new(dialogue),
-                desk_token: desk_token.map(std::sync::Arc::from),
-                allow_origins: allow_origin,
+            let limits = crate::http::Limits {
+                max_concurrency,
+                request_timeout: std::time::Duration::from_millis(request_timeout_ms),
+                rate_per_second: std::num::NonZeroU32::new(rate_per_second),
+                rate_burst: std::num::NonZeroU32::new(rate_burst)
+                    .unwrap_or(std::num::NonZeroU32::MIN),
             };
+            let mut state = crate::http::AppState::new(std::sync::Arc::new(dialogue));
+            state.desk_token = desk_token.map(std::sync::Arc::from);
+            state.admin_token = admin_token.map(std::sync::Arc::from);
+            state.allow_origins = allow_origin;
+            state.corpus_dir = dir.clone();
+            state.rate = crate::http::RateLimit::new(&limits);
+            state.limits = limits;
             let runtime = tokio::runtime::Runtime::new()?;
             runtime
                 .block_on(crate::http::serve(state, bind, started))

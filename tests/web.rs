@@ -18,11 +18,10 @@ use crate::support::dialogue;
 const TOKEN: &str = "desk-token-for-tests";
 
 fn state(limits: SessionLimits) -> AppState {
-    AppState {
-        dialogue: Arc::new(dialogue(limits)),
-        desk_token: Some(Arc::from(TOKEN)),
-        allow_origins: vec!["https://shokokai.example.jp".to_string()],
-    }
+    let mut s = AppState::new(Arc::new(dialogue(limits)));
+    s.desk_token = Some(Arc::from(TOKEN));
+    s.allow_origins = vec!["https://shokokai.example.jp".to_string()];
+    s
 }
 
 async fn send(

@@ -13,11 +13,14 @@ pub mod session;
 pub mod situation;
 pub mod unanswered;
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
+use arc_swap::ArcSwap;
+
 use crate::corpus::{Kind, ProgramId, Quote, Slot};
-use crate::engine::Engine;
+use crate::engine::{Engine, LoadError};
 use crate::text::{Expander, TextError};
 
 pub use compose::Estimate;
@@ -86,17 +89,15 @@ pub struct Turn {
     pub as_of: String,
 }
 
-/// The dialogue service: the engine, the sessions and the out-of-scope detector.
+/// What a reload replaces at once: the engine and the detector built from its vocabulary.
 #[derive(Debug)]
-pub struct Dialogue {
+struct Loaded {
     engine: Arc<Engine>,
-    sessions: SessionStore,
     out_of_scope: Expander,
-    unanswered: Unanswered,
 }
 
-impl Dialogue {
-    pub fn new(engine: Arc<Engine>, limits: SessionLimits) -> Result<Self, TextError> {
+impl Loaded {
+    fn new(engine: Arc<Engine>) -> Result<Self, TextError> {
         let triggers: Vec<Vec<String>> = engine
             .corpus
             .vocabulary
@@ -106,14 +107,41 @@ impl Dialogue {
             .collect();
         Ok(Self {
             out_of_scope: Expander::new(&triggers)?,
-            sessions: SessionStore::new(limits),
-            unanswered: Unanswered::default(),
             engine,
         })
     }
+}
 
-    pub fn engine(&self) -> &Arc<Engine> {
-        &self.engine
+/// The dialogue service: the engine (swappable by a reload), the sessions, the unanswered log.
+#[derive(Debug)]
+pub struct Dialogue {
+    loaded: ArcSwap<Loaded>,
+    sessions: SessionStore,
+    unanswered: Unanswered,
+}
+
+impl Dialogue {
+    pub fn new(engine: Arc<Engine>, limits: SessionLimits) -> Result<Self, TextError> {
+        Ok(Self {
+            loaded: ArcSwap::from_pointee(Loaded::new(engine)?),
+            sessions: SessionStore::new(limits),
+            unanswered: Unanswered::default(),
+        })
+    }
+
+    /// The engine serving now (a reload may replace it for later calls).
+    pub fn engine(&self) -> Arc<Engine> {
+        self.loaded.load().engine.clone()
+    }
+
+    /// Re-reads and verifies the corpus in `dir` and, only if it is entirely valid, swaps it in
+    /// atomically: requests in flight finish on the old engine, later ones use the new one. On
+    /// error the old corpus keeps serving and the loader's message is returned.
+    pub fn reload(&self, dir: &Path) -> Result<Arc<Engine>, LoadError> {
+        let engine = Arc::new(Engine::load(dir)?);
+        let loaded = Loaded::new(engine.clone())?;
+        self.loaded.store(Arc::new(loaded));
+        Ok(engine)
     }
 
     pub fn sessions(&self) -> &SessionStore {
@@ -142,12 +170,13 @@ impl Dialogue {
         let now = Instant::now();
         let mut dropped = Vec::new();
         let (id, mut session, status) = self.sessions.take(session_id, now, &mut dropped);
-        let reply = policy::turn(&self.engine, &self.out_of_scope, &mut session, message);
+        let loaded = self.loaded.load();
+        let reply = policy::turn(&loaded.engine, &loaded.out_of_scope, &mut session, message);
         session.turns = session.turns.saturating_add(1);
         if matches!(reply, Reply::NoMatch { .. }) {
             self.unanswered.record(message, Reason::NoMatch);
         }
-        let text = reply::text(&self.engine.corpus, &reply, status, message);
+        let text = reply::text(&loaded.engine.corpus, &reply, status, message);
         self.sessions.put(id.clone(), session, now, &mut dropped);
         self.note_dropped(dropped);
         Turn {
@@ -155,7 +184,7 @@ impl Dialogue {
             status,
             text,
             reply,
-            as_of: self.engine.corpus.info.year.clone(),
+            as_of: loaded.engine.corpus.info.year.clone(),
         }
     }
 }

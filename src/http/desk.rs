@@ -38,9 +38,20 @@ fn disabled() -> ApiError {
     )
 }
 
-/// Checks the staff token; the comparison takes the same time wherever the first difference is.
+/// Checks the staff token.
 fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(token) = state.desk_token.as_deref() else {
+    bearer(state.desk_token.as_deref(), headers, disabled)
+}
+
+/// Checks an `Authorization: Bearer` token against the configured one (`None`: the feature is
+/// disabled, answered with `disabled()`). The comparison takes the same time wherever the first
+/// difference is.
+pub(super) fn bearer(
+    expected: Option<&str>,
+    headers: &HeaderMap,
+    disabled: fn() -> ApiError,
+) -> Result<(), ApiError> {
+    let Some(token) = expected else {
         return Err(disabled());
     };
     let given = headers

@@ -1,17 +1,23 @@
 //! The HTTP API: `app(state)` builds the router that `serve`, the `oneshot` tests and the
-//! port-0 tests all use. Chat, programs, health and the OpenAPI document; every client error
-//! is a JSON 4xx (see [`error`]).
+//! port-0 tests all use. Chat, programs, health, metrics, the OpenAPI document, the widget and
+//! help-desk assets, and the admin reload; every client error is a JSON 4xx (see [`error`]),
+//! every refusal under load a JSON 429/503 (see [`guard`]).
 
+mod admin;
 mod desk;
 mod error;
+mod guard;
+mod metrics;
 mod openapi;
 mod web;
 mod wire;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::error_handling::HandleErrorLayer;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
@@ -19,11 +25,17 @@ use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+pub use admin::{Reloaded, reload};
 pub use desk::{UnansweredItem, UnansweredList};
 pub use error::ApiError;
+pub use guard::{Limits, RateLimit};
+pub use metrics::Metrics;
 pub use web::widget_bytes;
 pub use wire::{
     ChatRequest, ChatResponse, EstimateWire, FollowUpWire, Health, ProgramDetail, ProgramSummary,
@@ -47,40 +59,91 @@ pub struct AppState {
     /// Origins allowed to call the API from another site (the widget embedded elsewhere).
     /// Empty: same origin only.
     pub allow_origins: Vec<String>,
+    /// The operator token for `POST /api/v1/admin/reload`; `None` disables it.
+    pub admin_token: Option<Arc<str>>,
+    /// Where a reload reads the corpus from.
+    pub corpus_dir: PathBuf,
+    pub limits: Limits,
+    pub rate: RateLimit,
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
-    /// A state with the console disabled and same-origin only.
+    /// A state with the default limits, the console and admin API disabled, same origin only.
     pub fn new(dialogue: Arc<Dialogue>) -> Self {
+        let limits = Limits::default();
         Self {
             dialogue,
             desk_token: None,
             allow_origins: Vec::new(),
+            admin_token: None,
+            corpus_dir: crate::corpus::default_dir(),
+            rate: RateLimit::new(&limits),
+            limits,
+            metrics: Arc::new(Metrics::default()),
         }
     }
 }
 
-/// The router of the whole API.
+/// The router of the whole API, with every layer.
 pub fn app(state: AppState) -> Router {
-    let cors = cors(&state.allow_origins);
-    Router::new()
+    let routes = Router::new()
         .route("/widget.js", get(web::widget))
         .route("/demo", get(web::demo))
         .route("/desk", get(desk::page))
         .route("/desk.js", get(web::desk_js))
         .route("/desk.css", get(web::desk_css))
         .route("/api/v1/desk/unanswered", get(desk::unanswered))
+        .route("/api/v1/admin/reload", post(admin::reload_handler))
         .route("/api/v1/chat", post(chat))
         .route("/api/v1/programs", get(programs))
         .route("/api/v1/programs/{id}", get(program))
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/healthz", get(health))
+        .route("/metrics", get(metrics::render))
         .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
+        .method_not_allowed_fallback(method_not_allowed);
+    with_layers(routes, &state).with_state(state)
+}
+
+/// The layers every route gets, outermost first: request id, tracing, metrics, panic catching,
+/// load shedding / concurrency limit / timeout, the rate limit, CORS and the body limit. Public
+/// so a test can put a route of its own (one that panics) under exactly these layers.
+pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
+    let limits = state.limits;
+    routes
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(cors)
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .layer(cors(&state.allow_origins))
+        .layer(axum::middleware::from_fn_with_state(
+            state.rate.clone(),
+            guard::rate_limit,
+        ))
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(guard::overload))
+                .load_shed()
+                .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+                    limits.max_concurrency,
+                ))
+                .timeout(limits.request_timeout),
+        )
+        .layer(CatchPanicLayer::custom(guard::panic_response))
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::track,
+        ))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
+            }),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
 /// The CORS policy: only the configured origins may call the API cross-site (an invalid origin
@@ -127,6 +190,11 @@ async fn chat(
     }
     // Analysis is CPU work of well under a millisecond; it runs on the request task.
     let turn = state.dialogue.respond(req.session_id.as_deref(), message);
+    state.metrics.outcome(match turn.reply {
+        crate::dialogue::Reply::Answer { .. } => "answer",
+        crate::dialogue::Reply::Clarify { .. } => "clarify",
+        crate::dialogue::Reply::NoMatch { .. } => "no_match",
+    });
     Ok(Json(ChatResponse::new(
         &turn,
         &state.dialogue.engine().corpus,
@@ -182,7 +250,8 @@ async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) ->
     .into_response()
 }
 
-/// Runs the server on `addr` until Ctrl-C or SIGTERM, then drains in-flight requests.
+/// Runs the server on `addr` until Ctrl-C or SIGTERM, then drains in-flight requests. SIGHUP
+/// reloads the corpus (see [`reload`]).
 pub async fn serve(state: AppState, addr: SocketAddr, started: Instant) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
@@ -191,9 +260,39 @@ pub async fn serve(state: AppState, addr: SocketAddr, started: Instant) -> std::
         started.elapsed().as_secs_f64() * 1000.0,
         state.dialogue.engine().corpus.programs.len()
     );
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    spawn_housekeeping(state.clone());
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+}
+
+/// Background work of a running server: SIGHUP reloads, and the rate limiter forgets idle
+/// clients once a minute.
+fn spawn_housekeeping(state: AppState) {
+    let rate = state.rate.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            rate.prune();
+        }
+    });
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut hup) = signal(SignalKind::hangup()) else {
+            tracing::warn!("SIGHUP cannot be watched here; use POST /api/v1/admin/reload");
+            return;
+        };
+        while hup.recv().await.is_some() {
+            let s = state.clone();
+            // The result is logged inside `reload`; a refused reload leaves the old corpus.
+            let _ = tokio::task::spawn_blocking(move || reload(&s)).await;
+        }
+    });
 }
 
 async fn shutdown_signal() {

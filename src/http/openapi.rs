@@ -14,7 +14,8 @@ use utoipa::OpenApi;
         super::programs,
         super::program,
         super::health,
-        super::desk::unanswered
+        super::desk::unanswered,
+        super::admin::reload_handler
     ),
     components(schemas(
         super::wire::ChatRequest,
@@ -30,7 +31,8 @@ use utoipa::OpenApi;
         super::wire::Health,
         super::error::ErrorBody,
         super::desk::UnansweredList,
-        super::desk::UnansweredItem
+        super::desk::UnansweredItem,
+        super::admin::Reloaded
     ))
 )]
 struct ApiDoc;

@@ -1,0 +1,92 @@
+//! Operations: `POST /api/v1/admin/reload` re-reads `corpus/`, verifies it and swaps it in
+//! atomically (the same as SIGHUP); a broken edit is refused with the loader's message and the
+//! old corpus keeps serving. Disabled without `--admin-token`.
+
+use std::time::Instant;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{ApiError, AppState};
+
+/// A successful reload.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Reloaded {
+    /// Always "reloaded".
+    pub status: String,
+    pub programs: usize,
+    pub quotes: usize,
+    pub sha256: String,
+    pub took_ms: f64,
+}
+
+fn disabled() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "admin_disabled",
+        "管理用 API は無効です（--admin-token が設定されていません）。",
+        "The admin API is disabled: no --admin-token is configured.",
+    )
+}
+
+/// Reloads the corpus from the directory the server was started with.
+pub fn reload(state: &AppState) -> Result<Reloaded, ApiError> {
+    let start = Instant::now();
+    let result = state.dialogue.reload(&state.corpus_dir);
+    state.metrics.reload(result.is_ok());
+    match result {
+        Ok(engine) => {
+            tracing::info!(
+                programs = engine.corpus.programs.len(),
+                "corpus reloaded from {}",
+                state.corpus_dir.display()
+            );
+            Ok(Reloaded {
+                status: "reloaded".to_string(),
+                programs: engine.corpus.programs.len(),
+                quotes: engine.corpus.term_count(),
+                sha256: engine.corpus.info.sha256.clone(),
+                took_ms: start.elapsed().as_secs_f64() * 1000.0,
+            })
+        }
+        Err(e) => {
+            tracing::warn!("corpus reload refused, the old corpus keeps serving: {e}");
+            Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "corpus_invalid",
+                format!(
+                    "コーパスに誤りがあるため再読み込みしませんでした（現在の内容で稼働を続けます）：{e}"
+                ),
+                format!("The corpus was not reloaded (the old one keeps serving): {e}"),
+            ))
+        }
+    }
+}
+
+/// `POST /api/v1/admin/reload`.
+#[utoipa::path(post, path = "/api/v1/admin/reload", security(("bearer" = [])),
+    responses((status = 200, body = Reloaded), (status = 401, body = super::error::ErrorBody),
+        (status = 404, body = super::error::ErrorBody), (status = 422, body = super::error::ErrorBody)))]
+pub(super) async fn reload_handler(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Reloaded>, ApiError> {
+    super::desk::bearer(state.admin_token.as_deref(), &headers, disabled)?;
+    // Loading is CPU and file work of some tens of milliseconds: keep it off the async workers.
+    let s = state.clone();
+    let result = tokio::task::spawn_blocking(move || reload(&s))
+        .await
+        .map_err(|e| {
+            tracing::error!("reload task failed: {e}");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "再読み込み中に内部エラーが発生しました。",
+                "The reload failed internally.",
+            )
+        })?;
+    result.map(Json)
+}

@@ -1,0 +1,187 @@
+//! `GET /metrics` in Prometheus text format: requests by route and status, a latency histogram
+//! by route, chat outcomes (answers, clarifications, no matches), active sessions, corpus
+//! reloads and the corpus version.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+use super::AppState;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteStatus {
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Route {
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Outcome {
+    outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CorpusLabels {
+    sha256: String,
+    year: String,
+}
+
+/// The service's metrics.
+#[derive(Debug)]
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RouteStatus, Counter>,
+    latency: Family<Route, Histogram>,
+    outcomes: Family<Outcome, Counter>,
+    sessions: Gauge,
+    reloads: Family<Outcome, Counter>,
+    corpus: Family<CorpusLabels, Gauge>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("madoguchi");
+        let requests = Family::<RouteStatus, Counter>::default();
+        // 50 µs to about 1.6 s: a chat turn takes well under a millisecond here.
+        let latency = Family::<Route, Histogram>::new_with_constructor(|| {
+            Histogram::new(exponential_buckets(0.000_05, 2.0, 16))
+        });
+        let outcomes = Family::<Outcome, Counter>::default();
+        let sessions = Gauge::default();
+        let reloads = Family::<Outcome, Counter>::default();
+        let corpus = Family::<CorpusLabels, Gauge>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests by route and status",
+            requests.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "HTTP request latency by route",
+            latency.clone(),
+        );
+        registry.register(
+            "chat_outcomes",
+            "Chat turns by outcome: answer, clarify, no_match",
+            outcomes.clone(),
+        );
+        registry.register(
+            "active_sessions",
+            "Conversations held in memory",
+            sessions.clone(),
+        );
+        registry.register(
+            "corpus_reloads",
+            "Corpus reloads by result",
+            reloads.clone(),
+        );
+        registry.register(
+            "corpus_info",
+            "The corpus serving now (value 1), by source hash and year",
+            corpus.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            latency,
+            outcomes,
+            sessions,
+            reloads,
+            corpus,
+        }
+    }
+}
+
+impl Metrics {
+    /// Counts one chat outcome.
+    pub fn outcome(&self, outcome: &str) {
+        self.outcomes
+            .get_or_create(&Outcome {
+                outcome: outcome.to_string(),
+            })
+            .inc();
+    }
+
+    /// Counts one reload attempt.
+    pub fn reload(&self, ok: bool) {
+        let outcome = if ok { "ok" } else { "rejected" };
+        self.reloads
+            .get_or_create(&Outcome {
+                outcome: outcome.to_string(),
+            })
+            .inc();
+    }
+
+    fn render(&self, state: &AppState) -> String {
+        self.sessions
+            .set(i64::try_from(state.dialogue.sessions().len()).unwrap_or(i64::MAX));
+        let engine = state.dialogue.engine();
+        self.corpus.clear();
+        self.corpus
+            .get_or_create(&CorpusLabels {
+                sha256: engine.corpus.info.sha256.clone(),
+                year: engine.corpus.info.year.clone(),
+            })
+            .set(1);
+        let mut out = String::new();
+        if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
+            out.clear();
+        }
+        out
+    }
+}
+
+/// Middleware: counts every request by its route pattern (not its raw path, which would make
+/// every program id a new series) and status, and times it.
+pub(super) async fn track(
+    State(metrics): State<Arc<Metrics>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let start = Instant::now();
+    let res = next.run(req).await;
+    metrics
+        .latency
+        .get_or_create(&Route {
+            route: route.clone(),
+        })
+        .observe(start.elapsed().as_secs_f64());
+    metrics
+        .requests
+        .get_or_create(&RouteStatus {
+            route,
+            status: res.status().as_u16(),
+        })
+        .inc();
+    res
+}
+
+/// `GET /metrics`.
+pub(super) async fn render(State(state): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.render(&state),
+    )
+        .into_response()
+}
