@@ -218,9 +218,25 @@ pub fn check_summary(engine: &Engine) -> String {
     let c = &engine.corpus;
     let menus = c.programs.iter().filter(|p| p.is_menu()).count();
     let t = engine.load_times;
+    let sources: String = c
+        .documents
+        .iter()
+        .map(|d| {
+            format!(
+                "source {}: {} ({}, {}), {} lines, {} pages, sha256 {}\n",
+                d.info.id,
+                d.info.title,
+                d.info.issuer,
+                d.info.year,
+                d.source.line_count(),
+                d.source.page_count(),
+                &d.info.sha256[..12.min(d.info.sha256.len())]
+            )
+        })
+        .collect();
     format!(
         "corpus ok: {} ids ({} programs, {} menus), {} quoted terms, all verbatim at their page and line\n\
-         source: {} ({}), {} lines, {} pages, sha256 {}\n\
+         {}\
          vocabulary: {} expansion rules, {} out-of-scope topics; user dictionary: {} entries\n\
          index: {} documents, {:.1} KiB\n\
          load time: {:.1} ms (corpus {:.1} ms, dictionary {:.1} ms, index {:.1} ms)\n",
@@ -228,11 +244,7 @@ pub fn check_summary(engine: &Engine) -> String {
         c.programs.len() - menus,
         menus,
         c.term_count(),
-        c.info.title,
-        c.info.year,
-        c.source.line_count(),
-        c.source.page_count(),
-        &c.info.sha256[..12],
+        sources,
         c.vocabulary.expansions.len(),
         c.vocabulary.out_of_scope.len(),
         crate::text::user_dictionary_entries(),
@@ -332,11 +344,18 @@ fn ask_text(engine: &Engine, hits: &[(Hit, &Program)]) -> String {
             );
         }
     }
-    let _ = writeln!(
-        out,
-        "（{}「{}」の内容です。最新の受付状況は各窓口にご確認ください。）",
-        engine.corpus.info.year, engine.corpus.info.title
-    );
+    for d in &engine.corpus.documents {
+        if hits
+            .iter()
+            .any(|(_, p)| engine.corpus.document_of(p).info.id == d.info.id)
+        {
+            let _ = writeln!(
+                out,
+                "（{}の資料「{}」の内容です。最新の受付状況は各窓口にご確認ください。）",
+                d.info.year, d.info.title
+            );
+        }
+    }
     out
 }
 

@@ -81,7 +81,7 @@ fn broken_records_are_rejected_with_file_field_expected_and_found() {
             mentions: &[
                 "shokei-atotsugi.oen.toml",
                 "`id`",
-                "program-ids.md",
+                "id list of source kumamoto-r7-shoko",
                 "shokei-atotsugi.ouen",
             ],
         },

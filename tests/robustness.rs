@@ -263,7 +263,7 @@ fn metrics_count_requests_outcomes_and_sessions() {
         "madoguchi_chat_outcomes_total{outcome=\"no_match\"} 1",
         "madoguchi_chat_outcomes_total{outcome=\"clarify\"} 1",
         "madoguchi_active_sessions 3",
-        "madoguchi_corpus_info{sha256=\"d146b9d3",
+        "madoguchi_corpus_info{source=\"kumamoto-r7-shoko\",sha256=\"d146b9d3",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in\n{text}");
     }

@@ -27,9 +27,11 @@ pub use vocabulary::{Expansion, OutOfScope, Vocabulary};
 use error::Errors;
 use record::{Fixed, RawRecord};
 
-/// Facts about the source document, from `corpus/corpus.toml`.
+/// Facts about one source document, from `corpus/corpus.toml`.
 #[derive(Debug, Clone)]
 pub struct SourceInfo {
+    /// The document's id, which records name and citations carry.
+    pub id: String,
     pub file: String,
     pub sha256: String,
     pub title: String,
@@ -38,11 +40,18 @@ pub struct SourceInfo {
     pub year: String,
 }
 
+/// One source document: its facts and its lines.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub info: SourceInfo,
+    pub source: Source,
+}
+
 /// The loaded, checked corpus.
 #[derive(Debug, Clone)]
 pub struct Corpus {
-    pub info: SourceInfo,
-    pub source: Source,
+    /// The source documents, in manifest order; the first is the primary one.
+    pub documents: Vec<Document>,
     /// Every program and menu, sorted by id.
     pub programs: Vec<Program>,
     pub vocabulary: Vocabulary,
@@ -53,17 +62,26 @@ pub struct Corpus {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Manifest {
-    source: RawSourceInfo,
+    source: Vec<RawSourceInfo>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSourceInfo {
+    id: String,
     file: String,
     sha256: String,
     title: String,
     issuer: String,
     year: String,
+    /// The fixed list of this document's program ids (a Markdown table, as program-ids.md).
+    ids: String,
+}
+
+/// A document while loading: with the ids its records may use.
+struct Loading {
+    doc: Document,
+    fixed: BTreeMap<String, Fixed>,
 }
 
 impl Corpus {
@@ -71,36 +89,29 @@ impl Corpus {
     pub fn load(dir: &Path) -> Result<Corpus, CorpusError> {
         let manifest_path = dir.join("corpus.toml");
         let manifest: Manifest = parse_toml(&manifest_path)?;
-        let info = manifest.source;
-        let source_path = dir.join(&info.file);
-        let bytes = std::fs::read(&source_path).map_err(|e| io(&source_path, e))?;
         let mut errors = Errors::default();
-        let digest = hex(&Sha256::digest(&bytes));
-        if digest != info.sha256 {
+        if manifest.source.is_empty() {
             errors.push(
                 &manifest_path,
-                "source",
-                "sha256",
-                format!("{} (the text the records quote)", info.sha256),
-                digest,
-            );
-        }
-        let text = String::from_utf8(bytes).map_err(|e| CorpusError::Syntax {
-            path: source_path.clone(),
-            message: format!("not UTF-8: {e}"),
-        })?;
-        let source = Source::new(&text);
-
-        let ids_path = dir.join("program-ids.md");
-        let fixed = fixed_ids(&read(&ids_path)?);
-        if fixed.is_empty() {
-            errors.push(
-                &ids_path,
                 "-",
-                "table",
-                "rows `| id | 事業名 | division | pages |`",
+                "source",
+                "at least one [[source]]",
                 "none",
             );
+        }
+        let mut docs: Vec<Loading> = Vec::with_capacity(manifest.source.len());
+        for info in manifest.source {
+            if docs.iter().any(|d| d.doc.info.id == info.id) {
+                errors.push(
+                    &manifest_path,
+                    &info.id,
+                    "source.id",
+                    "a unique id",
+                    "a duplicate",
+                );
+                continue;
+            }
+            docs.push(load_document(dir, &manifest_path, info, &mut errors)?);
         }
 
         let programs_dir = dir.join("programs");
@@ -123,19 +134,36 @@ impl Corpus {
                 );
                 continue;
             }
-            if let Some(p) = raw.check(file, &fixed, &source, &mut errors) {
+            let Some(at) = docs.iter().position(|d| d.doc.info.id == raw.source) else {
+                let known: Vec<&str> = docs.iter().map(|d| d.doc.info.id.as_str()).collect();
+                errors.push(
+                    file,
+                    &raw.id,
+                    "source",
+                    format!(
+                        "the id of a [[source]] in corpus.toml ({})",
+                        known.join(", ")
+                    ),
+                    &raw.source,
+                );
+                continue;
+            };
+            let d = &docs[at];
+            if let Some(p) = raw.check(file, at, &d.fixed, &d.doc.source, &mut errors) {
                 programs.insert(p.id.as_str().to_string(), p);
             }
         }
-        for id in fixed.keys() {
-            if !programs.contains_key(id) && !errors.0.iter().any(|e| &e.id == id) {
-                errors.push(
-                    &programs_dir.join(format!("{id}.toml")),
-                    id,
-                    "-",
-                    "a record for every id in program-ids.md",
-                    "no such file",
-                );
+        for d in &docs {
+            for id in d.fixed.keys() {
+                if !programs.contains_key(id) && !errors.0.iter().any(|e| &e.id == id) {
+                    errors.push(
+                        &programs_dir.join(format!("{id}.toml")),
+                        id,
+                        "-",
+                        format!("a record for every id of source {}", d.doc.info.id),
+                        "no such file",
+                    );
+                }
             }
         }
         for p in programs.values() {
@@ -164,18 +192,24 @@ impl Corpus {
             return Err(CorpusError::Invalid(errors.0));
         }
         Ok(Corpus {
-            info: SourceInfo {
-                file: info.file,
-                sha256: info.sha256,
-                title: info.title,
-                issuer: info.issuer,
-                year: info.year,
-            },
-            source,
+            documents: docs.into_iter().map(|d| d.doc).collect(),
             programs: programs.into_values().collect(),
             vocabulary,
             questions,
         })
+    }
+
+    /// The primary (first) document: the one answers are dated by when they cite none.
+    pub fn primary(&self) -> &Document {
+        // The loader refuses a manifest without a source, so there is always a first one.
+        &self.documents[0]
+    }
+
+    /// The document a program's terms are quoted from.
+    pub fn document_of(&self, p: &Program) -> &Document {
+        self.documents
+            .get(p.source)
+            .unwrap_or_else(|| self.primary())
     }
 
     /// The clarifying question for a slot, if the corpus has one.
@@ -216,6 +250,56 @@ pub fn default_dir() -> PathBuf {
         return here;
     }
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+/// Reads one source document and its id list, checking the document's hash.
+fn load_document(
+    dir: &Path,
+    manifest_path: &Path,
+    info: RawSourceInfo,
+    errors: &mut Errors,
+) -> Result<Loading, CorpusError> {
+    let source_path = dir.join(&info.file);
+    let bytes = std::fs::read(&source_path).map_err(|e| io(&source_path, e))?;
+    let digest = hex(&Sha256::digest(&bytes));
+    if digest != info.sha256 {
+        errors.push(
+            manifest_path,
+            &info.id,
+            "sha256",
+            format!("{} (the text the records quote)", info.sha256),
+            digest,
+        );
+    }
+    let text = String::from_utf8(bytes).map_err(|e| CorpusError::Syntax {
+        path: source_path.clone(),
+        message: format!("not UTF-8: {e}"),
+    })?;
+    let ids_path = dir.join(&info.ids);
+    let fixed = fixed_ids(&read(&ids_path)?);
+    if fixed.is_empty() {
+        errors.push(
+            &ids_path,
+            &info.id,
+            "table",
+            "rows `| id | 事業名 | division | pages |`",
+            "none",
+        );
+    }
+    Ok(Loading {
+        doc: Document {
+            source: Source::new(&text),
+            info: SourceInfo {
+                id: info.id,
+                file: info.file,
+                sha256: info.sha256,
+                title: info.title,
+                issuer: info.issuer,
+                year: info.year,
+            },
+        },
+        fixed,
+    })
 }
 
 /// Parses the table of `program-ids.md`: `| id | 事業名 | division | pages |`.

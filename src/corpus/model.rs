@@ -196,6 +196,8 @@ pub struct Quote {
 #[derive(Debug, Clone)]
 pub struct Program {
     pub id: ProgramId,
+    /// Index of the source document in `Corpus::documents`.
+    pub source: usize,
     pub parent: Option<ProgramId>,
     /// 事業名 exactly as printed, with the line it is printed on.
     pub name: String,

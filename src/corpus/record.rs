@@ -15,6 +15,8 @@ use super::source::Source;
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRecord {
     pub(crate) id: String,
+    /// The id of the source document (a `[[source]]` of corpus.toml) the terms are quoted from.
+    pub(crate) source: String,
     #[serde(default)]
     parent: Option<String>,
     name: String,
@@ -60,6 +62,7 @@ impl RawRecord {
     pub(crate) fn check(
         self,
         file: &Path,
+        source_index: usize,
         fixed: &BTreeMap<String, Fixed>,
         source: &Source,
         errors: &mut Errors,
@@ -81,7 +84,7 @@ impl RawRecord {
         let Some(fix) = fixed.get(&self.id) else {
             err(
                 "id",
-                "an id listed in corpus/program-ids.md".into(),
+                format!("an id listed in the id list of source {}", self.source),
                 self.id.clone(),
             );
             return None;
@@ -214,6 +217,7 @@ impl RawRecord {
             return None;
         }
         Some(Program {
+            source: source_index,
             parent: pid.parent(),
             id: pid,
             name: self.name,

@@ -34,6 +34,8 @@ pub struct Recommendation {
     pub name: String,
     pub kind: Kind,
     pub division: String,
+    /// The id of the source document its quotes come from.
+    pub source: String,
     pub score: f32,
     pub quotes: Vec<Quote>,
     pub estimate: Option<Estimate>,
@@ -112,6 +114,21 @@ impl Loaded {
     }
 }
 
+/// The 年度 of the documents a reply cites (the primary document's when it cites none).
+fn as_of(corpus: &crate::corpus::Corpus, reply: &Reply) -> String {
+    let mut years: Vec<&str> = Vec::new();
+    for d in &corpus.documents {
+        let cited = reply.programs().iter().any(|p| p.source == d.info.id);
+        if cited && !years.contains(&d.info.year.as_str()) {
+            years.push(&d.info.year);
+        }
+    }
+    if years.is_empty() {
+        years.push(&corpus.primary().info.year);
+    }
+    years.join("・")
+}
+
 /// The dialogue service: the engine (swappable by a reload), the sessions, the unanswered log.
 #[derive(Debug)]
 pub struct Dialogue {
@@ -183,8 +200,8 @@ impl Dialogue {
             session_id: id,
             status,
             text,
+            as_of: as_of(&loaded.engine.corpus, &reply),
             reply,
-            as_of: loaded.engine.corpus.info.year.clone(),
         }
     }
 }

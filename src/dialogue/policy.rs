@@ -95,7 +95,7 @@ fn decide(
         return Reply::NoMatch { refer };
     }
 
-    let programs = recommend(session, message, &hits);
+    let programs = recommend(engine, session, message, &hits);
     let vague = !themed && evidence < SPECIFIC_EVIDENCE;
     match next_question(session, &plan, &hits, vague) {
         Some(slot) => {
@@ -168,7 +168,12 @@ fn candidates<'e>(
     hits
 }
 
-fn recommend(session: &Session, message: &str, hits: &[(Hit, &Program)]) -> Vec<Recommendation> {
+fn recommend(
+    engine: &Engine,
+    session: &Session,
+    message: &str,
+    hits: &[(Hit, &Program)],
+) -> Vec<Recommendation> {
     let asked = asked_labels(message);
     hits.iter()
         .take(MAX_PROGRAMS)
@@ -177,6 +182,7 @@ fn recommend(session: &Session, message: &str, hits: &[(Hit, &Program)]) -> Vec<
             name: p.name.clone(),
             kind: p.kind,
             division: p.division.clone(),
+            source: engine.corpus.document_of(p).info.id.clone(),
             score: h.score,
             quotes: select_quotes(p, &asked).into_iter().cloned().collect(),
             estimate: session.facts.expense.and_then(|e| estimate(p, e)),

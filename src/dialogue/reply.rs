@@ -75,10 +75,21 @@ pub(super) fn text(
         }
     }
     if !matches!(reply, Reply::NoMatch { .. }) {
+        let cited: Vec<String> = corpus
+            .documents
+            .iter()
+            .filter(|d| reply.programs().iter().any(|p| p.source == d.info.id))
+            .map(|d| format!("{}の資料「{}」", d.info.year, d.info.title))
+            .collect();
+        let documents = if cited.is_empty() {
+            let d = &corpus.primary().info;
+            format!("{}の資料「{}」", d.year, d.title)
+        } else {
+            cited.join("、")
+        };
         let _ = write!(
             out,
-            "\n※{}の資料「{}」に基づく内容です。現在の受付状況は各窓口にご確認ください。",
-            corpus.info.year, corpus.info.title
+            "\n※{documents}に基づく内容です。現在の受付状況は各窓口にご確認ください。"
         );
     }
     out

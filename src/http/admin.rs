@@ -48,7 +48,7 @@ pub fn reload(state: &AppState) -> Result<Reloaded, ApiError> {
                 status: "reloaded".to_string(),
                 programs: engine.corpus.programs.len(),
                 quotes: engine.corpus.term_count(),
-                sha256: engine.corpus.info.sha256.clone(),
+                sha256: engine.corpus.primary().info.sha256.clone(),
                 took_ms: start.elapsed().as_secs_f64() * 1000.0,
             })
         }

@@ -36,6 +36,7 @@ struct Outcome {
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CorpusLabels {
+    source: String,
     sha256: String,
     year: String,
 }
@@ -91,7 +92,7 @@ impl Default for Metrics {
         );
         registry.register(
             "corpus_info",
-            "The corpus serving now (value 1), by source hash and year",
+            "The source documents serving now (value 1), by id, hash and year",
             corpus.clone(),
         );
         Self {
@@ -131,12 +132,15 @@ impl Metrics {
             .set(i64::try_from(state.dialogue.sessions().len()).unwrap_or(i64::MAX));
         let engine = state.dialogue.engine();
         self.corpus.clear();
-        self.corpus
-            .get_or_create(&CorpusLabels {
-                sha256: engine.corpus.info.sha256.clone(),
-                year: engine.corpus.info.year.clone(),
-            })
-            .set(1);
+        for d in &engine.corpus.documents {
+            self.corpus
+                .get_or_create(&CorpusLabels {
+                    source: d.info.id.clone(),
+                    sha256: d.info.sha256.clone(),
+                    year: d.info.year.clone(),
+                })
+                .set(1);
+        }
         let mut out = String::new();
         if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
             out.clear();

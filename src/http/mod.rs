@@ -232,7 +232,7 @@ async fn health(State(state): State<AppState>) -> Json<Health> {
         quotes: engine.corpus.term_count(),
         index_bytes: engine.index.size_bytes(),
         sessions: state.dialogue.sessions().len(),
-        as_of: engine.corpus.info.year.clone(),
+        as_of: engine.corpus.primary().info.year.clone(),
     })
 }
 

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::corpus::{Corpus, Program, Quote};
+use crate::corpus::{Corpus, Document, Program, Quote};
 use crate::dialogue::{Estimate, Recommendation, Reply, SessionStatus, Turn};
 
 /// `POST /api/v1/chat` request.
@@ -24,15 +24,18 @@ pub struct QuoteWire {
     pub text: String,
     pub page: u32,
     pub line: u32,
+    /// The id of the source document (see `source` / `sources`).
+    pub source: String,
 }
 
-impl From<&Quote> for QuoteWire {
-    fn from(q: &Quote) -> Self {
+impl QuoteWire {
+    pub fn new(q: &Quote, source: &str) -> Self {
         Self {
             label: q.label.as_str().to_string(),
             text: q.text.clone(),
             page: q.page,
             line: q.line,
+            source: source.to_string(),
         }
     }
 }
@@ -51,15 +54,18 @@ pub struct EstimateWire {
     pub quotes: Vec<QuoteWire>,
 }
 
-impl From<&Estimate> for EstimateWire {
-    fn from(e: &Estimate) -> Self {
+impl EstimateWire {
+    fn new(e: &Estimate, source: &str) -> Self {
         Self {
             label: "目安".to_string(),
             expense_yen: e.expense,
             rate: format!("{}/{}", e.rate.num, e.rate.den),
             cap_yen: e.cap,
             amount_yen: e.amount,
-            quotes: vec![(&e.rate_quote).into(), (&e.cap_quote).into()],
+            quotes: vec![
+                QuoteWire::new(&e.rate_quote, source),
+                QuoteWire::new(&e.cap_quote, source),
+            ],
         }
     }
 }
@@ -74,6 +80,8 @@ pub struct ProgramWire {
     pub kind: String,
     /// 担当課
     pub division: String,
+    /// The id of the source document its terms are quoted from.
+    pub source: String,
     pub quotes: Vec<QuoteWire>,
     pub estimate: Option<EstimateWire>,
 }
@@ -86,8 +94,13 @@ impl From<&Recommendation> for ProgramWire {
             score: (f64::from(r.score) * 1000.0).round() / 1000.0,
             kind: r.kind.as_str().to_string(),
             division: r.division.clone(),
-            quotes: r.quotes.iter().map(QuoteWire::from).collect(),
-            estimate: r.estimate.as_ref().map(EstimateWire::from),
+            source: r.source.clone(),
+            quotes: r
+                .quotes
+                .iter()
+                .map(|q| QuoteWire::new(q, &r.source))
+                .collect(),
+            estimate: r.estimate.as_ref().map(|e| EstimateWire::new(e, &r.source)),
         }
     }
 }
@@ -109,20 +122,23 @@ pub struct SessionWire {
     pub started_over: bool,
 }
 
-/// The document the terms come from.
+/// A document the terms come from.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SourceWire {
+    /// The id citations carry in their `source` field.
+    pub id: String,
     pub title: String,
     pub issuer: String,
     pub year: String,
 }
 
-impl From<&Corpus> for SourceWire {
-    fn from(c: &Corpus) -> Self {
+impl From<&Document> for SourceWire {
+    fn from(d: &Document) -> Self {
         Self {
-            title: c.info.title.clone(),
-            issuer: c.info.issuer.clone(),
-            year: c.info.year.clone(),
+            id: d.info.id.clone(),
+            title: d.info.title.clone(),
+            issuer: d.info.issuer.clone(),
+            year: d.info.year.clone(),
         }
     }
 }
@@ -139,7 +155,10 @@ pub struct ChatResponse {
     pub no_match: bool,
     /// The 年度 of the terms (令和7年度): current 受付 status must be confirmed with the 窓口.
     pub as_of: String,
+    /// The primary source document.
     pub source: SourceWire,
+    /// Every document the programs of this answer cite (the primary one when none).
+    pub sources: Vec<SourceWire>,
     pub session: SessionWire,
 }
 
@@ -168,7 +187,11 @@ impl ChatResponse {
             }),
             no_match: matches!(turn.reply, Reply::NoMatch { .. }),
             as_of: turn.as_of.clone(),
-            source: corpus.into(),
+            source: corpus.primary().into(),
+            sources: cited(turn, corpus)
+                .into_iter()
+                .map(SourceWire::from)
+                .collect(),
             session: SessionWire {
                 status: status.to_string(),
                 started_over: matches!(
@@ -177,6 +200,26 @@ impl ChatResponse {
                 ),
             },
         }
+    }
+}
+
+/// The documents a turn's programs cite, in manifest order; the primary one when none.
+fn cited<'c>(turn: &Turn, corpus: &'c Corpus) -> Vec<&'c Document> {
+    let ids: Vec<&str> = turn
+        .reply
+        .programs()
+        .iter()
+        .map(|p| p.source.as_str())
+        .collect();
+    let docs: Vec<&Document> = corpus
+        .documents
+        .iter()
+        .filter(|d| ids.contains(&d.info.id.as_str()))
+        .collect();
+    if docs.is_empty() {
+        vec![corpus.primary()]
+    } else {
+        docs
     }
 }
 
@@ -232,6 +275,8 @@ pub struct ProgramDetail {
 
 impl ProgramDetail {
     pub fn new(p: &Program, corpus: &Corpus) -> Self {
+        let doc = corpus.document_of(p);
+        let sid = doc.info.id.as_str();
         let strings = |v: Vec<&str>| v.into_iter().map(str::to_string).collect::<Vec<_>>();
         Self {
             id: p.id.as_str().to_string(),
@@ -248,12 +293,12 @@ impl ProgramDetail {
             succession_stages: strings(p.stages.iter().map(|t| t.as_str()).collect()),
             parent: p.parent.as_ref().map(|x| x.as_str().to_string()),
             menus: corpus.menus_of(&p.id).map(ProgramSummary::from).collect(),
-            quotes: p.terms.iter().map(QuoteWire::from).collect(),
+            quotes: p.terms.iter().map(|q| QuoteWire::new(q, sid)).collect(),
             contacts: p
                 .terms_labelled(crate::corpus::TermLabel::Contact)
-                .map(QuoteWire::from)
+                .map(|q| QuoteWire::new(q, sid))
                 .collect(),
-            source: corpus.into(),
+            source: doc.into(),
         }
     }
 }
