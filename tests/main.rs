@@ -11,6 +11,7 @@ mod faults;
 mod retrieval;
 mod robustness;
 mod server;
+mod sources;
 mod support;
 mod tidy;
 mod web;

@@ -7,7 +7,7 @@ use crate::support::{Report, engine};
 
 /// (situation, acceptable first results). A menu and its program count as the same answer only
 /// where both are listed.
-const SITUATIONS: &[(&str, &[&str])] = &[
+pub(crate) const SITUATIONS: &[(&str, &[&str])] = &[
     // 被災・復旧
     (
         "益城町の工場が地震で壊れたままです。建て直しの費用を県が出してくれる制度は",

@@ -36,7 +36,8 @@ pub enum SearchError {
 
 /// The index over every program and menu, with the analysis it was built with.
 pub struct Index {
-    reader: IndexReader,
+    /// One reader per source document that has programs, in manifest order.
+    shards: Vec<IndexReader>,
     fields: Fields,
     japanese: Japanese,
     expander: Expander,
@@ -53,58 +54,81 @@ impl std::fmt::Debug for Index {
     }
 }
 
-impl Index {
-    /// Indexes every program of the corpus.
-    pub fn build(corpus: &Corpus, japanese: Japanese) -> Result<Index, SearchError> {
-        let (schema, f) = schema::schema();
-        let index = tantivy::Index::create_in_ram(schema);
-        index
-            .tokenizers()
-            .register(schema::JA, JapaneseTokenizer::new(japanese.clone()));
-        index
-            .tokenizers()
-            .register(schema::BIGRAM, BigramTokenizer::default());
-        let mut writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
-        for p in &corpus.programs {
-            let mut doc = TantivyDocument::default();
-            doc.add_text(f.id, p.id.as_str());
-            doc.add_text(f.name, &p.name);
-            doc.add_text(f.name_bigram, &p.name);
-            for t in &p.themes {
-                doc.add_text(f.topics, t.as_str());
-                doc.add_text(f.theme, t.as_str());
-            }
-            for k in &p.keywords {
-                doc.add_text(f.topics, k);
-            }
-            doc.add_text(f.terms, &p.purpose);
-            for q in &p.terms {
-                doc.add_text(f.terms, &q.text);
-            }
-            doc.add_text(f.body, &p.body);
-            doc.add_text(f.body_bigram, &p.body);
-            for d in &p.disasters {
-                doc.add_text(f.disaster, d.as_str());
-            }
-            for s in &p.stages {
-                doc.add_text(f.stage, s.as_str());
-            }
-            doc.add_text(f.kind, p.kind.as_str());
-            for i in &p.industries {
-                doc.add_text(f.industry, i);
-            }
-            for s in &p.sizes {
-                doc.add_text(f.size, s.as_str());
-            }
-            writer.add_document(doc)?;
+/// One tantivy index over the programs of one source document.
+fn build_shard(
+    programs: &[&crate::corpus::Program],
+    japanese: &Japanese,
+) -> Result<IndexReader, SearchError> {
+    let (schema, f) = schema::schema();
+    let index = tantivy::Index::create_in_ram(schema);
+    index
+        .tokenizers()
+        .register(schema::JA, JapaneseTokenizer::new(japanese.clone()));
+    index
+        .tokenizers()
+        .register(schema::BIGRAM, BigramTokenizer::default());
+    let mut writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+    for p in programs {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, p.id.as_str());
+        doc.add_text(f.name, &p.name);
+        doc.add_text(f.name_bigram, &p.name);
+        for t in &p.themes {
+            doc.add_text(f.topics, t.as_str());
+            doc.add_text(f.theme, t.as_str());
         }
-        writer.commit()?;
-        let reader = index.reader()?;
-        let bytes = reader
-            .searcher()
-            .space_usage()
+        for k in &p.keywords {
+            doc.add_text(f.topics, k);
+        }
+        doc.add_text(f.terms, &p.purpose);
+        for q in &p.terms {
+            doc.add_text(f.terms, &q.text);
+        }
+        doc.add_text(f.body, &p.body);
+        doc.add_text(f.body_bigram, &p.body);
+        for d in &p.disasters {
+            doc.add_text(f.disaster, d.as_str());
+        }
+        for s in &p.stages {
+            doc.add_text(f.stage, s.as_str());
+        }
+        doc.add_text(f.kind, p.kind.as_str());
+        for i in &p.industries {
+            doc.add_text(f.industry, i);
+        }
+        for s in &p.sizes {
+            doc.add_text(f.size, s.as_str());
+        }
+        writer.add_document(doc)?;
+    }
+    writer.commit()?;
+    Ok(index.reader()?)
+}
+
+impl Index {
+    /// Indexes every program of the corpus: one shard per source document. Every shard is
+    /// scored with the BM25 statistics (document frequencies, lengths) of the primary
+    /// document's shard, so scores stay comparable across documents and adding a document never
+    /// changes a score of the primary document's programs (a 商工会 adding its municipal programs
+    /// does not reorder the prefecture's).
+    pub fn build(corpus: &Corpus, japanese: Japanese) -> Result<Index, SearchError> {
+        let (_, f) = schema::schema();
+        let mut shards = Vec::with_capacity(corpus.documents.len());
+        for source in 0..corpus.documents.len() {
+            let programs: Vec<&crate::corpus::Program> = corpus
+                .programs
+                .iter()
+                .filter(|p| p.source == source)
+                .collect();
+            if !programs.is_empty() {
+                shards.push(build_shard(&programs, &japanese)?);
+            }
+        }
+        let bytes = shards
+            .iter()
+            .filter_map(|r| r.searcher().space_usage().ok())
             .map(|u| u.total().get_bytes() as usize)
-            .unwrap_or(0);
+            .sum();
         let triggers: Vec<Vec<String>> = corpus
             .vocabulary
             .expansions
@@ -112,7 +136,7 @@ impl Index {
             .map(|e| e.when.clone())
             .collect();
         Ok(Index {
-            reader,
+            shards,
             fields: f,
             expander: Expander::new(&triggers)?,
             japanese,
@@ -148,28 +172,38 @@ impl Index {
         plan
     }
 
-    /// The best programs for a plan, best first, at most `limit`. Never fails on any input:
-    /// a search error (which would be a bug in index construction) yields no hits.
+    /// The best programs for a plan, best first, at most `limit`, merged over the shards.
+    /// Never fails on any input: a search error (which would be a bug in index construction)
+    /// yields no hits from that shard.
     pub fn search(&self, plan: &QueryPlan, limit: usize) -> Vec<Hit> {
         // Bigrams alone (from a message with no content word) match noise like です.
         if plan.words.is_empty() && plan.added.is_empty() || limit == 0 {
             return Vec::new();
         }
         let query = plan.to_query(&self.fields);
-        let searcher = self.reader.searcher();
-        let Ok(top) = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score()) else {
+        let Some(stats) = self.shards.first().map(IndexReader::searcher) else {
             return Vec::new();
         };
-        top.into_iter()
-            .filter_map(|(score, addr)| {
+        let mut hits: Vec<Hit> = Vec::new();
+        for reader in &self.shards {
+            let searcher = reader.searcher();
+            let collector = TopDocs::with_limit(limit).order_by_score();
+            let Ok(top) = searcher.search_with_statistics_provider(&query, &collector, &stats)
+            else {
+                continue;
+            };
+            hits.extend(top.into_iter().filter_map(|(score, addr)| {
                 let doc: TantivyDocument = searcher.doc(addr).ok()?;
                 let id = doc.get_first(self.fields.id)?.as_str()?;
                 Some(Hit {
                     id: ProgramId::new_unchecked(id),
                     score,
                 })
-            })
-            .collect()
+            }));
+        }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        hits.truncate(limit);
+        hits
     }
 
     /// The best score the person's own words reach on any program (0 when none matches):
@@ -179,12 +213,23 @@ impl Index {
             return 0.0;
         }
         let query = plan.own_words_query(&self.fields);
-        let searcher = self.reader.searcher();
-        searcher
-            .search(&query, &TopDocs::with_limit(1).order_by_score())
-            .ok()
-            .and_then(|top| top.first().map(|(s, _)| *s))
-            .unwrap_or(0.0)
+        let Some(stats) = self.shards.first().map(IndexReader::searcher) else {
+            return 0.0;
+        };
+        self.shards
+            .iter()
+            .filter_map(|r| {
+                let top = r
+                    .searcher()
+                    .search_with_statistics_provider(
+                        &query,
+                        &TopDocs::with_limit(1).order_by_score(),
+                        &stats,
+                    )
+                    .ok()?;
+                top.first().map(|(s, _)| *s)
+            })
+            .fold(0.0, f32::max)
     }
 
     /// Convenience: plan and search a message.
