@@ -64,6 +64,10 @@ enum Command {
         /// Minutes a conversation may sit idle before it is forgotten.
         #[arg(long, env = "MADOGUCHI_SESSION_IDLE_MINUTES", default_value_t = 60)]
         session_idle_minutes: u64,
+        /// Where conversations live: `memory` (this process) or `redis://HOST:PORT/DB` (shared
+        /// by every instance; Redis or Valkey).
+        #[arg(long, env = "MADOGUCHI_SESSIONS", default_value = "memory")]
+        sessions: String,
         /// Conversations kept at most (the least recently used go first).
         #[arg(long, env = "MADOGUCHI_MAX_SESSIONS", default_value_t = 10_000)]
         max_sessions: usize,
@@ -156,6 +160,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve {
             bind,
             session_idle_minutes,
+            sessions,
             max_sessions,
             desk_token,
             allow_origin,
@@ -189,6 +194,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 idle: std::time::Duration::from_secs(session_idle_minutes.saturating_mul(60)),
                 ..Default::default()
             };
+            let session_limits = limits;
             let dialogue = crate::dialogue::Dialogue::new(std::sync::Arc::new(engine), limits)?;
             let limits = crate::http::Limits {
                 max_concurrency,
@@ -204,6 +210,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             state.corpus_dir = dir.clone();
             state.rate = crate::http::RateLimit::new(&limits);
             state.limits = limits;
+            state.sessions = match sessions.as_str() {
+                "memory" => crate::http::Sessions::Memory,
+                url if url.starts_with("redis://") || url.starts_with("rediss://") => {
+                    let store = crate::http::RedisSessions::new(url, session_limits)
+                        .with_context(|| format!("--sessions {url}"))?;
+                    crate::http::Sessions::Redis(std::sync::Arc::new(store))
+                }
+                other => anyhow::bail!(
+                    "--sessions must be memory or redis://HOST:PORT/DB, not {other:?}"
+                ),
+            };
             let runtime = tokio::runtime::Runtime::new()?;
             runtime
                 .block_on(crate::http::serve(state, bind, started))

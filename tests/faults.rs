@@ -12,14 +12,14 @@ use std::time::{Duration, Instant};
 use crate::support::{copy_dir, root};
 
 /// A `madoguchi serve` process on 127.0.0.1:0, killed when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) addr: SocketAddr,
     log: mpsc::Receiver<String>,
 }
 
 impl Server {
-    fn start(corpus: &Path, extra: &[&str]) -> Server {
+    pub(crate) fn start(corpus: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_madoguchi"))
             .args(["serve", "--bind", "127.0.0.1:0"])
             .args(extra)
@@ -59,7 +59,7 @@ impl Server {
     }
 
     /// Waits for a log line containing `needle`.
-    fn wait_log(&self, needle: &str) -> String {
+    pub(crate) fn wait_log(&self, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let line = self
@@ -81,7 +81,7 @@ impl Drop for Server {
 }
 
 /// One HTTP/1.1 request; returns (status, headers and body as text).
-fn request(addr: SocketAddr, method: &str, path: &str, body: &str) -> (u16, String) {
+pub(crate) fn request(addr: SocketAddr, method: &str, path: &str, body: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     write!(
         s,

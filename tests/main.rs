@@ -8,6 +8,7 @@ mod cli;
 mod corpus;
 mod dialogue;
 mod faults;
+mod redis;
 mod retrieval;
 mod robustness;
 mod server;

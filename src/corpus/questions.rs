@@ -29,7 +29,8 @@ impl Slot {
         }
     }
 
-    fn parse(s: &str) -> Option<Slot> {
+    /// Parses `as_str`'s form.
+    pub fn parse(s: &str) -> Option<Slot> {
         [
             Slot::Disaster,
             Slot::Stage,

@@ -24,7 +24,7 @@ use crate::engine::{Engine, LoadError};
 use crate::text::{Expander, TextError};
 
 pub use compose::Estimate;
-pub use session::{SessionLimits, SessionStatus, SessionStore};
+pub use session::{Session, SessionLimits, SessionStatus, SessionStore};
 pub use unanswered::{Reason, Unanswered};
 
 /// A program recommended in a turn, with the quotes chosen for this person.
@@ -181,21 +181,34 @@ impl Dialogue {
         }
     }
 
-    /// Answers one message in the session `session_id` (a new one if absent, unknown or
-    /// expired). Never fails and never panics on any text.
+    /// Answers one message in the session `session_id` of the in-memory store (a new one if
+    /// absent, unknown or expired). Never fails and never panics on any text.
     pub fn respond(&self, session_id: Option<&str>, message: &str) -> Turn {
         let now = Instant::now();
         let mut dropped = Vec::new();
         let (id, mut session, status) = self.sessions.take(session_id, now, &mut dropped);
+        let turn = self.turn(id.clone(), &mut session, status, message);
+        self.sessions.put(id, session, now, &mut dropped);
+        self.note_dropped(dropped);
+        turn
+    }
+
+    /// Answers one message in a session the caller keeps (a shared store such as Redis):
+    /// updates `session` and returns the turn.
+    pub fn turn(
+        &self,
+        id: String,
+        session: &mut Session,
+        status: SessionStatus,
+        message: &str,
+    ) -> Turn {
         let loaded = self.loaded.load();
-        let reply = policy::turn(&loaded.engine, &loaded.out_of_scope, &mut session, message);
+        let reply = policy::turn(&loaded.engine, &loaded.out_of_scope, session, message);
         session.turns = session.turns.saturating_add(1);
         if matches!(reply, Reply::NoMatch { .. }) {
             self.unanswered.record(message, Reason::NoMatch);
         }
         let text = reply::text(&loaded.engine.corpus, &reply, status, message);
-        self.sessions.put(id.clone(), session, now, &mut dropped);
-        self.note_dropped(dropped);
         Turn {
             session_id: id,
             status,

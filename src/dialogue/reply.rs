@@ -30,6 +30,9 @@ pub(super) fn text(
         SessionStatus::TurnLimit => {
             out.push_str("（ご相談が長くなったため、いったん最初からお伺いします。）\n")
         }
+        SessionStatus::Degraded => out.push_str(
+            "（ただいま会話の記録を読み書きできないため、これまでの内容を引き継がず、このご質問だけにお答えします。）\n",
+        ),
         SessionStatus::New | SessionStatus::Continued => {}
     }
     match reply {

@@ -64,6 +64,8 @@ pub enum SessionStatus {
     Expired,
     /// The session had reached its turn limit and started over.
     TurnLimit,
+    /// The shared session store could not be reached: this turn is answered on its own.
+    Degraded,
 }
 
 struct Entry {

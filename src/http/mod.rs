@@ -9,6 +9,7 @@ mod error;
 mod guard;
 mod metrics;
 mod openapi;
+mod sessions;
 mod web;
 mod wire;
 
@@ -36,6 +37,7 @@ pub use desk::{UnansweredItem, UnansweredList};
 pub use error::ApiError;
 pub use guard::{Limits, RateLimit};
 pub use metrics::Metrics;
+pub use sessions::{RedisSessions, Sessions};
 pub use web::widget_bytes;
 pub use wire::{
     ChatRequest, ChatResponse, EstimateWire, FollowUpWire, Health, ProgramDetail, ProgramSummary,
@@ -66,6 +68,8 @@ pub struct AppState {
     pub limits: Limits,
     pub rate: RateLimit,
     pub metrics: Arc<Metrics>,
+    /// Where conversations live (in this process by default).
+    pub sessions: Sessions,
 }
 
 impl AppState {
@@ -81,6 +85,7 @@ impl AppState {
             rate: RateLimit::new(&limits),
             limits,
             metrics: Arc::new(Metrics::default()),
+            sessions: Sessions::Memory,
         }
     }
 }
@@ -189,7 +194,19 @@ async fn chat(
         ));
     }
     // Analysis is CPU work of well under a millisecond; it runs on the request task.
-    let turn = state.dialogue.respond(req.session_id.as_deref(), message);
+    let turn = match &state.sessions {
+        Sessions::Memory => state.dialogue.respond(req.session_id.as_deref(), message),
+        Sessions::Redis(store) => {
+            let (id, mut session, status) = store.take(req.session_id.as_deref()).await;
+            let turn = state
+                .dialogue
+                .turn(id.clone(), &mut session, status, message);
+            if status != crate::dialogue::SessionStatus::Degraded {
+                store.put(&id, &session).await;
+            }
+            turn
+        }
+    };
     state.metrics.outcome(match turn.reply {
         crate::dialogue::Reply::Answer { .. } => "answer",
         crate::dialogue::Reply::Clarify { .. } => "clarify",
@@ -226,8 +243,14 @@ async fn program(
 #[utoipa::path(get, path = "/healthz", responses((status = 200, body = Health)))]
 async fn health(State(state): State<AppState>) -> Json<Health> {
     let engine = state.dialogue.engine();
+    let (status, backend) = match &state.sessions {
+        Sessions::Memory => ("ok", "memory"),
+        Sessions::Redis(r) if r.is_healthy() => ("ok", "redis"),
+        Sessions::Redis(_) => ("degraded", "redis"),
+    };
     Json(Health {
-        status: "ok".to_string(),
+        status: status.to_string(),
+        session_store: backend.to_string(),
         programs: engine.corpus.programs.len(),
         quotes: engine.corpus.term_count(),
         index_bytes: engine.index.size_bytes(),
@@ -272,6 +295,17 @@ pub async fn serve(state: AppState, addr: SocketAddr, started: Instant) -> std::
 /// Background work of a running server: SIGHUP reloads, and the rate limiter forgets idle
 /// clients once a minute.
 fn spawn_housekeeping(state: AppState) {
+    if let Sessions::Redis(store) = &state.sessions {
+        let store = store.clone();
+        tokio::spawn(async move {
+            // Health recovers within a second of Redis coming back, even without traffic.
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+            loop {
+                tick.tick().await;
+                store.ping().await;
+            }
+        });
+    }
     let rate = state.rate.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));

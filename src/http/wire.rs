@@ -117,7 +117,9 @@ pub struct FollowUpWire {
 /// How the request's `session_id` was resolved.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionWire {
-    /// new | continued | unknown | expired | turn_limit ("unknown", "expired" and "turn_limit" start a new conversation).
+    /// new | continued | unknown | expired | turn_limit | degraded (all but "new" and
+    /// "continued" mean the conversation started over; "degraded": the shared session store is
+    /// unreachable and this turn was answered on its own).
     pub status: String,
     pub started_over: bool,
 }
@@ -170,6 +172,7 @@ impl ChatResponse {
             SessionStatus::Unknown => "unknown",
             SessionStatus::Expired => "expired",
             SessionStatus::TurnLimit => "turn_limit",
+            SessionStatus::Degraded => "degraded",
         };
         Self {
             session_id: turn.session_id.clone(),
@@ -196,7 +199,10 @@ impl ChatResponse {
                 status: status.to_string(),
                 started_over: matches!(
                     turn.status,
-                    SessionStatus::Unknown | SessionStatus::Expired | SessionStatus::TurnLimit
+                    SessionStatus::Unknown
+                        | SessionStatus::Expired
+                        | SessionStatus::TurnLimit
+                        | SessionStatus::Degraded
                 ),
             },
         }
@@ -306,8 +312,11 @@ impl ProgramDetail {
 /// `GET /healthz`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
-    /// "ok" when the corpus and index are loaded.
+    /// "ok" when the corpus and index are loaded and the session store answers; "degraded"
+    /// when a shared session store is unreachable (answers go on, one turn at a time).
     pub status: String,
+    /// memory | redis
+    pub session_store: String,
     pub programs: usize,
     pub quotes: usize,
     pub index_bytes: usize,
