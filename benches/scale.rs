@@ -1,0 +1,235 @@
+//! The scale benchmark: synthetic corpora of 1k, 10k and 100k programs generated from the real
+//! corpus (its programs' quoted terms, body lines and themes, shuffled over Kumamoto's
+//! municipalities), each written as a real corpus directory and loaded through the same
+//! `Engine::load` (read, verify every quote, build the index). Reports build time, RSS and
+//! `respond` p50/p99 for a fixed set of questions.
+//!
+//! Run: `cargo bench --bench scale` (sizes: `cargo bench --bench scale -- 1000 10000`).
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use madoguchi::Engine;
+use madoguchi::corpus::{Program, TermLabel};
+use madoguchi::dialogue::{Dialogue, SessionLimits};
+
+/// Kumamoto's 45 municipalities: the synthetic programs are "theirs".
+const MUNICIPALITIES: &[&str] = &[
+    "熊本市",
+    "八代市",
+    "人吉市",
+    "荒尾市",
+    "水俣市",
+    "玉名市",
+    "山鹿市",
+    "菊池市",
+    "宇土市",
+    "上天草市",
+    "宇城市",
+    "阿蘇市",
+    "天草市",
+    "合志市",
+    "美里町",
+    "玉東町",
+    "南関町",
+    "長洲町",
+    "和水町",
+    "大津町",
+    "菊陽町",
+    "南小国町",
+    "小国町",
+    "産山村",
+    "高森町",
+    "西原村",
+    "南阿蘇村",
+    "御船町",
+    "嘉島町",
+    "益城町",
+    "甲佐町",
+    "山都町",
+    "氷川町",
+    "芦北町",
+    "津奈木町",
+    "錦町",
+    "多良木町",
+    "湯前町",
+    "水上村",
+    "相良村",
+    "五木村",
+    "山江村",
+    "球磨村",
+    "あさぎり町",
+    "苓北町",
+];
+
+/// The fixed questions each size is asked (everyday situations across the themes).
+const QUESTIONS: &[&str] = &[
+    "豪雨で店が浸水したので建物を直したい",
+    "地震で壊れた工場を再建したい",
+    "後継ぎとして店を継いだので改装したい",
+    "息子に会社を譲る準備で株価を評価してもらいたい",
+    "台湾に焼酎を売り込みたい",
+    "工場にIoTの機器を入れて生産性を上げたい",
+    "運転資金が足りないので融資を受けたい",
+    "商店街でイベントを開いて売上を戻したい",
+    "副業の専門人材に手伝ってもらいたい",
+    "今日の天気は？",
+];
+
+/// Body lines copied per synthetic program (enough text to index like a real page).
+const BODY_LINES: usize = 12;
+
+fn main() {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![1_000, 10_000, 100_000]
+    } else {
+        sizes
+    };
+    let real = Engine::load(&madoguchi::corpus::default_dir()).expect("the real corpus loads");
+    println!(
+        "| programs | build s (load+verify+index) | index s | RSS MB | peak RSS MB | respond p50 ms | respond p99 ms |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    for n in sizes {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        generate(&real, n, dir.path());
+        let start = Instant::now();
+        let engine = Engine::load(dir.path()).expect("the synthetic corpus loads and verifies");
+        let build = start.elapsed();
+        let index = engine.load_times.index;
+        assert_eq!(engine.corpus.programs.len(), n);
+        let dialogue = Dialogue::new(Arc::new(engine), SessionLimits::default()).expect("dialogue");
+        let mut times = Vec::new();
+        for round in 0..20 {
+            for q in QUESTIONS {
+                let t = Instant::now();
+                let turn = dialogue.respond(None, q);
+                times.push(t.elapsed());
+                // The answer must be real: a program for everything but the weather.
+                if round == 0 && !q.contains("天気") {
+                    assert!(!turn.reply.programs().is_empty(), "{n}: no program for {q}");
+                }
+            }
+        }
+        times.sort();
+        let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+        println!(
+            "| {n} | {:.1} | {:.1} | {} | {} | {:.2} | {:.2} |",
+            build.as_secs_f64(),
+            index.as_secs_f64(),
+            rss_mb("VmRSS"),
+            rss_mb("VmHWM"),
+            ms(pct(0.50)),
+            ms(pct(0.99)),
+        );
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn rss_mb(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
+}
+
+/// Writes a corpus directory of `n` synthetic programs: one source document with a page per
+/// program, its id list, one record per program, and the real vocabulary and questions.
+fn generate(real: &Engine, n: usize, dir: &Path) {
+    let templates: Vec<&Program> = real
+        .corpus
+        .programs
+        .iter()
+        .filter(|p| !p.is_menu())
+        .collect();
+    let real_dir = madoguchi::corpus::default_dir();
+    for f in ["vocabulary.toml", "questions.toml"] {
+        std::fs::copy(real_dir.join(f), dir.join(f)).expect("copy");
+    }
+    std::fs::create_dir_all(dir.join("programs")).expect("mkdir");
+    std::fs::create_dir_all(dir.join("source")).expect("mkdir");
+    let mut source = String::from("\n合成コーパス（ベンチマーク用・実在しません）\n");
+    // The next line number to be written (counted as we go: recounting is quadratic).
+    let mut line: u32 = 3;
+    let mut ids = String::from("| id | 事業名 | division | pages |\n|---|---|---|---|\n");
+    let themes = madoguchi::corpus::Theme::ALL;
+    for i in 0..n {
+        let t = templates[i % templates.len()];
+        let town = MUNICIPALITIES[(i * 7 + i / templates.len()) % MUNICIPALITIES.len()];
+        let page = i as u32 + 2;
+        let id = format!("syn-{i:06}");
+        let name = format!("{town}{}（合成{i}）", t.name);
+        let _ = writeln!(source, " {name}");
+        let name_line = line;
+        line += 1;
+        let mut record = format!(
+            "id = \"{id}\"\nsource = \"synthetic\"\nname = \"{name}\"\nname_line = {name_line}\n\
+             division = \"{town}商工観光課\"\npages = [{page}]\nkind = \"{}\"\npurpose = \"{}\"\n",
+            t.kind.as_str(),
+            t.purpose
+        );
+        let mut ts: Vec<&str> = t.themes.iter().map(|x| x.as_str()).collect();
+        let extra = themes[(i * 13) % themes.len()].as_str();
+        if !ts.contains(&extra) {
+            ts.push(extra);
+        }
+        let _ = writeln!(record, "themes = {ts:?}");
+        let _ = writeln!(record, "keywords = {:?}", t.keywords);
+        let body_start = line;
+        for b in t
+            .body
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .take(BODY_LINES)
+        {
+            let _ = writeln!(source, "{}", b.trim_start());
+            line += 1;
+        }
+        let _ = writeln!(
+            record,
+            "lines = [[{name_line}, {}]]",
+            line.max(body_start) - 1
+        );
+        for q in t.terms.iter().filter(|q| q.label != TermLabel::Budget) {
+            let text: String = q.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let _ = writeln!(source, "{text}");
+            let _ = write!(
+                record,
+                "\n[[terms]]\nlabel = \"{}\"\ntext = {:?}\npage = {page}\nline = {line}\n",
+                q.label.as_str(),
+                text
+            );
+            line += 1;
+        }
+        let _ = writeln!(ids, "| {id} | {name} | {town}商工観光課 | {page} |");
+        std::fs::write(dir.join(format!("programs/{id}.toml")), record).expect("write record");
+    }
+    let sha: String = sha2_hex(source.as_bytes());
+    std::fs::write(dir.join("source/synthetic.txt"), &source).expect("write source");
+    std::fs::write(dir.join("program-ids.md"), ids).expect("write ids");
+    let manifest = format!(
+        "[[source]]\nid = \"synthetic\"\nfile = \"source/synthetic.txt\"\nsha256 = \"{sha}\"\n\
+         title = \"合成コーパス（ベンチマーク用）\"\nissuer = \"benchmark\"\nyear = \"令和7年度\"\nids = \"program-ids.md\"\n"
+    );
+    std::fs::write(dir.join("corpus.toml"), manifest).expect("write manifest");
+}
+
+fn sha2_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
