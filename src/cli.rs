@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
-use crate::corpus::{Program, Quote, TermLabel};
+use crate::corpus::{Program, Quote};
 use crate::engine::Engine;
 use crate::search::Hit;
 
@@ -278,41 +278,9 @@ fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// Terms in the order a business owner reads them: what it is, for whom, how much, for what,
-/// when, and whom to call.
+/// Every term of a program in the order the chat shows them (see `dialogue::compose`).
 pub fn ordered_quotes(p: &Program) -> Vec<&Quote> {
-    let mut quotes: Vec<&Quote> = p.terms.iter().collect();
-    quotes.sort_by_key(|q| rank(q.label));
-    quotes
-}
-
-fn rank(label: TermLabel) -> usize {
-    const ORDER: &[TermLabel] = &[
-        TermLabel::Rate,
-        TermLabel::Cap,
-        TermLabel::LoanLimit,
-        TermLabel::Interest,
-        TermLabel::Expenses,
-        TermLabel::Eligible,
-        TermLabel::Recipient,
-        TermLabel::Requirement,
-        TermLabel::Period,
-        TermLabel::Intake,
-        TermLabel::Contact,
-        TermLabel::Overview,
-        TermLabel::Purpose,
-        TermLabel::Content,
-        TermLabel::Share,
-        TermLabel::Fee,
-        TermLabel::Operator,
-        TermLabel::Cost,
-        TermLabel::Budget,
-        TermLabel::Other,
-    ];
-    ORDER
-        .iter()
-        .position(|&l| l == label)
-        .unwrap_or(ORDER.len())
+    crate::dialogue::compose::select_quotes(p, &[], usize::MAX)
 }
 
 /// The `programs` array of the chat API.

@@ -99,8 +99,9 @@ pub fn asked_labels(message: &str) -> Vec<TermLabel> {
 }
 
 /// The quotes to show for a program: asked-about labels first, then the usual order, at most
-/// [`QUOTES_PER_PROGRAM`], always ending with a 窓口 quote when the record has one.
-pub fn select_quotes<'a>(p: &'a Program, asked: &[TermLabel]) -> Vec<&'a Quote> {
+/// `limit` (the chat shows [`QUOTES_PER_PROGRAM`]), always ending with a 窓口 quote when the
+/// record has one.
+pub fn select_quotes<'a>(p: &'a Program, asked: &[TermLabel], limit: usize) -> Vec<&'a Quote> {
     let rank = |l: TermLabel| {
         asked.iter().position(|&a| a == l).unwrap_or_else(|| {
             asked.len()
@@ -116,7 +117,7 @@ pub fn select_quotes<'a>(p: &'a Program, asked: &[TermLabel]) -> Vec<&'a Quote> 
         .iter()
         .position(|q| q.label == TermLabel::Contact)
         .map(|i| all.remove(i));
-    let room = QUOTES_PER_PROGRAM - usize::from(contact.is_some());
+    let room = limit.max(1) - usize::from(contact.is_some());
     let mut out: Vec<&Quote> = all.into_iter().take(room).collect();
     out.extend(contact);
     out

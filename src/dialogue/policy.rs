@@ -6,7 +6,7 @@ use crate::engine::Engine;
 use crate::search::{Hit, QueryPlan};
 use crate::text::Expander;
 
-use super::compose::{asked_labels, estimate, select_quotes};
+use super::compose::{QUOTES_PER_PROGRAM, asked_labels, estimate, select_quotes};
 use super::session::{Session, TOPIC_MESSAGES};
 use super::situation::{MANUFACTURING, read};
 use super::{FollowUp, Recommendation, Reply};
@@ -184,7 +184,10 @@ fn recommend(
             division: p.division.clone(),
             source: engine.corpus.document_of(p).info.id.clone(),
             score: h.score,
-            quotes: select_quotes(p, &asked).into_iter().cloned().collect(),
+            quotes: select_quotes(p, &asked, QUOTES_PER_PROGRAM)
+                .into_iter()
+                .cloned()
+                .collect(),
             estimate: session.facts.expense.and_then(|e| estimate(p, e)),
         })
         .collect()
