@@ -4,6 +4,10 @@
 //!
 //! Run: `cargo bench --bench engine`.
 
+/// The allocator the `madoguchi` binary ships with (see `src/main.rs`), so the figures match.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::sync::Arc;
 
@@ -14,13 +18,31 @@ use madoguchi::dialogue::{Dialogue, Reply, SessionLimits};
 /// The fixed situations: (message, a program id the answer must contain, or None for a
 /// question outside these programs, which must get no match).
 const SITUATIONS: &[(&str, Option<&str>)] = &[
-    ("球磨村で営む旅館が豪雨で浸水しました。建物の修理に使える補助はありますか", Some("nariwai-saiken")),
-    ("益城町の工場が熊本地震で壊れたままです", Some("fukko-shien-tanken")),
-    ("父から店を引き継いだので改装したい。300万円かかります", Some("shokei-atotsugi.oen")),
+    (
+        "球磨村で営む旅館が豪雨で浸水しました。建物の修理に使える補助はありますか",
+        Some("nariwai-saiken"),
+    ),
+    (
+        "益城町の工場が熊本地震で壊れたままです",
+        Some("fukko-shien-tanken"),
+    ),
+    (
+        "父から店を引き継いだので改装したい。300万円かかります",
+        Some("shokei-atotsugi.oen"),
+    ),
     ("台湾に県産の焼酎を売り込みたい", Some("taiwan-yushutsu")),
-    ("製造業です。生産ラインにIoTを入れたい", Some("shinka-dx.seizo-dx")),
-    ("原材料の値上がりで運転資金が足りない", Some("kinyu-sogo-shien.tsujo")),
-    ("商店街でプレミアム商品券を出して客足を戻したい", Some("shotengai-uriage")),
+    (
+        "製造業です。生産ラインにIoTを入れたい",
+        Some("shinka-dx.seizo-dx"),
+    ),
+    (
+        "原材料の値上がりで運転資金が足りない",
+        Some("kinyu-sogo-shien.tsujo"),
+    ),
+    (
+        "商店街でプレミアム商品券を出して客足を戻したい",
+        Some("shotengai-uriage"),
+    ),
     ("明日の天気を教えて", None),
 ];
 

@@ -75,8 +75,14 @@ fn decide(
 
     let plan = situation_plan(engine, session);
     let hits = candidates(engine, session, &plan);
-    let evidence = engine.index.evidence(&plan);
     let themed = !plan.themes.is_empty();
+    // How much the person's own words touch the corpus; only needed when no theme was
+    // recognised (a second query, so it is skipped otherwise).
+    let evidence = if themed {
+        f32::INFINITY
+    } else {
+        engine.index.evidence(&plan)
+    };
     let wants_money = plan
         .kinds
         .iter()

@@ -5,7 +5,6 @@ mod query;
 mod schema;
 
 use tantivy::collector::TopDocs;
-use tantivy::schema::Value;
 use tantivy::{IndexReader, TantivyDocument};
 
 pub use query::QueryPlan;
@@ -42,6 +41,14 @@ pub struct Index {
     japanese: Japanese,
     expander: Expander,
     vocabulary: Vocabulary,
+    /// Every (field, term) present in some shard's word or bigram fields: a clause for any
+    /// other term could only score zero, so the query leaves it out (the ranking is the same;
+    /// term lookups were most of a query's time).
+    known: query::Known,
+    /// Program ids by the `ord` fast field.
+    ids: Vec<ProgramId>,
+    /// For each vocabulary rule, its `add` words already analyzed.
+    additions: Vec<Vec<String>>,
     /// Size of the index in bytes (for `madoguchi check`).
     bytes: usize,
 }
@@ -56,7 +63,7 @@ impl std::fmt::Debug for Index {
 
 /// One tantivy index over the programs of one source document.
 fn build_shard(
-    programs: &[&crate::corpus::Program],
+    programs: &[(usize, &crate::corpus::Program)],
     japanese: &Japanese,
 ) -> Result<IndexReader, SearchError> {
     let (schema, f) = schema::schema();
@@ -68,9 +75,9 @@ fn build_shard(
         .tokenizers()
         .register(schema::BIGRAM, BigramTokenizer::default());
     let mut writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
-    for p in programs {
+    for &(ord, p) in programs {
         let mut doc = TantivyDocument::default();
-        doc.add_text(f.id, p.id.as_str());
+        doc.add_u64(f.ord, ord as u64);
         doc.add_text(f.name, &p.name);
         doc.add_text(f.name_bigram, &p.name);
         for t in &p.themes {
@@ -115,10 +122,11 @@ impl Index {
         let (_, f) = schema::schema();
         let mut shards = Vec::with_capacity(corpus.documents.len());
         for source in 0..corpus.documents.len() {
-            let programs: Vec<&crate::corpus::Program> = corpus
+            let programs: Vec<(usize, &crate::corpus::Program)> = corpus
                 .programs
                 .iter()
-                .filter(|p| p.source == source)
+                .enumerate()
+                .filter(|(_, p)| p.source == source)
                 .collect();
             if !programs.is_empty() {
                 shards.push(build_shard(&programs, &japanese)?);
@@ -135,7 +143,17 @@ impl Index {
             .iter()
             .map(|e| e.when.clone())
             .collect();
+        let additions = corpus
+            .vocabulary
+            .expansions
+            .iter()
+            .map(|e| QueryPlan::analyze_additions(&japanese, &e.add))
+            .collect();
+        let known = query::known_terms(&shards, &f);
         Ok(Index {
+            known,
+            ids: corpus.programs.iter().map(|p| p.id.clone()).collect(),
+            additions,
             shards,
             fields: f,
             expander: Expander::new(&triggers)?,
@@ -161,7 +179,7 @@ impl Index {
         plan.analyze_words(&self.japanese, message);
         for i in self.expander.fired(message) {
             let e = &self.vocabulary.expansions[i];
-            plan.add_words(&self.japanese, &e.add);
+            plan.added.extend(self.additions[i].iter().cloned());
             plan.themes.extend(e.themes.iter().copied());
             plan.disasters.extend(e.disaster);
             plan.stages.extend(e.stage);
@@ -180,7 +198,7 @@ impl Index {
         if plan.words.is_empty() && plan.added.is_empty() || limit == 0 {
             return Vec::new();
         }
-        let query = plan.to_query(&self.fields);
+        let query = plan.to_query(&self.fields, &self.known);
         let Some(stats) = self.shards.first().map(IndexReader::searcher) else {
             return Vec::new();
         };
@@ -193,10 +211,14 @@ impl Index {
                 continue;
             };
             hits.extend(top.into_iter().filter_map(|(score, addr)| {
-                let doc: TantivyDocument = searcher.doc(addr).ok()?;
-                let id = doc.get_first(self.fields.id)?.as_str()?;
+                let ords = searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .u64("ord")
+                    .ok()?;
+                let id = self.ids.get(ords.first(addr.doc_id)? as usize)?;
                 Some(Hit {
-                    id: ProgramId::new_unchecked(id),
+                    id: id.clone(),
                     score,
                 })
             }));
@@ -212,7 +234,7 @@ impl Index {
         if plan.words.is_empty() {
             return 0.0;
         }
-        let query = plan.own_words_query(&self.fields);
+        let query = plan.own_words_query(&self.fields, &self.known);
         let Some(stats) = self.shards.first().map(IndexReader::searcher) else {
             return 0.0;
         };

@@ -2,16 +2,50 @@
 //! analyzed words (with their field boosts), the words and facts added by the vocabulary, and
 //! the character bigrams. No `QueryParser`: unspaced Japanese would become phrase queries.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
-use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{IndexReader, Term};
 
 use crate::corpus::{Disaster, Kind, Size, Stage, Theme};
 use crate::text::{Japanese, bigrams};
 
 use super::schema::*;
+
+/// The (field, term) pairs present in the word and bigram fields of any shard.
+pub(crate) type Known = HashSet<(Field, String)>;
+
+/// Reads every term of the word and bigram fields from the shards' term dictionaries.
+pub(crate) fn known_terms(shards: &[IndexReader], f: &Fields) -> Known {
+    let mut known = Known::new();
+    for reader in shards {
+        let searcher = reader.searcher();
+        for segment in searcher.segment_readers() {
+            for field in [
+                f.name,
+                f.topics,
+                f.terms,
+                f.body,
+                f.name_bigram,
+                f.body_bigram,
+            ] {
+                let Ok(index) = segment.inverted_index(field) else {
+                    continue;
+                };
+                let Ok(mut stream) = index.terms().stream() else {
+                    continue;
+                };
+                while stream.advance() {
+                    if let Ok(term) = std::str::from_utf8(stream.key()) {
+                        known.insert((field, term.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    known
+}
 
 /// What a message asks for, after analysis and expansion.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -43,27 +77,43 @@ impl QueryPlan {
             .extend(bigrams(text).into_iter().map(|t| t.text));
     }
 
-    pub(crate) fn add_words(&mut self, japanese: &Japanese, words: &[String]) {
-        for w in words {
-            self.added
-                .extend(japanese.terms(w).into_iter().map(|t| t.text));
-        }
+    /// Analyzes the `add` words of every vocabulary rule once, at index build, so a query
+    /// only copies them (analysing them per message was most of a query's analysis time).
+    pub(crate) fn analyze_additions(japanese: &Japanese, words: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = words
+            .iter()
+            .flat_map(|w| japanese.terms(w).into_iter().map(|t| t.text))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// A query over the person's own words only, on the word fields: how much of what they
     /// said the corpus speaks of, without help from the vocabulary or bigrams.
-    pub(crate) fn own_words_query(&self, f: &Fields) -> BooleanQuery {
+    pub(crate) fn own_words_query(&self, f: &Fields, known: &Known) -> BooleanQuery {
         let own = QueryPlan {
             words: self.words.clone(),
             ..QueryPlan::default()
         };
-        own.to_query(f)
+        own.to_query(f, known)
     }
 
     /// The tantivy query for this plan.
-    pub(crate) fn to_query(&self, f: &Fields) -> BooleanQuery {
+    pub(crate) fn to_query(&self, f: &Fields, known: &Known) -> BooleanQuery {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let word_fields = [
+            f.name,
+            f.topics,
+            f.terms,
+            f.body,
+            f.name_bigram,
+            f.body_bigram,
+        ];
         let mut push = |field: Field, text: &str, boost: f32| {
+            if word_fields.contains(&field) && !known.contains(&(field, text.to_string())) {
+                return;
+            }
             let term = Term::from_field_text(field, text);
             let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
             clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));

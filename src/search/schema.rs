@@ -2,7 +2,7 @@
 //! much a match in each counts.
 
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
 /// Tokenizer names registered on the index.
@@ -35,7 +35,9 @@ pub(crate) const BOOST_SIZE: f32 = 10.0;
 /// The fields of a program document.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fields {
-    pub(crate) id: Field,
+    /// The program's position in `Index::ids` (a fast field: reading it costs no document
+    /// decompression, unlike a stored id).
+    pub(crate) ord: Field,
     pub(crate) name: Field,
     pub(crate) name_bigram: Field,
     /// Theme labels and the record's keywords: the "vocabulary" of the program.
@@ -63,7 +65,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
         )
     };
     let fields = Fields {
-        id: b.add_text_field("id", STRING | STORED),
+        ord: b.add_u64_field("ord", FAST),
         name: b.add_text_field("name", text(JA)),
         name_bigram: b.add_text_field("name_bigram", text(BIGRAM)),
         topics: b.add_text_field("topics", text(JA)),
