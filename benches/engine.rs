@@ -4,10 +4,6 @@
 //!
 //! Run: `cargo bench --bench engine`.
 
-/// The allocator the `madoguchi` binary ships with (see `src/main.rs`), so the figures match.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::hint::black_box;
 use std::sync::Arc;
 

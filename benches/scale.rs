@@ -6,10 +6,6 @@
 //!
 //! Run: `cargo bench --bench scale` (sizes: `cargo bench --bench scale -- 1000 10000`).
 
-/// The allocator the `madoguchi` binary ships with (see `src/main.rs`), so the figures match.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
