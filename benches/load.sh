@@ -90,7 +90,7 @@ fi
 
 echo "== session cap: ${SESSION_REQUESTS} requests, each a new session (at most ${SESSION_SECONDS} s)"
 RATE=$(field "$M" req_per_s)
-SECS=$(python3 -c "print(max(10, min($SESSION_SECONDS, int($SESSION_REQUESTS / max(1.0, $RATE * 0.9)) + 5)))")
+SECS=$(python3 -c "print(max(10, min($SESSION_SECONDS, int($SESSION_REQUESTS / max(1.0, $RATE * 0.75)) + 5)))")
 FRESH=1 wrk -t2 -c8 -d"${SECS}s" --latency -s benches/mix.lua "http://127.0.0.1:$PORT" >/tmp/session-cap.txt &
 WRK=$!; PIDS+=("$WRK")
 echo "elapsed_s rss_mb sessions"
