@@ -22,14 +22,7 @@ pub(crate) fn known_terms(shards: &[IndexReader], f: &Fields) -> Known {
     for reader in shards {
         let searcher = reader.searcher();
         for segment in searcher.segment_readers() {
-            for field in [
-                f.name,
-                f.topics,
-                f.terms,
-                f.body,
-                f.name_bigram,
-                f.body_bigram,
-            ] {
+            for field in f.analyzed() {
                 let Ok(index) = segment.inverted_index(field) else {
                     continue;
                 };
@@ -102,14 +95,7 @@ impl QueryPlan {
     /// The tantivy query for this plan.
     pub(crate) fn to_query(&self, f: &Fields, known: &Known) -> BooleanQuery {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let word_fields = [
-            f.name,
-            f.topics,
-            f.terms,
-            f.body,
-            f.name_bigram,
-            f.body_bigram,
-        ];
+        let word_fields = f.analyzed();
         let mut push = |field: Field, text: &str, boost: f32| {
             if word_fields.contains(&field) && !known.contains(&(field, text.to_string())) {
                 return;

@@ -55,6 +55,21 @@ pub(crate) struct Fields {
     pub(crate) size: Field,
 }
 
+impl Fields {
+    /// The fields whose terms come from an analyzer (words and bigrams), as opposed to the
+    /// structured fields whose values are fixed labels.
+    pub(crate) fn analyzed(&self) -> [Field; 6] {
+        [
+            self.name,
+            self.topics,
+            self.terms,
+            self.body,
+            self.name_bigram,
+            self.body_bigram,
+        ]
+    }
+}
+
 pub(crate) fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = |tokenizer: &str| {
