@@ -1,1 +1,635 @@
-/* placeholder: being written */
+/* madoguchi（窓口）: the help-desk staff console. Plain JS, no dependencies. */
+(function () {
+  "use strict";
+
+  var TOKEN_KEY = "madoguchi.desk.token";
+  var SESSION_KEY = "madoguchi.desk.session";
+  var KINDS = {
+    subsidy: "補助金", loan: "融資", expert: "専門家派遣", seminar: "セミナー",
+    event: "イベント", network: "ネットワーク", promotion: "普及・PR"
+  };
+  var THEME_ORDER = ["被災・復旧", "事業承継", "台湾・輸出", "DX", "資金繰り・融資", "販路開拓", "商店街",
+    "事業再生", "生産性・賃上げ", "人材", "脱炭素", "創業", "経営改善", "子育て"];
+  var COMPARE_ROWS = [
+    { title: "補助率", labels: ["補助率", "負担割合"] },
+    { title: "上限", labels: ["上限額", "融資枠"] },
+    { title: "対象", labels: ["対象者", "補助対象者", "対象経費"] },
+    { title: "期間", labels: ["事業期間", "受付期間"] },
+    { title: "窓口", labels: ["窓口"], contacts: true }
+  ];
+  var REASONS = { no_match: "該当なし", abandoned: "途中終了" };
+
+  var $ = function (id) { return document.getElementById(id); };
+  var programs = null;          // the list from GET /api/v1/programs
+  var selected = [];            // ids checked for comparison, in order
+  var asking = false;
+
+  /* ---------- helpers ---------- */
+  function h(tag, attrs, kids) {
+    var el = document.createElement(tag);
+    if (attrs) {
+      for (var k in attrs) {
+        if (!Object.prototype.hasOwnProperty.call(attrs, k) || attrs[k] == null || attrs[k] === false) continue;
+        if (k === "text") el.textContent = attrs[k];
+        else if (k === "class") el.className = attrs[k];
+        else if (k.slice(0, 2) === "on") el.addEventListener(k.slice(2), attrs[k]);
+        else el.setAttribute(k, attrs[k] === true ? "" : attrs[k]);
+      }
+    }
+    (kids || []).forEach(function (c) {
+      if (c == null || c === false) return;
+      el.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return el;
+  }
+  function store() { try { return window.sessionStorage; } catch (e) { return null; } }
+  function getItem(k) { var s = store(); try { return s ? s.getItem(k) : null; } catch (e) { return null; } }
+  function setItem(k, v) { var s = store(); try { if (s) s.setItem(k, v); } catch (e) { /* ignore */ } }
+  function removeItem(k) { var s = store(); try { if (s) s.removeItem(k); } catch (e) { /* ignore */ } }
+  function citeText(q) { return "「p." + q.page + " l." + q.line + "」"; }
+  function yen(n) {
+    n = Math.round(Number(n) || 0);
+    var oku = Math.floor(n / 1e8), man = Math.floor((n % 1e8) / 1e4), rest = n % 1e4, s = "";
+    if (oku) s += oku.toLocaleString("ja-JP") + "億";
+    if (man) s += man.toLocaleString("ja-JP") + "万";
+    if (rest || !s) s += rest.toLocaleString("ja-JP");
+    return s + "円";
+  }
+  function kindBadge(kind) {
+    return h("span", { class: "badge kind-" + (kind || "other"), text: KINDS[kind] || kind || "支援制度" });
+  }
+  function quoteLine(q, withLabel) {
+    return h("li", { class: "quote" }, [
+      withLabel === false ? null : h("span", { class: "lbl", text: q.label }),
+      withLabel === false ? null : "：",
+      h("q", { text: q.text }), " ",
+      h("cite", { "data-testid": "desk-cite", text: citeText(q) })
+    ]);
+  }
+  function sourceLine(s) { return s ? "出典：" + s.title + "（" + s.year + "）" : ""; }
+  var statusTimer = null;
+  function status(text) {
+    var el = $("status");
+    el.textContent = "";
+    clearTimeout(statusTimer);
+    setTimeout(function () { el.textContent = text; }, 30);
+    statusTimer = setTimeout(function () { el.textContent = ""; }, 5000);
+  }
+  function contactsOf(p) {
+    if (Array.isArray(p.contacts) && p.contacts.length) return p.contacts;
+    return (p.quotes || []).filter(function (q) { return q.label === "窓口"; });
+  }
+
+  /* ---------- API ---------- */
+  function AuthError() { this.name = "AuthError"; }
+  function ApiError(message) { this.name = "ApiError"; this.message = message; }
+  function api(path, options) {
+    options = options || {};
+    var headers = { "Accept": "application/json" };
+    var token = options.token || getItem(TOKEN_KEY);
+    if (token) headers.Authorization = "Bearer " + token;
+    if (options.body) headers["Content-Type"] = "application/json";
+    return fetch(path, {
+      method: options.method || "GET",
+      headers: headers,
+      body: options.body ? JSON.stringify(options.body) : undefined,
+      credentials: "same-origin"
+    }).catch(function () {
+      throw new ApiError("サーバーに接続できませんでした。ネットワークの状態をご確認ください。");
+    }).then(function (res) {
+      return res.json().catch(function () { return null; }).then(function (data) {
+        if (res.status === 401) throw new AuthError();
+        if (!res.ok) {
+          var m = data && data.error && data.error.message_ja;
+          throw new ApiError(m || "エラーが発生しました（" + res.status + "）。");
+        }
+        if (data == null) throw new ApiError("サーバーの応答を読み取れませんでした。");
+        return data;
+      });
+    });
+  }
+  function failed(err, where) {
+    if (err instanceof AuthError || (err && err.name === "AuthError")) {
+      showLogin("トークンが正しくありません。もう一度入力してください。");
+      return;
+    }
+    var msg = err && err.message ? err.message : "エラーが発生しました。";
+    if (where) {
+      where.textContent = "";
+      where.appendChild(h("p", { class: "alert", role: "alert", text: msg }));
+    } else {
+      status(msg);
+    }
+  }
+
+  /* ---------- login ---------- */
+  function showLogin(error) {
+    removeItem(TOKEN_KEY);
+    hideViews();
+    $("nav").hidden = true;
+    $("login").hidden = false;
+    var e = $("login-error");
+    if (error) { e.textContent = error; e.hidden = false; } else { e.textContent = ""; e.hidden = true; }
+    var t = $("token");
+    t.value = "";
+    t.focus();
+  }
+  $("login-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var token = $("token").value.trim();
+    var e = $("login-error");
+    if (!token) {
+      e.textContent = "トークンを入力してください。";
+      e.hidden = false;
+      $("token").focus();
+      return;
+    }
+    var btn = $("login-form").querySelector("button");
+    btn.disabled = true;
+    api("/api/v1/desk/unanswered", { token: token }).then(function (data) {
+      btn.disabled = false;
+      setItem(TOKEN_KEY, token);
+      e.hidden = true;
+      $("login").hidden = true;
+      $("nav").hidden = false;
+      renderUnanswered(data);
+      route();
+      if (!programs) loadPrograms();
+    }).catch(function (err) {
+      btn.disabled = false;
+      if (err && err.name === "AuthError") showLogin("トークンが正しくありません");
+      else { e.textContent = err.message || "ログインできませんでした。"; e.hidden = false; }
+    });
+  });
+  $("logout").addEventListener("click", function () {
+    removeItem(SESSION_KEY);
+    showLogin("");
+    location.hash = "";
+  });
+
+  /* ---------- views & routing ---------- */
+  function hideViews() {
+    var views = document.querySelectorAll(".view");
+    for (var i = 0; i < views.length; i++) views[i].hidden = true;
+  }
+  function show(id) {
+    hideViews();
+    $(id).hidden = false;
+    var links = document.querySelectorAll("#nav a");
+    for (var i = 0; i < links.length; i++) {
+      var on = "view-" + links[i].getAttribute("data-view") === id ||
+        (id === "view-program" || id === "view-compare") && links[i].getAttribute("data-view") === "programs";
+      if (on) links[i].setAttribute("aria-current", "page"); else links[i].removeAttribute("aria-current");
+    }
+  }
+  function route() {
+    if (!getItem(TOKEN_KEY)) { showLogin(""); return; }
+    var hash = decodeURIComponent(location.hash.replace(/^#/, ""));
+    var parts = hash.split("/");
+    if (parts[0] === "program" && parts[1]) { show("view-program"); openProgram(parts.slice(1).join("/")); }
+    else if (parts[0] === "compare" && parts[1]) { show("view-compare"); openCompare(parts[1].split(",")); }
+    else if (parts[0] === "programs") { show("view-programs"); loadPrograms(); }
+    else if (parts[0] === "unanswered") { show("view-unanswered"); loadUnanswered(); }
+    else { show("view-ask"); }
+  }
+  window.addEventListener("hashchange", function () {
+    route();
+    var main = $("main");
+    if (main) main.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  });
+
+  /* ---------- copy as text ---------- */
+  function copyText(text, button) {
+    function done(ok) {
+      var old = button.getAttribute("data-label") || button.textContent;
+      button.setAttribute("data-label", old);
+      button.textContent = ok ? "コピーしました" : "コピーできませんでした";
+      status(ok ? "テキストをクリップボードにコピーしました。" : "コピーできませんでした。");
+      setTimeout(function () { button.textContent = old; }, 2000);
+    }
+    function fallback() {
+      var ta = $("copy-buffer");
+      ta.value = text;
+      ta.removeAttribute("aria-hidden");
+      ta.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      ta.setAttribute("aria-hidden", "true");
+      ta.value = "";
+      button.focus();
+      done(ok);
+    }
+    if (navigator.clipboard && typeof navigator.clipboard.writeText === "function" && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { done(true); }, fallback);
+    } else {
+      fallback();
+    }
+  }
+  function termsText(quotes) {
+    return quotes.map(function (q) { return "・" + q.label + "：" + q.text + " " + citeText(q); });
+  }
+  function answerText(r) {
+    var lines = [];
+    if (r.question) lines.push("【ご相談】" + r.question);
+    lines.push("【回答】" + String(r.reply || "").trim());
+    (r.programs || []).forEach(function (p) {
+      lines.push("", "■" + p.name + "（" + (KINDS[p.kind] || p.kind) + "／" + p.division + "）");
+      lines = lines.concat(termsText(p.quotes || []));
+      if (p.estimate) {
+        var e = p.estimate;
+        lines.push("・" + (e.label || "目安") + "：" + yen(e.amount_yen) + "（経費 " + yen(e.expense_yen) + " × " + e.rate + "、上限 " + yen(e.cap_yen) + "）");
+        lines = lines.concat(termsText(e.quotes || []).map(function (l) { return "　" + l; }));
+      }
+    });
+    if (r.follow_up) lines.push("", "【確認】" + r.follow_up.question + "（" + r.follow_up.options.join("／") + "）");
+    lines.push("");
+    var srcs = Array.isArray(r.sources) && r.sources.length ? r.sources : [r.source];
+    srcs.forEach(function (s) { if (s) lines.push(sourceLine(s)); });
+    if (r.as_of) lines.push(r.as_of + "の内容です。受付状況などは窓口でご確認ください。");
+    return lines.join("\n");
+  }
+  function programText(p) {
+    var lines = [p.name, "種類：" + (KINDS[p.kind] || p.kind) + "　担当課：" + p.division +
+      (p.pages && p.pages.length ? "　掲載：p." + p.pages.join(", p.") : "")];
+    if (p.purpose) lines.push("概要（要約）：" + p.purpose);
+    lines.push("");
+    lines = lines.concat(termsText((p.quotes || []).filter(function (q) { return q.label !== "窓口"; })));
+    contactsOf(p).forEach(function (q) { lines.push("・窓口：" + q.text + " " + citeText(q)); });
+    if (p.menus && p.menus.length) lines.push("メニュー：" + p.menus.map(function (m) { return m.name; }).join("、"));
+    lines.push("", sourceLine(p.source));
+    return lines.join("\n");
+  }
+  function compareText(list) {
+    var lines = ["制度の比較：" + list.map(function (p) { return p.name; }).join(" ／ "), ""];
+    list.forEach(function (p) {
+      lines.push("■" + p.name);
+      COMPARE_ROWS.forEach(function (row) {
+        var qs = cellQuotes(p, row);
+        if (!qs.length) lines.push("・" + row.title + "：記載なし");
+        else qs.forEach(function (q) { lines.push("・" + row.title + "（" + q.label + "）：" + q.text + " " + citeText(q)); });
+      });
+      lines.push("");
+    });
+    var seen = {};
+    list.forEach(function (p) {
+      var s = sourceLine(p.source);
+      if (s && !seen[s]) { seen[s] = true; lines.push(s); }
+    });
+    return lines.join("\n");
+  }
+
+  /* ---------- ask ---------- */
+  function answerCard(p) {
+    var quotes = p.quotes || [];
+    var terms = quotes.filter(function (q) { return q.label !== "窓口"; });
+    var contacts = quotes.filter(function (q) { return q.label === "窓口"; });
+    var kids = [
+      h("h4", null, [h("a", { href: "#program/" + encodeURIComponent(p.id), text: p.name })]),
+      h("p", { class: "meta" }, [kindBadge(p.kind), " 担当：" + p.division])
+    ];
+    if (terms.length) kids.push(h("ul", { class: "quotes" }, terms.map(function (q) { return quoteLine(q); })));
+    if (p.estimate) {
+      var e = p.estimate;
+      kids.push(h("div", { class: "estimate" }, [
+        h("p", null, [h("strong", { text: (e.label || "目安") + "：" + yen(e.amount_yen) }),
+          "（経費 " + yen(e.expense_yen) + " × " + e.rate + "、上限 " + yen(e.cap_yen) + "）"]),
+        h("ul", { class: "quotes" }, (e.quotes || []).map(function (q) { return quoteLine(q); }))
+      ]));
+    }
+    if (contacts.length) {
+      kids.push(h("div", { class: "contact" }, [h("strong", { text: "窓口" }),
+        h("ul", { class: "quotes" }, contacts.map(function (q) { return quoteLine(q, false); }))]));
+    }
+    return h("article", { class: "card", "data-testid": "desk-card" }, kids);
+  }
+  function renderAnswer(question, r) {
+    var kids = [h("p", { class: "asked" }, [h("span", { class: "who", text: "ご相談" }), question])];
+    if (r.session && r.session.started_over) kids.push(h("p", { class: "note", text: "以前の相談の期限が切れたため、新しい相談として扱っています。" }));
+    kids.push(h("div", { class: r.no_match ? "reply nomatch" : "reply", text: r.reply }));
+    (r.programs || []).forEach(function (p) { kids.push(answerCard(p)); });
+    if (r.follow_up && r.follow_up.options) {
+      kids.push(h("div", { class: "follow" }, [
+        h("p", { text: r.follow_up.question }),
+        h("div", { class: "options" }, r.follow_up.options.map(function (o) {
+          return h("button", { type: "button", class: "option", "data-testid": "desk-option", onclick: function () { ask(o); } }, [o]);
+        }))
+      ]));
+    }
+    var srcs = Array.isArray(r.sources) && r.sources.length ? r.sources : [r.source];
+    srcs.forEach(function (s) { if (s) kids.push(h("p", { class: "source", text: sourceLine(s) })); });
+    var copy = h("button", { type: "button", class: "secondary copy", "data-testid": "desk-copy" }, ["テキストでコピー"]);
+    copy.addEventListener("click", function () {
+      copyText(answerText({ question: question, reply: r.reply, programs: r.programs, follow_up: r.follow_up,
+        sources: r.sources, source: r.source, as_of: r.as_of }), copy);
+    });
+    kids.push(h("p", { class: "actions" }, [copy]));
+    return h("section", { class: "answer", "data-testid": "desk-answer" }, kids);
+  }
+  function ask(text) {
+    text = String(text || "").trim();
+    if (!text || asking) return;
+    asking = true;
+    var btn = $("ask-send");
+    btn.disabled = true;
+    var logEl = $("ask-log");
+    var wait = h("p", { class: "waiting", text: "回答を作成しています…" });
+    logEl.insertBefore(wait, logEl.firstChild);
+    var body = { message: text };
+    var sid = getItem(SESSION_KEY);
+    if (sid) body.session_id = sid;
+    var opts = logEl.querySelectorAll(".option");
+    for (var i = 0; i < opts.length; i++) opts[i].disabled = true;
+    api("/api/v1/chat", { method: "POST", body: body }).then(function (r) {
+      if (r.session_id) setItem(SESSION_KEY, r.session_id);
+      var node = renderAnswer(text, r);
+      logEl.replaceChild(node, wait);
+      status("回答を表示しました：" + (r.programs || []).length + "件の制度");
+    }).catch(function (err) {
+      logEl.removeChild(wait);
+      var box = h("div", { class: "alert", role: "alert" }, [err && err.message ? err.message : "エラーが発生しました。", " ",
+        h("button", { type: "button", class: "secondary", onclick: function () { box.remove(); ask(text); } }, ["再送信"])]);
+      logEl.insertBefore(box, logEl.firstChild);
+      if (err && err.name === "AuthError") failed(err);
+    }).then(function () {
+      asking = false;
+      btn.disabled = false;
+    });
+  }
+  $("ask-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var input = $("ask-input");
+    if (!input.value.trim()) { input.focus(); return; }
+    var text = input.value;
+    input.value = "";
+    ask(text);
+  });
+  $("ask-input").addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && !ev.isComposing && ev.keyCode !== 229) {
+      ev.preventDefault();
+      $("ask-form").requestSubmit ? $("ask-form").requestSubmit() : $("ask-send").click();
+    }
+  });
+  $("ask-reset").addEventListener("click", function () {
+    removeItem(SESSION_KEY);
+    $("ask-log").textContent = "";
+    $("ask-input").focus();
+    status("新しい相談を始めます。");
+  });
+
+  /* ---------- program list ---------- */
+  var programsLoading = null;
+  function loadPrograms() {
+    if (programs) {
+      // Already drawn: keep the DOM (and the focus in it), only refresh the check marks.
+      if ($("program-groups").querySelector(".theme")) syncChecks(); else renderPrograms();
+      return Promise.resolve(programs);
+    }
+    if (programsLoading) return programsLoading;
+    var box = $("program-groups");
+    box.textContent = "読み込んでいます…";
+    programsLoading = api("/api/v1/programs").then(function (list) {
+      programs = Array.isArray(list) ? list : [];
+      programsLoading = null;
+      renderPrograms();
+      return programs;
+    }).catch(function (err) { programsLoading = null; failed(err, box); });
+    return programsLoading;
+  }
+  function nameOf(id) {
+    var p = (programs || []).filter(function (x) { return x.id === id; })[0];
+    return p ? p.name : id;
+  }
+  function renderPrograms() {
+    var box = $("program-groups");
+    var filter = $("filter").value.trim().toLowerCase();
+    var groups = {};
+    programs.forEach(function (p) {
+      if (filter && (p.name + " " + p.division + " " + (p.themes || []).join(" ")).toLowerCase().indexOf(filter) < 0) return;
+      var themes = p.themes && p.themes.length ? p.themes : ["その他"];
+      themes.forEach(function (t) { (groups[t] = groups[t] || []).push(p); });
+    });
+    var names = Object.keys(groups).sort(function (a, b) {
+      var ia = THEME_ORDER.indexOf(a), ib = THEME_ORDER.indexOf(b);
+      return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    box.textContent = "";
+    if (!names.length) { box.appendChild(h("p", { text: "該当する制度がありません。" })); return; }
+    var toc = h("p", { class: "toc" }, ["テーマ："]);
+    names.forEach(function (t, i) {
+      toc.appendChild(h("a", { href: "#", "data-target": "theme-" + i, text: t + "（" + groups[t].length + "）", onclick: function (e) {
+        e.preventDefault();
+        var g = $("theme-" + i);
+        g.scrollIntoView();
+        g.querySelector("h3").focus();
+      } }));
+      toc.appendChild(document.createTextNode(" "));
+    });
+    box.appendChild(toc);
+    names.forEach(function (t, i) {
+      var ids = groups[t].map(function (p) { return p.id; });
+      var ul = h("ul", { class: "program-list" }, groups[t].map(function (p) {
+        var cbId = "cmp-" + i + "-" + p.id.replace(/[^a-z0-9-]/gi, "_");
+        var cb = h("input", { type: "checkbox", id: cbId, value: p.id, class: "cmp", "data-testid": "desk-compare-check",
+          "aria-label": p.name + "を比較に加える" });
+        cb.checked = selected.indexOf(p.id) >= 0;
+        cb.addEventListener("change", function () { toggleSelect(p.id, cb.checked); });
+        var isMenu = p.parent && ids.indexOf(p.parent) >= 0;
+        return h("li", { class: isMenu ? "menu" : "" }, [
+          cb, " ",
+          h("a", { href: "#program/" + encodeURIComponent(p.id), text: p.name }), " ",
+          kindBadge(p.kind), " ",
+          h("span", { class: "division", text: p.division }),
+          p.parent && !isMenu ? h("span", { class: "division", text: "（" + nameOf(p.parent) + "のメニュー）" }) : null
+        ]);
+      }));
+      box.appendChild(h("section", { class: "theme", id: "theme-" + i, "aria-labelledby": "theme-h-" + i }, [
+        h("h3", { id: "theme-h-" + i, tabindex: "-1", text: t }), ul
+      ]));
+    });
+    syncChecks();
+  }
+  function toggleSelect(id, on) {
+    var at = selected.indexOf(id);
+    if (on && at < 0) {
+      if (selected.length >= 3) { status("比較できるのは3件までです。"); syncChecks(); return; }
+      selected.push(id);
+    } else if (!on && at >= 0) {
+      selected.splice(at, 1);
+    }
+    syncChecks();
+  }
+  function syncChecks() {
+    var boxes = document.querySelectorAll("input.cmp");
+    for (var i = 0; i < boxes.length; i++) {
+      var on = selected.indexOf(boxes[i].value) >= 0;
+      boxes[i].checked = on;
+      boxes[i].disabled = !on && selected.length >= 3;
+    }
+    var n = selected.length;
+    $("compare").disabled = n < 2;
+    $("compare").textContent = n >= 2 ? "選んだ制度を比較（" + n + "件）" : "選んだ制度を比較";
+    $("compare-count").textContent = n === 0 ? "比較する制度を2〜3件選んでください"
+      : n + "件選択中：" + selected.map(nameOf).join("、");
+  }
+  $("filter").addEventListener("input", function () { if (programs) renderPrograms(); });
+  $("compare").addEventListener("click", function () {
+    if (selected.length >= 2) location.hash = "#compare/" + selected.map(encodeURIComponent).join(",");
+  });
+  $("compare-clear").addEventListener("click", function () { selected = []; syncChecks(); });
+
+  /* ---------- one program ---------- */
+  function tags(title, list) {
+    if (!list || !list.length) return null;
+    return h("div", { class: "tagrow" }, [h("dt", { text: title }), h("dd", null, list.map(function (t) { return h("span", { class: "tag", text: t }); }))]);
+  }
+  function openProgram(id) {
+    var view = $("view-program");
+    view.textContent = "";
+    view.appendChild(h("p", { text: "読み込んでいます…" }));
+    api("/api/v1/programs/" + encodeURIComponent(id)).then(function (p) {
+      document.title = p.name + " ｜ 窓口担当者コンソール";
+      view.textContent = "";
+      var copy = h("button", { type: "button", class: "secondary", "data-testid": "desk-copy" }, ["テキストでコピー"]);
+      copy.addEventListener("click", function () { copyText(programText(p), copy); });
+      var inCompare = selected.indexOf(p.id) >= 0;
+      var add = h("button", { type: "button", class: "secondary" }, [inCompare ? "比較から外す" : "比較に加える"]);
+      add.addEventListener("click", function () {
+        toggleSelect(p.id, selected.indexOf(p.id) < 0);
+        add.textContent = selected.indexOf(p.id) >= 0 ? "比較から外す" : "比較に加える";
+      });
+      var terms = (p.quotes || []).filter(function (q) { return q.label !== "窓口"; });
+      var contacts = contactsOf(p);
+      view.appendChild(h("p", { class: "crumbs" }, [h("a", { href: "#programs", text: "制度一覧" }),
+        p.parent ? " › " : null, p.parent ? h("a", { href: "#program/" + encodeURIComponent(p.parent), text: nameOf(p.parent) }) : null]));
+      view.appendChild(h("div", { class: "view-head" }, [
+        h("h2", { tabindex: "-1", "data-testid": "desk-program-name" }, [p.name, " ", kindBadge(p.kind)]),
+        h("div", { class: "actions" }, [copy, add, h("button", { type: "button", class: "secondary", onclick: function () { window.print(); } }, ["印刷"])])
+      ]));
+      view.appendChild(h("dl", { class: "facts" }, [
+        h("div", { class: "tagrow" }, [h("dt", { text: "担当課" }), h("dd", { text: p.division })]),
+        p.pages && p.pages.length ? h("div", { class: "tagrow" }, [h("dt", { text: "掲載ページ" }), h("dd", { text: "p." + p.pages.join(", p.") + "（名称 p." + p.pages[0] + " l." + p.name_line + "）" })]) : null,
+        tags("テーマ", p.themes), tags("対象の災害", p.disasters), tags("事業者の規模", p.sizes),
+        tags("業種", p.industries), tags("承継の段階", p.succession_stages)
+      ]));
+      if (p.purpose) view.appendChild(h("p", { class: "purpose" }, [h("strong", { text: "概要（要約・原文ではありません）：" }), p.purpose]));
+      view.appendChild(h("h3", { text: "条件（原文の引用）" }));
+      if (terms.length) {
+        view.appendChild(h("table", { class: "terms", "data-testid": "desk-program-terms" }, [
+          h("thead", null, [h("tr", null, [h("th", { scope: "col", text: "項目" }), h("th", { scope: "col", text: "原文" }), h("th", { scope: "col", text: "出典" })])]),
+          h("tbody", null, terms.map(function (q) {
+            return h("tr", null, [h("th", { scope: "row", text: q.label }), h("td", null, [h("q", { text: q.text })]),
+              h("td", { class: "nowrap" }, [h("cite", { "data-testid": "desk-cite", text: citeText(q) })])]);
+          }))
+        ]));
+      } else {
+        view.appendChild(h("p", { text: "引用できる条件の記載はありません。" }));
+      }
+      view.appendChild(h("h3", { text: "窓口" }));
+      view.appendChild(contacts.length ? h("ul", { class: "quotes contact" }, contacts.map(function (q) { return quoteLine(q, false); }))
+        : h("p", { text: "記載なし" }));
+      if (p.menus && p.menus.length) {
+        view.appendChild(h("h3", { text: "メニュー" }));
+        view.appendChild(h("ul", { class: "menus" }, p.menus.map(function (m) {
+          return h("li", null, [h("a", { href: "#program/" + encodeURIComponent(m.id), text: m.name }), " ", kindBadge(m.kind)]);
+        })));
+      }
+      view.appendChild(h("p", { class: "source", text: sourceLine(p.source) + (p.source && p.source.issuer ? "　発行：" + p.source.issuer : "") }));
+      var head = view.querySelector("h2");
+      if (head) head.focus({ preventScroll: true });
+    }).catch(function (err) { failed(err, view); });
+  }
+
+  /* ---------- comparison ---------- */
+  function cellQuotes(p, row) {
+    if (row.contacts) return contactsOf(p);
+    return (p.quotes || []).filter(function (q) { return row.labels.indexOf(q.label) >= 0; });
+  }
+  function openCompare(ids) {
+    ids = ids.filter(function (x, i) { return x && ids.indexOf(x) === i; }).slice(0, 3);
+    var view = $("view-compare");
+    view.textContent = "";
+    view.appendChild(h("p", { text: "読み込んでいます…" }));
+    selected = ids.slice();
+    Promise.all(ids.map(function (id) { return api("/api/v1/programs/" + encodeURIComponent(id)); })).then(function (list) {
+      document.title = "制度の比較 ｜ 窓口担当者コンソール";
+      view.textContent = "";
+      var copy = h("button", { type: "button", class: "secondary", "data-testid": "desk-copy" }, ["テキストでコピー"]);
+      copy.addEventListener("click", function () { copyText(compareText(list), copy); });
+      view.appendChild(h("p", { class: "crumbs" }, [h("a", { href: "#programs", text: "制度一覧に戻る" })]));
+      view.appendChild(h("div", { class: "view-head" }, [
+        h("h2", { tabindex: "-1", text: "制度の比較（" + list.length + "件）" }),
+        h("div", { class: "actions" }, [copy, h("button", { type: "button", class: "secondary", onclick: function () { window.print(); } }, ["印刷"])])
+      ]));
+      var headRow = h("tr", null, [h("th", { scope: "col", class: "rowhead", text: "項目" })].concat(list.map(function (p) {
+        return h("th", { scope: "col", "data-testid": "desk-compare-program" }, [
+          h("a", { href: "#program/" + encodeURIComponent(p.id), text: p.name }), h("br"), kindBadge(p.kind),
+          h("span", { class: "division", text: " " + p.division })
+        ]);
+      })));
+      var rows = COMPARE_ROWS.map(function (row) {
+        return h("tr", null, [h("th", { scope: "row", class: "rowhead" }, [row.title, h("small", { text: row.labels.join("・") })])].concat(list.map(function (p) {
+          var qs = cellQuotes(p, row);
+          return h("td", null, [qs.length
+            ? h("ul", { class: "quotes" }, qs.map(function (q) { return quoteLine(q, !row.contacts); }))
+            : h("span", { class: "none", text: "記載なし" })]);
+        })));
+      });
+      view.appendChild(h("div", { class: "table-wrap" }, [h("table", { class: "compare", "data-testid": "desk-compare-table" }, [
+        h("caption", { class: "sr", text: "制度の比較表" }), h("thead", null, [headRow]), h("tbody", null, rows)
+      ])]));
+      var seen = {};
+      list.forEach(function (p) {
+        var s = sourceLine(p.source);
+        if (s && !seen[s]) { seen[s] = true; view.appendChild(h("p", { class: "source", text: s })); }
+      });
+      view.querySelector("h2").focus({ preventScroll: true });
+    }).catch(function (err) { failed(err, view); });
+  }
+
+  /* ---------- unanswered ---------- */
+  function when(sec) {
+    if (!sec) return "";
+    var d = new Date(sec * 1000);
+    var p = function (n) { return (n < 10 ? "0" : "") + n; };
+    return d.getFullYear() + "/" + p(d.getMonth() + 1) + "/" + p(d.getDate()) + " " + p(d.getHours()) + ":" + p(d.getMinutes());
+  }
+  function renderUnanswered(data) {
+    var box = $("unanswered-body");
+    box.textContent = "";
+    var items = data && Array.isArray(data.items) ? data.items : [];
+    if (!items.length) {
+      box.appendChild(h("p", { "data-testid": "desk-unanswered", text: "未回答の質問はまだありません。" }));
+      return;
+    }
+    box.appendChild(h("div", { class: "table-wrap" }, [h("table", { class: "unanswered", "data-testid": "desk-unanswered" }, [
+      h("thead", null, [h("tr", null, ["質問", "理由", "回数", "最後に受けた日時"].map(function (t) { return h("th", { scope: "col", text: t }); }))]),
+      h("tbody", null, items.map(function (it) {
+        return h("tr", null, [
+          h("td", { text: it.question }),
+          h("td", null, [h("span", { class: "reason " + it.reason, text: REASONS[it.reason] || it.reason })]),
+          h("td", { class: "num", text: String(it.count) }),
+          h("td", { class: "nowrap" }, [h("time", { datetime: new Date(it.last_seen * 1000).toISOString(), text: when(it.last_seen) })])
+        ]);
+      }))
+    ])]));
+  }
+  function loadUnanswered() {
+    var box = $("unanswered-body");
+    if (!box.firstChild) box.textContent = "読み込んでいます…";
+    return api("/api/v1/desk/unanswered").then(renderUnanswered).catch(function (err) { failed(err, box); });
+  }
+  $("unanswered-refresh").addEventListener("click", loadUnanswered);
+
+  /* ---------- start ---------- */
+  if (getItem(TOKEN_KEY)) {
+    $("login").hidden = true;
+    $("nav").hidden = false;
+    route();
+    if (!programs) loadPrograms();
+    // Checks the kept token at once (a restarted server may have another one).
+    api("/api/v1/desk/unanswered").then(renderUnanswered).catch(function (err) { failed(err); });
+  } else {
+    showLogin("");
+  }
+})();

@@ -1,0 +1,394 @@
+#!/usr/bin/env python3
+"""A real-browser test of the widget (/demo) and the help-desk console (/desk).
+
+Usage: .ci/browser-test.py BASE_URL DESK_TOKEN OUT_DIR
+
+Drives Debian's /usr/bin/chromium through /usr/bin/chromedriver with Python selenium
+(pip install selenium); $CHROMIUM and $CHROMEDRIVER override the paths. The server must be
+running with --desk-token DESK_TOKEN. Stops at the first broken step with a clear message
+(and OUT_DIR/failure.png), exit 1; otherwise prints `browser test: N passed, 0 failed`, exit 0.
+Screenshots: OUT_DIR/widget-desktop.png, widget-phone.png, desk-compare.png.
+"""
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+
+try:
+    from selenium import webdriver
+    from selenium.common.exceptions import (JavascriptException, StaleElementReferenceException,
+                                            TimeoutException, WebDriverException)
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+except ImportError:
+    sys.exit("browser test: selenium is not installed (pip install selenium)")
+
+QUESTION = "災害で店の建物が壊れました。再建の支援はありますか"
+CITE = re.compile(r"p\.\d+ l\.\d+")
+WAIT = 10  # seconds, every wait
+
+
+class StepFailed(Exception):
+    pass
+
+
+def css(root, selector):
+    return root.find_elements(By.CSS_SELECTOR, selector)
+
+
+def wait_for(driver, what, condition, timeout=WAIT):
+    """Polls `condition()` until it returns something truthy; fails the step with `what`."""
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.1,
+                             ignored_exceptions=(JavascriptException, StaleElementReferenceException)
+                             ).until(lambda _d: condition())
+    except TimeoutException:
+        raise StepFailed(f"timed out after {timeout} s waiting for {what}") from None
+
+
+def shadow(driver):
+    return wait_for(driver, "the widget's shadow root (#madoguchi-widget)", lambda: driver.execute_script(
+        "var h = document.querySelector('#madoguchi-widget'); return h && h.shadowRoot;"))
+
+
+def visible(elements):
+    return [e for e in elements if e.is_displayed()]
+
+
+def make_driver(profile):
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--lang=ja-JP", f"--user-data-dir={profile}"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path=os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.set_page_load_timeout(30)
+    return driver
+
+
+class Run:
+    def __init__(self, driver, base, token, out):
+        self.d = driver
+        self.base = base.rstrip("/")
+        self.token = token
+        self.out = out
+        self.severe = []
+        self.passed = 0
+
+    def logs(self, expected=None):
+        """Collects SEVERE console entries (favicon 404s and `expected` ones ignored)."""
+        for entry in self.d.get_log("browser"):
+            if entry.get("level") != "SEVERE":
+                continue
+            msg = entry.get("message", "")
+            if "favicon" in msg or (expected and expected.search(msg)):
+                continue
+            self.severe.append(msg)
+
+    def shot(self, name):
+        path = os.path.join(self.out, name)
+        if not self.d.get_screenshot_as_file(path):
+            raise StepFailed(f"could not write {path}")
+
+    # ---------- the widget ----------
+    def widget_open(self):
+        d = self.d
+        d.set_window_size(1280, 900)
+        d.get(self.base + "/demo")
+        root = shadow(d)
+        launcher = wait_for(d, "the launcher [data-testid=madoguchi-open]", lambda: visible(css(root, "[data-testid=madoguchi-open]")))[0]
+        if not launcher.get_attribute("aria-label"):
+            raise StepFailed("the launcher button has no aria-label")
+        launcher.click()
+        dialog = wait_for(d, "the panel (role=dialog) to open", lambda: visible(css(root, "[role=dialog]")))[0]
+        if not dialog.get_attribute("aria-label"):
+            raise StepFailed("the panel (role=dialog) has no aria-label")
+        if not css(root, "[aria-live=polite]"):
+            raise StepFailed("no aria-live=polite region in the widget")
+
+    def widget_isolated(self):
+        # demo.html styles `button` (orange, square, double border): the launcher must not be.
+        d = self.d
+        style = d.execute_script("""
+            var b = document.querySelector('#madoguchi-widget').shadowRoot.querySelector('[data-testid=madoguchi-open]');
+            var s = getComputedStyle(b);
+            return [s.borderTopLeftRadius, s.backgroundColor, s.borderTopStyle, s.cursor];""")
+        radius, bg, border, cursor = style
+        if bg == "rgb(217, 72, 15)" or border == "double" or cursor == "crosshair" or radius in ("0px", ""):
+            raise StepFailed(f"the host page's styles reach the widget (launcher style {style})")
+
+    def widget_ime(self):
+        # Enter while an IME is composing must not send.
+        d = self.d
+        root = shadow(d)
+        box = css(root, "[data-testid=madoguchi-input]")[0]
+        before = len(css(root, "[data-testid=madoguchi-message][data-role=user]"))
+        d.execute_script("""
+            var i = arguments[0]; i.value = 'にゅうりょくちゅう';
+            i.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', keyCode: 229, isComposing: true, bubbles: true, composed: true, cancelable: true}));
+            i.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', keyCode: 13, isComposing: true, bubbles: true, composed: true, cancelable: true}));""", box)
+        time.sleep(0.3)
+        if len(css(root, "[data-testid=madoguchi-message][data-role=user]")) != before or not box.get_attribute("value"):
+            raise StepFailed("Enter during IME composition sent the message")
+        d.execute_script("arguments[0].value = '';", box)
+
+    def widget_ask(self):
+        d = self.d
+        root = shadow(d)
+        box = css(root, "[data-testid=madoguchi-input]")[0]
+        box.send_keys(QUESTION)
+        box.send_keys(Keys.ENTER)
+
+        def cited_card():
+            for card in css(root, "[data-role=assistant] [data-testid=madoguchi-card]"):
+                if any(CITE.search(c.text) for c in css(card, "[data-testid=madoguchi-cite]")):
+                    return card
+            return None
+        wait_for(d, "a program card with a citation 「p.N l.M」 after pressing Enter", cited_card)
+        users = css(root, "[data-testid=madoguchi-message][data-role=user]")
+        if not users or QUESTION not in users[-1].text:
+            raise StepFailed("the question is not shown as a user message")
+        if box.get_attribute("value"):
+            raise StepFailed("the input was not cleared after sending")
+
+    def widget_follow_up(self):
+        d = self.d
+        root = shadow(d)
+        options = wait_for(d, "follow-up option buttons [data-testid=madoguchi-option]",
+                           lambda: [o for o in css(root, "[data-testid=madoguchi-option]") if o.is_enabled()])
+        before = len(css(root, "[data-testid=madoguchi-message][data-role=assistant]"))
+        label = options[0].text
+        options[0].click()
+
+        def next_reply():
+            replies = css(root, "[data-testid=madoguchi-message][data-role=assistant]")
+            if len(replies) <= before:
+                return None
+            cites = css(replies[-1], "[data-testid=madoguchi-card] [data-testid=madoguchi-cite]")
+            return cites if any(CITE.search(c.text) for c in cites) else None
+        wait_for(d, f"the reply with cards after clicking the option 「{label}」", next_reply)
+        users = css(root, "[data-testid=madoguchi-message][data-role=user]")
+        if label not in users[-1].text:
+            raise StepFailed(f"the option 「{label}」 was not sent as the next message")
+
+    def widget_restore(self):
+        d = self.d
+        d.refresh()
+        root = shadow(d)
+        if not visible(css(root, "[role=dialog]")):
+            wait_for(d, "the launcher after reload", lambda: visible(css(root, "[data-testid=madoguchi-open]")))[0].click()
+            wait_for(d, "the panel to reopen after reload", lambda: visible(css(root, "[role=dialog]")))
+        users = wait_for(d, "the restored conversation (two user messages) after reload",
+                         lambda: (lambda u: u if len(u) >= 2 else None)(
+                             visible(css(root, "[data-testid=madoguchi-message][data-role=user]"))))
+        if QUESTION not in users[0].text:
+            raise StepFailed("the restored history does not start with the question")
+        if not css(root, "[data-testid=madoguchi-card]"):
+            raise StepFailed("the restored history shows no program cards")
+        stored = d.execute_script("return [localStorage.getItem('madoguchi.session'), localStorage.getItem('madoguchi.history')];")
+        if not stored[0] or not stored[1]:
+            raise StepFailed("madoguchi.session / madoguchi.history are not in localStorage")
+
+    def widget_screenshots(self):
+        d = self.d
+        self.shot("widget-desktop.png")
+        d.set_window_size(390, 844)
+        time.sleep(0.3)
+        if d.execute_script("return window.innerWidth;") > 400:
+            # Some builds keep a minimum window width: emulate the phone's viewport instead.
+            d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                              {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+            time.sleep(0.3)
+        root = shadow(d)
+        panel = visible(css(root, "[role=dialog]"))
+        if not panel:
+            raise StepFailed("the panel is not visible at phone width")
+        width = panel[0].rect["width"]
+        inner = d.execute_script("return document.documentElement.clientWidth;")  # without the scrollbar
+        if width < inner - 2:
+            raise StepFailed(f"at phone width the panel is {width}px wide, not the full {inner}px")
+        self.shot("widget-phone.png")
+        try:
+            d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        except WebDriverException:
+            pass
+        d.set_window_size(1280, 900)
+
+    def widget_escape(self):
+        d = self.d
+        root = shadow(d)
+        box = css(root, "[data-testid=madoguchi-input]")[0]
+        box.send_keys(Keys.ESCAPE)
+        wait_for(d, "Escape to close the panel", lambda: not visible(css(root, "[role=dialog]")))
+        active = d.execute_script("return document.querySelector('#madoguchi-widget').shadowRoot.activeElement;")
+        if active is None or active.get_attribute("data-testid") != "madoguchi-open":
+            raise StepFailed("after Escape the focus did not return to the launcher")
+
+    # ---------- the console ----------
+    def desk_wrong_token(self):
+        d = self.d
+        d.get(self.base + "/desk")
+        d.execute_script("sessionStorage.clear();")
+        d.refresh()
+        field = wait_for(d, "the token field [data-testid=desk-token]", lambda: visible(css(d, "[data-testid=desk-token]")))[0]
+        field.send_keys("wrong-token-for-the-test")
+        css(d, "[data-testid=desk-login]")[0].click()
+        wait_for(d, "「トークンが正しくありません」 after a wrong token",
+                 lambda: any("トークンが正しくありません" in e.text for e in visible(css(d, "[data-testid=desk-login-error]"))))
+        # The 401 the browser logs for this deliberate wrong token is expected.
+        self.logs(expected=re.compile(r"/api/v1/desk/unanswered.*401"))
+
+    def desk_login(self):
+        d = self.d
+        field = visible(css(d, "[data-testid=desk-token]"))[0]
+        field.clear()
+        field.send_keys(self.token)
+        css(d, "[data-testid=desk-login]")[0].click()
+
+        def logged_in():
+            errors = [e.text for e in visible(css(d, "[data-testid=desk-login-error]")) if e.text]
+            if errors and "トークンが正しくありません" in errors[0] and not visible(css(d, "#nav")):
+                raise StepFailed(f"DESK_TOKEN was refused: {errors[0]} (is the server started with --desk-token DESK_TOKEN?)")
+            return visible(css(d, "#nav"))
+        wait_for(d, "the console after logging in with DESK_TOKEN", logged_in)
+        if visible(css(d, "[data-testid=desk-token]")):
+            raise StepFailed("the token field is still shown after logging in")
+
+    def desk_unanswered(self):
+        d = self.d
+        css(d, "#nav a[data-view=unanswered]")[0].click()
+        wait_for(d, "the unanswered-questions log [data-testid=desk-unanswered]",
+                 lambda: visible(css(d, "[data-testid=desk-unanswered]")))
+
+    def desk_program(self):
+        d = self.d
+        css(d, "#nav a[data-view=programs]")[0].click()
+        wait_for(d, "the program list view", lambda: "#programs" in d.current_url and visible(css(d, "#view-programs")))
+        picked = {}
+
+        def open_first():
+            links = visible(css(d, "#program-groups .theme a[href^='#program/']"))
+            if not links:
+                return None
+            link = links[0]
+            picked["name"] = link.text
+            link.click()
+            return True
+        wait_for(d, "the program list grouped by theme", open_first)
+        name = picked["name"]
+        wait_for(d, f"the program page of 「{name}」 with citations",
+                 lambda: any(CITE.search(c.text) for c in visible(css(d, "#view-program [data-testid=desk-cite]"))))
+        d.back()
+
+    def desk_compare(self):
+        d = self.d
+        wait_for(d, "the comparison checkboxes [data-testid=desk-compare-check]",
+                 lambda: len(visible(css(d, "[data-testid=desk-compare-check]"))) >= 2)
+
+        def check_two():
+            # One click per poll, so a list redrawn meanwhile is simply looked at again.
+            boxes = visible(css(d, "[data-testid=desk-compare-check]"))
+            checked = {b.get_attribute("value") for b in boxes if b.is_selected()}
+            if len(checked) >= 2:
+                return checked
+            for box in boxes:
+                if box.is_enabled() and not box.is_selected() and box.get_attribute("value") not in checked:
+                    box.click()
+                    break
+            return None
+        wait_for(d, "two programs checked for comparison", check_two)
+        button = css(d, "[data-testid=desk-compare]")[0]
+        wait_for(d, "the compare button to be enabled", button.is_enabled)
+        button.click()
+        table = wait_for(d, "the comparison table [data-testid=desk-compare-table]",
+                         lambda: visible(css(d, "[data-testid=desk-compare-table]")))[0]
+        columns = len(css(table, "thead th")) - 1
+        if columns < 2:
+            raise StepFailed(f"the comparison table has {columns} program column(s), expected 2 or more")
+        rows = css(table, "tbody tr")
+        titles = [r.find_element(By.CSS_SELECTOR, "th").text.split("\n")[0] for r in rows]
+        for need in ("補助率", "上限", "対象", "期間", "窓口"):
+            if need not in titles:
+                raise StepFailed(f"the comparison table has no row 「{need}」 (rows: {titles})")
+        if not any("p." in r.text and CITE.search(r.text) for r in rows):
+            raise StepFailed("no row of the comparison table carries a 「p.N l.M」 citation")
+        self.shot("desk-compare.png")
+
+    def console_clean(self):
+        self.logs()
+        if self.severe:
+            raise StepFailed("the browser console has SEVERE entries:\n  " + "\n  ".join(self.severe))
+
+
+def main():
+    if len(sys.argv) != 4:
+        sys.exit("usage: .ci/browser-test.py BASE_URL DESK_TOKEN OUT_DIR")
+    base, token, out = sys.argv[1:]
+    os.makedirs(out, exist_ok=True)
+    profile = tempfile.mkdtemp(prefix="madoguchi-browser-")
+    try:
+        driver = make_driver(profile)
+    except WebDriverException as e:
+        shutil.rmtree(profile, ignore_errors=True)
+        print(f"browser test: could not start chromium/chromedriver: {e.msg or e}")
+        print("browser test: 0 passed, 1 failed")
+        sys.exit(1)
+    run = Run(driver, base, token, out)
+    steps = [
+        ("open the widget on /demo", run.widget_open),
+        ("the widget is isolated from the page's styles", run.widget_isolated),
+        ("Enter during IME composition does not send", run.widget_ime),
+        ("ask a question, a card with 「p.N l.M」 appears", run.widget_ask),
+        ("click a follow-up option, the next reply has cards", run.widget_follow_up),
+        ("reload: the conversation is restored", run.widget_restore),
+        ("screenshots at desktop and phone width", run.widget_screenshots),
+        ("Escape closes the panel, focus returns to the launcher", run.widget_escape),
+        ("widget page: no SEVERE console entries", run.console_clean),
+        ("desk: a wrong token shows the error", run.desk_wrong_token),
+        ("desk: log in with DESK_TOKEN", run.desk_login),
+        ("desk: the unanswered-questions log", run.desk_unanswered),
+        ("desk: a program page with citations", run.desk_program),
+        ("desk: compare two programs", run.desk_compare),
+        ("desk: no SEVERE console entries", run.console_clean),
+    ]
+    failed = None
+    try:
+        for name, step in steps:
+            started = time.monotonic()
+            try:
+                step()
+            except StepFailed as e:
+                failed = (name, str(e))
+            except WebDriverException as e:
+                failed = (name, f"{type(e).__name__}: {e.msg or e}")
+            if failed:
+                try:
+                    run.shot("failure.png")
+                except Exception:  # noqa: BLE001 - the report matters more than the picture
+                    pass
+                break
+            run.passed += 1
+            print(f"ok   {name} ({time.monotonic() - started:.1f} s)")
+    finally:
+        try:
+            driver.quit()
+        finally:
+            shutil.rmtree(profile, ignore_errors=True)
+    if failed:
+        print(f"FAIL {failed[0]}: {failed[1]}")
+        print(f"     (screenshot of the moment: {os.path.join(out, 'failure.png')})")
+        print(f"browser test: {run.passed} passed, 1 failed")
+        sys.exit(1)
+    print(f"browser test: {run.passed} passed, 0 failed")
+
+
+if __name__ == "__main__":
+    main()
