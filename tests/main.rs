@@ -8,6 +8,7 @@ mod cli;
 mod corpus;
 mod dialogue;
 mod faults;
+mod golden;
 mod redis;
 mod retrieval;
 mod robustness;

@@ -40,6 +40,11 @@ pub(crate) fn dialogue(limits: SessionLimits) -> Dialogue {
     Dialogue::new(engine().clone(), limits).expect("the vocabulary compiles")
 }
 
+/// One turn of a conversation (a test's stand-in for a chat request).
+pub(crate) fn respond(d: &Dialogue, session: Option<&str>, message: &str) -> madoguchi::dialogue::Turn {
+    d.respond(session, message)
+}
+
 /// The HTTP app over a fresh dialogue.
 pub(crate) fn app_with(limits: SessionLimits) -> axum::Router {
     madoguchi::http::app(AppState::new(Arc::new(dialogue(limits))))
