@@ -10,6 +10,7 @@ use std::sync::Arc;
 use criterion::{Criterion, criterion_group, criterion_main};
 use madoguchi::Engine;
 use madoguchi::dialogue::{Dialogue, Reply, SessionLimits};
+use madoguchi::engine::query_of;
 
 /// The fixed situations: (message, a program id the answer must contain, or None for a
 /// question outside these programs, which must get no match).
@@ -50,22 +51,32 @@ fn benches(c: &mut Criterion) {
     let engine = load();
     let message = SITUATIONS[0].0;
 
-    c.bench_function("analysis/one message", |b| {
-        b.iter(|| black_box(engine.index.japanese().terms(black_box(message))))
+    c.bench_function("understand/one message", |b| {
+        b.iter(|| black_box(engine.understand(black_box(message))))
     });
 
-    c.bench_function("search/plan + search, one message", |b| {
+    let understood = engine.understand(message);
+    c.bench_function("search/one message, term table", |b| {
+        b.iter(|| black_box(engine.index.search(&query_of([&understood.search]), 10)))
+    });
+    c.bench_function("search/one message, tantivy reference", |b| {
         b.iter(|| {
-            let plan = engine.index.plan(black_box(message));
-            black_box(engine.index.search(&plan, 10))
+            black_box(
+                engine
+                    .index
+                    .search_with_tantivy(&query_of([&understood.search]), 10),
+            )
         })
     });
 
-    let dialogue = Dialogue::new(engine.clone(), SessionLimits::default()).expect("dialogue");
+    let dialogue = Dialogue::in_memory(engine.clone(), SessionLimits::default());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
     c.bench_function("respond/all situations, one turn each", |b| {
         b.iter(|| {
             for (m, want) in SITUATIONS {
-                let turn = dialogue.respond(None, black_box(m));
+                let turn = runtime.block_on(dialogue.respond(None, black_box(m)));
                 match want {
                     Some(id) => assert!(
                         turn.reply.programs().iter().any(|p| p.id.as_str() == *id),

@@ -1,16 +1,18 @@
-//! The command line: `check` verifies the corpus and dictionary, `ask` answers one question,
-//! `serve` runs the HTTP service. Only this module and `http` know JSON.
+//! The command line: `check` verifies the corpus and dictionary, `ask` answers one question and
+//! `chat` holds a conversation (both through the same `Dialogue::respond` as the API), `serve`
+//! runs the HTTP service. Only this module and `http` know JSON.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::sync::Arc;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use serde_json::json;
 
-use crate::corpus::{Program, Quote};
+use crate::dialogue::{Dialogue, Turn};
 use crate::engine::Engine;
-use crate::search::Hit;
+use crate::http::ProgramWire;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,17 +41,18 @@ enum LogFormat {
 enum Command {
     /// Load and verify the corpus and dictionary, build the index, print a summary.
     Check,
-    /// Print the programs that fit a question, with their quoted terms and citations.
+    /// Answer one question as the chat API would (the same dialogue, one turn), with the quoted
+    /// terms and their citations.
     Ask {
         /// The question, in everyday Japanese.
         question: String,
-        /// Print JSON in the shape of the chat API's `programs` array.
+        /// Print the chat API's `programs` array (the same objects, the same keys).
         #[arg(long)]
         json: bool,
         /// How many programs to show.
         #[arg(long, default_value_t = 5)]
         limit: usize,
-        /// Also print how the question was understood (words, added words, facts).
+        /// Also print how the question was understood (words, added words, facts, spans).
         #[arg(long)]
         explain: bool,
     },
@@ -57,44 +60,7 @@ enum Command {
     /// number to choose an option, "最初から" to start over, an empty line or Ctrl-D to end.
     Chat,
     /// Run the HTTP service.
-    Serve {
-        /// Address to listen on, e.g. 0.0.0.0:8080 in a container.
-        #[arg(long, env = "MADOGUCHI_BIND", default_value = "127.0.0.1:8080")]
-        bind: std::net::SocketAddr,
-        /// Minutes a conversation may sit idle before it is forgotten.
-        #[arg(long, env = "MADOGUCHI_SESSION_IDLE_MINUTES", default_value_t = 60)]
-        session_idle_minutes: u64,
-        /// Where conversations live: `memory` (this process) or `redis://HOST:PORT/DB` (shared
-        /// by every instance; Redis or Valkey).
-        #[arg(long, env = "MADOGUCHI_SESSIONS", default_value = "memory")]
-        sessions: String,
-        /// Conversations kept at most (the least recently used go first).
-        #[arg(long, env = "MADOGUCHI_MAX_SESSIONS", default_value_t = 10_000)]
-        max_sessions: usize,
-        /// The help-desk staff token; without it /desk and its APIs are disabled.
-        #[arg(long, env = "MADOGUCHI_DESK_TOKEN", hide_env_values = true)]
-        desk_token: Option<String>,
-        /// Origins allowed to embed the widget from another site (comma-separated, e.g.
-        /// https://www.example-shokokai.jp). Default: same origin only.
-        #[arg(long, env = "MADOGUCHI_ALLOW_ORIGIN", value_delimiter = ',')]
-        allow_origin: Vec<String>,
-        /// The operator token for POST /api/v1/admin/reload; without it that API is disabled
-        /// (SIGHUP reloads regardless).
-        #[arg(long, env = "MADOGUCHI_ADMIN_TOKEN", hide_env_values = true)]
-        admin_token: Option<String>,
-        /// Requests handled at once; more are refused with 503 and Retry-After.
-        #[arg(long, env = "MADOGUCHI_MAX_CONCURRENCY", default_value_t = 256)]
-        max_concurrency: usize,
-        /// A request taking longer than this is answered 503.
-        #[arg(long, env = "MADOGUCHI_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
-        request_timeout_ms: u64,
-        /// Sustained requests per second per client address (0 turns the rate limit off).
-        #[arg(long, env = "MADOGUCHI_RATE_PER_SECOND", default_value_t = 10)]
-        rate_per_second: u32,
-        /// Requests a client may send in a burst above that rate.
-        #[arg(long, env = "MADOGUCHI_RATE_BURST", default_value_t = 40)]
-        rate_burst: u32,
-    },
+    Serve(crate::http::ServeConfig),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -141,13 +107,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let engine = Engine::load(&dir)
                 .with_context(|| format!("loading the corpus in {}", dir.display()))?;
             if explain {
-                eprintln!("{:#?}", engine.index.plan(&question));
+                eprintln!("{:#?}", engine.understand(&question));
             }
-            let hits = engine.ask(&question, limit);
+            let dialogue = Dialogue::in_memory(Arc::new(engine), Default::default());
+            let turn = block_on(dialogue.respond(None, &question))?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&programs_json(&hits))?);
+                let programs: Vec<ProgramWire> = turn
+                    .reply
+                    .programs()
+                    .iter()
+                    .take(limit)
+                    .map(ProgramWire::from)
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&programs)?);
             } else {
-                print!("{}", ask_text(&engine, &hits));
+                print!("{}", ask_text(&turn, limit));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -157,77 +131,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             chat(engine)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve {
-            bind,
-            session_idle_minutes,
-            sessions,
-            max_sessions,
-            desk_token,
-            allow_origin,
-            admin_token,
-            max_concurrency,
-            request_timeout_ms,
-            rate_per_second,
-            rate_burst,
-        } => {
-            for o in &allow_origin {
-                if axum::http::HeaderValue::from_str(o.trim()).is_err() || !o.contains("://") {
-                    anyhow::bail!("--allow-origin {o:?} is not an origin like https://example.jp");
-                }
-            }
-            for (flag, token) in [
-                ("--desk-token", &desk_token),
-                ("--admin-token", &admin_token),
-            ] {
-                if token.as_deref().is_some_and(|t| t.len() < 12) {
-                    anyhow::bail!("{flag} must be at least 12 characters");
-                }
-            }
-            if max_concurrency == 0 || request_timeout_ms == 0 {
-                anyhow::bail!("--max-concurrency and --request-timeout-ms must be above 0");
-            }
+        Command::Serve(config) => {
+            config.check()?;
             let started = std::time::Instant::now();
             let engine = Engine::load(&dir)
                 .with_context(|| format!("loading the corpus in {}", dir.display()))?;
-            let limits = crate::dialogue::SessionLimits {
-                max_sessions,
-                idle: std::time::Duration::from_secs(session_idle_minutes.saturating_mul(60)),
-                ..Default::default()
-            };
-            let session_limits = limits;
-            let dialogue = crate::dialogue::Dialogue::new(std::sync::Arc::new(engine), limits)?;
-            let limits = crate::http::Limits {
-                max_concurrency,
-                request_timeout: std::time::Duration::from_millis(request_timeout_ms),
-                rate_per_second: std::num::NonZeroU32::new(rate_per_second),
-                rate_burst: std::num::NonZeroU32::new(rate_burst)
-                    .unwrap_or(std::num::NonZeroU32::MIN),
-            };
-            let mut state = crate::http::AppState::new(std::sync::Arc::new(dialogue));
-            state.desk_token = desk_token.map(std::sync::Arc::from);
-            state.admin_token = admin_token.map(std::sync::Arc::from);
-            state.allow_origins = allow_origin;
-            state.corpus_dir = dir.clone();
-            state.rate = crate::http::RateLimit::new(&limits);
-            state.limits = limits;
-            state.sessions = match sessions.as_str() {
-                "memory" => crate::http::Sessions::Memory,
-                url if url.starts_with("redis://") || url.starts_with("rediss://") => {
-                    let store = crate::http::RedisSessions::new(url, session_limits)
-                        .with_context(|| format!("--sessions {url}"))?;
-                    crate::http::Sessions::Redis(std::sync::Arc::new(store))
-                }
-                other => anyhow::bail!(
-                    "--sessions must be memory or redis://HOST:PORT/DB, not {other:?}"
-                ),
-            };
+            let state = config.state(engine, dir.clone())?;
             let runtime = tokio::runtime::Runtime::new()?;
             runtime
-                .block_on(crate::http::serve(state, bind, started))
-                .with_context(|| format!("serving on {bind}"))?;
+                .block_on(crate::http::serve(state, config.bind, started))
+                .with_context(|| format!("serving on {}", config.bind))?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Runs one future to completion on a runtime of this thread (`ask` and `chat` are one person
+/// at a terminal; the in-memory store never waits).
+fn block_on<F: std::future::Future>(f: F) -> anyhow::Result<F::Output> {
+    let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+    Ok(runtime.block_on(f))
 }
 
 /// The summary `madoguchi check` prints.
@@ -278,66 +201,32 @@ fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// Every term of a program in the order the chat shows them (see `dialogue::compose`).
-pub fn ordered_quotes(p: &Program) -> Vec<&Quote> {
-    crate::dialogue::compose::select_quotes(p, &[], usize::MAX)
+/// `ask` for a person: the reply, then each program with the quotes the chat shows.
+fn ask_text(turn: &Turn, limit: usize) -> String {
+    let mut out = format!("{}\n", turn.text);
+    out.push_str(&programs_text(turn, limit));
+    out
 }
 
-/// The `programs` array of the chat API.
-pub fn programs_json(hits: &[(Hit, &Program)]) -> serde_json::Value {
-    hits.iter()
-        .map(|(h, p)| {
-            json!({
-                "id": p.id.as_str(),
-                "name": p.name,
-                "score": (f64::from(h.score) * 1000.0).round() / 1000.0,
-                "quotes": ordered_quotes(p).iter().map(|q| json!({
-                    "label": q.label.as_str(),
-                    "text": q.text,
-                    "page": q.page,
-                    "line": q.line,
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect()
-}
-
-fn ask_text(engine: &Engine, hits: &[(Hit, &Program)]) -> String {
+/// Each program of a turn with its quotes, 「p.N l.M」 after each.
+fn programs_text(turn: &Turn, limit: usize) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    if hits.is_empty() {
-        out.push_str("該当する支援制度は見つかりませんでした。\n");
-        return out;
-    }
-    for (i, (h, p)) in hits.iter().enumerate() {
+    for (i, p) in turn.reply.programs().iter().take(limit).enumerate() {
         let _ = writeln!(
             out,
-            "{}. {} [{}] {} ({:.2})",
+            "\n[{}] {}（{}・{}）",
             i + 1,
             p.name,
             p.id,
-            p.kind.japanese(),
-            h.score
+            p.kind.japanese()
         );
-        let _ = writeln!(out, "   {}", p.purpose);
-        for q in ordered_quotes(p) {
+        for q in &p.quotes {
             let text: String = q.text.split_whitespace().collect::<Vec<_>>().join(" ");
             let _ = writeln!(
                 out,
-                "   {}: 「{}」 p.{} l.{}",
+                "    {}：{} 「p.{} l.{}」",
                 q.label, text, q.page, q.line
-            );
-        }
-    }
-    for d in &engine.corpus.documents {
-        if hits
-            .iter()
-            .any(|(_, p)| engine.corpus.document_of(p).info.id == d.info.id)
-        {
-            let _ = writeln!(
-                out,
-                "（{}の資料「{}」の内容です。最新の受付状況は各窓口にご確認ください。）",
-                d.info.year, d.info.title
             );
         }
     }
@@ -346,7 +235,8 @@ fn ask_text(engine: &Engine, hits: &[(Hit, &Program)]) -> String {
 
 fn chat(engine: Engine) -> anyhow::Result<()> {
     use std::io::{BufRead, Write};
-    let dialogue = crate::dialogue::Dialogue::new(std::sync::Arc::new(engine), Default::default())?;
+    let dialogue = Dialogue::in_memory(Arc::new(engine), Default::default());
+    let runtime = tokio::runtime::Builder::new_current_thread().build()?;
     let mut session: Option<String> = None;
     let mut options: Vec<String> = Vec::new();
     let stdin = std::io::stdin();
@@ -369,7 +259,7 @@ fn chat(engine: Engine) -> anyhow::Result<()> {
             .ok()
             .and_then(|n| options.get(n.wrapping_sub(1)).cloned())
             .unwrap_or_else(|| line.to_string());
-        let turn = dialogue.respond(session.as_deref(), &message);
+        let turn = runtime.block_on(dialogue.respond(session.as_deref(), &message));
         session = Some(turn.session_id.clone());
         write!(out, "{}", chat_text(&turn))?;
         options = turn
@@ -383,20 +273,10 @@ fn chat(engine: Engine) -> anyhow::Result<()> {
 
 /// One turn as the terminal shows it: the reply, each program's quotes with 「p.N l.M」, the
 /// numbered options.
-pub fn chat_text(turn: &crate::dialogue::Turn) -> String {
+pub fn chat_text(turn: &Turn) -> String {
     use std::fmt::Write;
     let mut out = format!("\n{}\n", turn.text);
-    for (i, p) in turn.reply.programs().iter().enumerate() {
-        let _ = writeln!(out, "\n[{}] {}（{}）", i + 1, p.name, p.id);
-        for q in &p.quotes {
-            let text: String = q.text.split_whitespace().collect::<Vec<_>>().join(" ");
-            let _ = writeln!(
-                out,
-                "    {}：{} 「p.{} l.{}」",
-                q.label, text, q.page, q.line
-            );
-        }
-    }
+    out.push_str(&programs_text(turn, usize::MAX));
     if let Some(f) = turn.reply.follow_up() {
         // The question itself is the last line of the reply text above.
         out.push('\n');

@@ -1,23 +1,18 @@
-//! The loaded engine: the checked corpus, the analyzer and the index, built once at start-up
-//! and shared (behind an `Arc`) by the CLI and the server.
+//! The loaded engine: the checked corpus, the understanding stage and the index, built once at
+//! start-up (and again on a reload) and shared behind an `Arc` by the CLI and the server. It
+//! joins the two halves that know nothing of each other: understandings become search queries,
+//! and ranked ids become program records.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::corpus::{Corpus, CorpusError, Program};
-use crate::search::{Hit, Index, QueryPlan, SearchError};
+use crate::search::{Found, Hit, Index, Query, SearchError};
+use crate::text::{Japanese, TextError};
+use crate::understand::{Searchable, Understander, Understanding};
 
 /// How many extra candidates to fetch so that dropping ruled-out programs still fills a page.
 const FILTER_HEADROOM: usize = 10;
-
-/// False when the program is reserved for disasters none of which the person named, while
-/// they did name one.
-fn fits_disaster(p: &Program, plan: &QueryPlan) -> bool {
-    plan.disasters.is_empty()
-        || p.disasters.is_empty()
-        || p.disasters.iter().any(|d| plan.disasters.contains(d))
-}
-use crate::text::{Japanese, TextError};
 
 /// Why the engine could not start.
 #[derive(Debug, thiserror::Error)]
@@ -44,26 +39,55 @@ impl LoadTimes {
     }
 }
 
-/// Corpus + index, ready to answer.
+/// Corpus + understanding + index, ready to answer.
 #[derive(Debug)]
 pub struct Engine {
     pub corpus: Corpus,
+    pub understander: Understander,
     pub index: Index,
     pub load_times: LoadTimes,
 }
 
+/// Ranked programs with their records, and the own-word evidence of the search.
+#[derive(Debug, Clone, Default)]
+pub struct Ranked<'e> {
+    pub hits: Vec<(Hit, &'e Program)>,
+    pub evidence: f32,
+}
+
+/// The search query for a set of understood messages: the union of their words and signals.
+pub fn query_of<'a>(messages: impl IntoIterator<Item = &'a Searchable>) -> Query<'a> {
+    let mut q = Query::default();
+    for u in messages {
+        q.words.extend(u.words.iter());
+        q.added.extend(u.added.iter());
+        q.bigrams.extend(u.bigrams.iter());
+        let s = &u.signals;
+        q.themes.extend(s.themes.iter().copied());
+        q.disasters.extend(s.disasters.iter().copied());
+        q.stages.extend(s.stages.iter().copied());
+        q.kinds.extend(s.kinds.iter().copied());
+        q.industries.extend(s.industries.iter().map(String::as_str));
+        q.sizes.extend(s.sizes.iter().copied());
+    }
+    q
+}
+
 impl Engine {
-    /// Loads and checks the corpus in `dir`, loads the dictionary and builds the index.
+    /// Loads and checks the corpus in `dir`, loads the dictionary, builds the understanding
+    /// stage and the index.
     pub fn load(dir: &Path) -> Result<Engine, LoadError> {
         let t0 = Instant::now();
         let corpus = Corpus::load(dir)?;
         let t1 = Instant::now();
         let japanese = Japanese::new()?;
         let t2 = Instant::now();
-        let index = Index::build(&corpus, japanese)?;
+        let index = Index::build(&corpus, &japanese)?;
+        let understander = Understander::new(&corpus, japanese)?;
         let t3 = Instant::now();
         Ok(Engine {
             corpus,
+            understander,
             index,
             load_times: LoadTimes {
                 corpus: t1 - t0,
@@ -73,24 +97,37 @@ impl Engine {
         })
     }
 
-    /// The best programs for a message with their records, best first.
-    pub fn ask(&self, message: &str, limit: usize) -> Vec<(Hit, &Program)> {
-        self.rank(&self.index.plan(message), limit)
+    /// Understands one message.
+    pub fn understand(&self, message: &str) -> Understanding {
+        self.understander.understand(message)
     }
 
-    /// The best programs for a plan, best first, without the programs its facts rule out: a
-    /// program reserved for one disaster is dropped when the person names only the other.
-    pub fn rank(&self, plan: &QueryPlan, limit: usize) -> Vec<(Hit, &Program)> {
-        // Ask for more than `limit` so that filtering still leaves enough.
-        self.index
-            .search(plan, limit.saturating_add(FILTER_HEADROOM))
+    /// The best programs for one message on its own, best first (retrieval only: no dialogue,
+    /// no out-of-scope judgement). For tests and tools; a conversation goes through `Dialogue`.
+    pub fn ask(&self, message: &str, limit: usize) -> Vec<(Hit, &Program)> {
+        let u = self.understand(message);
+        self.rank(&query_of([&u.search]), limit).hits
+    }
+
+    /// The best programs for a query, best first, without the programs its disasters rule out
+    /// (a program reserved for one disaster is dropped when the query names only the other).
+    pub fn rank(&self, query: &Query<'_>, limit: usize) -> Ranked<'_> {
+        let Found { hits, evidence } = self
+            .index
+            .search(query, limit.saturating_add(FILTER_HEADROOM));
+        let hits = hits
             .into_iter()
             .filter_map(|h| {
                 let p = self.corpus.get(h.id.as_str())?;
                 Some((h, p))
             })
-            .filter(|(_, p)| fits_disaster(p, plan))
+            .filter(|(_, p)| {
+                query.disasters.is_empty()
+                    || p.disasters.is_empty()
+                    || p.disasters.iter().any(|d| query.disasters.contains(d))
+            })
             .take(limit)
-            .collect()
+            .collect();
+        Ranked { hits, evidence }
     }
 }

@@ -4,10 +4,11 @@
 //!
 //! Crate map (dependencies point down this list, never up):
 //! - [`corpus`]: loads and checks the program records against the source document.
-//! - [`text`]: Japanese analysis (normalization, lindera, bigrams, expansion).
-//! - [`search`]: the tantivy index over the corpus and query construction.
-//! - [`engine`]: corpus + index loaded once and shared.
-//! - [`dialogue`]: one turn of a conversation: facts, sessions, answer / clarify / no match.
+//! - [`text`]: Japanese analysis (normalization, lindera, bigrams).
+//! - [`understand`]: one message → one [`understand::Understanding`] (words, facts, cues).
+//! - [`search`]: the tantivy index over the corpus, its term table, and scoring of a query.
+//! - [`engine`]: corpus + understanding stage + index, loaded once and shared.
+//! - [`dialogue`]: one turn of a conversation: sessions, answer / clarify / no match.
 //! - [`http`]: the HTTP API (`app(state)`), the only place besides `cli` that knows JSON.
 //! - [`cli`]: the `madoguchi` command line (`check`, `ask`, `chat`, `serve`).
 
@@ -18,5 +19,6 @@ pub mod engine;
 pub mod http;
 pub mod search;
 pub mod text;
+pub mod understand;
 
 pub use engine::{Engine, LoadError};

@@ -87,7 +87,9 @@ fn rankings_match_the_golden_file() {
             let (a, b) = (w.get(i).copied(), g.get(i).copied());
             if a != b && shown < 40 {
                 shown += 1;
-                let q = (0..=i).rev().find_map(|j| g.get(j).filter(|l| !l.starts_with("  ")));
+                let q = (0..=i)
+                    .rev()
+                    .find_map(|j| g.get(j).filter(|l| !l.starts_with("  ")));
                 let _ = writeln!(
                     diff,
                     "at {}\n  golden: {}\n  now:    {}",

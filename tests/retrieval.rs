@@ -139,8 +139,8 @@ fn each_theme_ranks_the_right_program_first() {
 
 #[test]
 fn a_program_id_matches_its_menus_and_not_its_siblings() {
-    let ask = |s: &str| engine().index.ask(s, 1);
-    let hit = &ask("後継ぎ応援事業")[0];
+    let ask = |s: &str| engine().ask(s, 1);
+    let hit = &ask("後継ぎ応援事業")[0].0;
     assert!(hit.id.related(&ProgramId::from_fixed("shokei-atotsugi")));
     assert!(!hit.id.related(&ProgramId::from_fixed("shokei-kasokuka")));
 }
@@ -148,6 +148,47 @@ fn a_program_id_matches_its_menus_and_not_its_siblings() {
 #[test]
 fn a_message_with_no_content_words_finds_nothing() {
     for m in ["", "   ", "。、！？", "です。ます。"] {
-        assert!(engine().index.ask(m, 5).is_empty(), "{m:?}");
+        assert!(engine().ask(m, 5).is_empty(), "{m:?}");
     }
+}
+
+/// The term table scores exactly what tantivy's own query engine scores: for every golden
+/// situation and every retrieval situation, the same ids in the same order, scores within
+/// float rounding, and the same own-word evidence.
+#[test]
+fn the_term_table_ranks_as_tantivy_does() {
+    use madoguchi::engine::query_of;
+    let golden = include_str!("golden/situations.txt");
+    let messages = golden
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .chain(SITUATIONS.iter().map(|(s, _)| *s));
+    let mut report = Report::default();
+    for m in messages {
+        let u = engine().understand(m);
+        let q = query_of([&u.search]);
+        let (table, reference) = (
+            engine().index.search(&q, 20),
+            engine().index.search_with_tantivy(&q, 20),
+        );
+        let ids = |f: &madoguchi::search::Found| -> Vec<String> {
+            f.hits.iter().map(|h| h.id.to_string()).collect()
+        };
+        let close = |a: f32, b: f32| (a - b).abs() <= 1e-4 * a.abs().max(b.abs()).max(1.0);
+        let same = ids(&table) == ids(&reference)
+            && table
+                .hits
+                .iter()
+                .zip(&reference.hits)
+                .all(|(a, b)| close(a.score, b.score))
+            && close(table.evidence, reference.evidence);
+        report.check(
+            same,
+            m,
+            &format!("{:?} evidence {}", reference.hits, reference.evidence),
+            &format!("{:?} evidence {}", table.hits, table.evidence),
+            "src/search/table.rs must score each clause as tantivy's BM25 does",
+        );
+    }
+    report.finish("term table against tantivy");
 }

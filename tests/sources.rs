@@ -94,7 +94,7 @@ fn no_answer_about_the_real_document_changes() {
 #[test]
 fn citations_carry_their_document() {
     let dir = two_documents();
-    let dialogue = Dialogue::new(Arc::new(load(dir.path())), SessionLimits::default()).unwrap();
+    let dialogue = Dialogue::in_memory(Arc::new(load(dir.path())), SessionLimits::default());
     let router = app(AppState::new(Arc::new(dialogue)));
     let ask = |message: &str| {
         let router = router.clone();

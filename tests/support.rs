@@ -37,12 +37,20 @@ pub(crate) fn engine() -> &'static Arc<Engine> {
 
 /// A dialogue over the shared engine with its own sessions.
 pub(crate) fn dialogue(limits: SessionLimits) -> Dialogue {
-    Dialogue::new(engine().clone(), limits).expect("the vocabulary compiles")
+    Dialogue::in_memory(engine().clone(), limits)
 }
 
 /// One turn of a conversation (a test's stand-in for a chat request).
-pub(crate) fn respond(d: &Dialogue, session: Option<&str>, message: &str) -> madoguchi::dialogue::Turn {
-    d.respond(session, message)
+pub(crate) fn respond(
+    d: &Dialogue,
+    session: Option<&str>,
+    message: &str,
+) -> madoguchi::dialogue::Turn {
+    // The in-memory store never waits, so a runtime of this thread is enough.
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a current-thread runtime")
+        .block_on(d.respond(session, message))
 }
 
 /// The HTTP app over a fresh dialogue.

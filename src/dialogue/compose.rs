@@ -1,62 +1,12 @@
 //! Composing an answer: which quoted terms to show for each program (those the person asked
-//! about first), the 目安 estimate, and the reply text. The reply names programs, divisions and
-//! the next step; every term it shows is a quote.
+//! about first, as the understanding stage read them) and the 目安 estimate. Every term shown
+//! is a quote.
 
 use crate::corpus::{Kind, Program, Quote, TermLabel};
-use crate::text::Normalized;
-
-use super::amount::{Fraction, first_fraction, yen_amounts};
+use crate::understand::amount::{Fraction, first_fraction, yen_amounts};
 
 /// Quotes shown per program in a chat answer (the full record is one request away).
 pub const QUOTES_PER_PROGRAM: usize = 6;
-
-/// Words that show which term a person is asking about, and the labels they mean. These are
-/// ways of asking ("いくら", "いつまで"), not domain vocabulary.
-const LABEL_CUES: &[(&str, &[TermLabel])] = &[
-    ("補助率", &[TermLabel::Rate, TermLabel::Share]),
-    ("何割", &[TermLabel::Rate, TermLabel::Share]),
-    ("負担", &[TermLabel::Share, TermLabel::Rate]),
-    ("上限", &[TermLabel::Cap]),
-    ("限度", &[TermLabel::Cap]),
-    ("最大", &[TermLabel::Cap]),
-    (
-        "いくら",
-        &[
-            TermLabel::Cap,
-            TermLabel::Rate,
-            TermLabel::LoanLimit,
-            TermLabel::Fee,
-        ],
-    ),
-    ("金額", &[TermLabel::Cap, TermLabel::LoanLimit]),
-    ("枠", &[TermLabel::LoanLimit]),
-    ("金利", &[TermLabel::Interest]),
-    ("利率", &[TermLabel::Interest]),
-    ("経費", &[TermLabel::Expenses]),
-    ("何に使", &[TermLabel::Expenses]),
-    (
-        "対象",
-        &[
-            TermLabel::Eligible,
-            TermLabel::Recipient,
-            TermLabel::Expenses,
-        ],
-    ),
-    ("誰が", &[TermLabel::Eligible, TermLabel::Recipient]),
-    ("条件", &[TermLabel::Requirement, TermLabel::Eligible]),
-    ("要件", &[TermLabel::Requirement, TermLabel::Eligible]),
-    ("期間", &[TermLabel::Period, TermLabel::Intake]),
-    ("いつ", &[TermLabel::Period, TermLabel::Intake]),
-    ("締切", &[TermLabel::Intake, TermLabel::Period]),
-    ("窓口", &[TermLabel::Contact]),
-    ("問い合わせ", &[TermLabel::Contact]),
-    ("問合せ", &[TermLabel::Contact]),
-    ("連絡先", &[TermLabel::Contact]),
-    ("電話", &[TermLabel::Contact]),
-    ("会費", &[TermLabel::Fee]),
-    ("費用", &[TermLabel::Fee, TermLabel::Expenses]),
-    ("予算", &[TermLabel::Budget, TermLabel::Cost]),
-];
 
 /// The usual order of terms for a business owner: how much, for what, who, when, whom to call.
 const DEFAULT_ORDER: &[TermLabel] = &[
@@ -81,22 +31,6 @@ const DEFAULT_ORDER: &[TermLabel] = &[
     TermLabel::Other,
     TermLabel::Contact,
 ];
-
-/// The labels a message asks about, in the order its cues name them.
-pub fn asked_labels(message: &str) -> Vec<TermLabel> {
-    let text = Normalized::new(message);
-    let mut out = Vec::new();
-    for (cue, labels) in LABEL_CUES {
-        if text.as_str().contains(cue) {
-            for l in *labels {
-                if !out.contains(l) {
-                    out.push(*l);
-                }
-            }
-        }
-    }
-    out
-}
 
 /// The quotes to show for a program: asked-about labels first, then the usual order, at most
 /// `limit` (the chat shows [`QUOTES_PER_PROGRAM`]), always ending with a 窓口 quote when the
@@ -191,13 +125,5 @@ mod tests {
         assert_eq!(yen(1_234_567), "123万4,567円");
         assert_eq!(yen(500), "500円");
         assert_eq!(yen(12_000_000_000), "1,200,000万円");
-    }
-
-    #[test]
-    fn asked_labels_follow_the_cues() {
-        assert_eq!(asked_labels("補助率は？")[0], TermLabel::Rate);
-        assert_eq!(asked_labels("上限額はいくら")[0], TermLabel::Cap);
-        assert_eq!(asked_labels("会費はかかりますか"), [TermLabel::Fee]);
-        assert!(asked_labels("台湾に輸出したい").is_empty());
     }
 }

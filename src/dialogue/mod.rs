@@ -1,30 +1,30 @@
-//! The dialogue: one turn of a conversation. Reads the message, merges its facts into the
-//! session, decides between answering, asking one clarifying question, and saying plainly that
-//! nothing fits, and composes the reply. Understanding a message cannot fail.
+//! The dialogue: one turn of a conversation. Understands the message (once), merges its facts
+//! into the session, decides between answering, asking one clarifying question, and saying
+//! plainly that nothing fits, and composes the reply. Every caller — the HTTP API, `chat`, `ask`
+//! — goes through [`Dialogue::respond`], whatever the session store. Understanding a message
+//! cannot fail.
 //!
-//! Stages: [`situation`] (what a message says) → [`policy`](self::policy) (answer / clarify /
+//! Stages: `understand` (what a message says) → [`policy`](self::policy) (answer / clarify /
 //! no match, and which question) → [`compose`] (quotes, estimate) → [`reply`] (the text).
 
-pub mod amount;
 pub mod compose;
 mod policy;
 mod reply;
 pub mod session;
-pub mod situation;
 pub mod unanswered;
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
 
 use arc_swap::ArcSwap;
 
-use crate::corpus::{Kind, ProgramId, Quote, Slot};
+use crate::corpus::{Kind, ProgramId, Quote, Slot, SourceInfo};
 use crate::engine::{Engine, LoadError};
-use crate::text::{Expander, TextError};
 
 pub use compose::Estimate;
-pub use session::{Session, SessionLimits, SessionStatus, SessionStore};
+pub use session::{
+    MemoryStore, Session, SessionLimits, SessionStatus, SessionStore, StoreFuture, Taken,
+};
 pub use unanswered::{Reason, Unanswered};
 
 /// A program recommended in a turn, with the quotes chosen for this person.
@@ -77,6 +77,15 @@ impl Reply {
             _ => None,
         }
     }
+
+    /// `answer`, `clarify` or `no_match`.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Reply::Answer { .. } => "answer",
+            Reply::Clarify { .. } => "clarify",
+            Reply::NoMatch { .. } => "no_match",
+        }
+    }
 }
 
 /// One turn's result.
@@ -87,68 +96,41 @@ pub struct Turn {
     /// The reply in plain, polite Japanese.
     pub text: String,
     pub reply: Reply,
-    /// The 年度 of the document the terms come from.
+    /// The documents the programs of this turn cite, in manifest order (the primary document
+    /// when it cites none).
+    pub sources: Vec<SourceInfo>,
+    /// The primary source document.
+    pub primary: SourceInfo,
+    /// The 年度 of the cited documents (令和7年度).
     pub as_of: String,
-}
-
-/// What a reload replaces at once: the engine and the detector built from its vocabulary.
-#[derive(Debug)]
-struct Loaded {
-    engine: Arc<Engine>,
-    out_of_scope: Expander,
-}
-
-impl Loaded {
-    fn new(engine: Arc<Engine>) -> Result<Self, TextError> {
-        let triggers: Vec<Vec<String>> = engine
-            .corpus
-            .vocabulary
-            .out_of_scope
-            .iter()
-            .map(|o| o.when.clone())
-            .collect();
-        Ok(Self {
-            out_of_scope: Expander::new(&triggers)?,
-            engine,
-        })
-    }
-}
-
-/// The 年度 of the documents a reply cites (the primary document's when it cites none).
-fn as_of(corpus: &crate::corpus::Corpus, reply: &Reply) -> String {
-    let mut years: Vec<&str> = Vec::new();
-    for d in &corpus.documents {
-        let cited = reply.programs().iter().any(|p| p.source == d.info.id);
-        if cited && !years.contains(&d.info.year.as_str()) {
-            years.push(&d.info.year);
-        }
-    }
-    if years.is_empty() {
-        years.push(&corpus.primary().info.year);
-    }
-    years.join("・")
 }
 
 /// The dialogue service: the engine (swappable by a reload), the sessions, the unanswered log.
 #[derive(Debug)]
 pub struct Dialogue {
-    loaded: ArcSwap<Loaded>,
-    sessions: SessionStore,
+    engine: ArcSwap<Engine>,
+    sessions: Arc<dyn SessionStore>,
     unanswered: Unanswered,
 }
 
 impl Dialogue {
-    pub fn new(engine: Arc<Engine>, limits: SessionLimits) -> Result<Self, TextError> {
-        Ok(Self {
-            loaded: ArcSwap::from_pointee(Loaded::new(engine)?),
-            sessions: SessionStore::new(limits),
+    /// A dialogue whose sessions live in `sessions`.
+    pub fn new(engine: Arc<Engine>, sessions: Arc<dyn SessionStore>) -> Self {
+        Self {
+            engine: ArcSwap::new(engine),
+            sessions,
             unanswered: Unanswered::default(),
-        })
+        }
+    }
+
+    /// A dialogue with sessions in this process.
+    pub fn in_memory(engine: Arc<Engine>, limits: SessionLimits) -> Self {
+        Self::new(engine, Arc::new(MemoryStore::new(limits)))
     }
 
     /// The engine serving now (a reload may replace it for later calls).
     pub fn engine(&self) -> Arc<Engine> {
-        self.loaded.load().engine.clone()
+        self.engine.load_full()
     }
 
     /// Re-reads and verifies the corpus in `dir` and, only if it is entirely valid, swaps it in
@@ -156,13 +138,12 @@ impl Dialogue {
     /// error the old corpus keeps serving and the loader's message is returned.
     pub fn reload(&self, dir: &Path) -> Result<Arc<Engine>, LoadError> {
         let engine = Arc::new(Engine::load(dir)?);
-        let loaded = Loaded::new(engine.clone())?;
-        self.loaded.store(Arc::new(loaded));
+        self.engine.store(engine.clone());
         Ok(engine)
     }
 
-    pub fn sessions(&self) -> &SessionStore {
-        &self.sessions
+    pub fn sessions(&self) -> &dyn SessionStore {
+        self.sessions.as_ref()
     }
 
     /// The unanswered-questions log.
@@ -171,49 +152,68 @@ impl Dialogue {
     }
 
     /// Logs the sessions that ended waiting for an answer to a clarifying question.
-    fn note_dropped(&self, dropped: Vec<session::Session>) {
-        for s in dropped {
+    fn note_ended(&self, ended: Vec<Session>) {
+        for s in ended {
             if s.pending.is_some()
-                && let Some(last) = s.topic.last()
+                && let Some(last) = &s.waiting
             {
                 self.unanswered.record(last, Reason::Abandoned);
             }
         }
     }
 
-    /// Answers one message in the session `session_id` of the in-memory store (a new one if
-    /// absent, unknown or expired). Never fails and never panics on any text.
-    pub fn respond(&self, session_id: Option<&str>, message: &str) -> Turn {
-        let now = Instant::now();
-        let mut dropped = Vec::new();
-        let (id, mut session, status) = self.sessions.take(session_id, now, &mut dropped);
-        let turn = self.turn(id.clone(), &mut session, status, message);
-        self.sessions.put(id, session, now, &mut dropped);
-        self.note_dropped(dropped);
-        turn
-    }
-
-    /// Answers one message in a session the caller keeps (a shared store such as Redis):
-    /// updates `session` and returns the turn.
-    pub fn turn(
-        &self,
-        id: String,
-        session: &mut Session,
-        status: SessionStatus,
-        message: &str,
-    ) -> Turn {
-        let loaded = self.loaded.load();
-        let reply = policy::turn(&loaded.engine, &loaded.out_of_scope, session, message);
+    /// Answers one message in the session `session_id` (a new one if absent, unknown or
+    /// expired). Never fails and never panics on any text; when the store cannot be reached
+    /// the message is answered on its own.
+    pub async fn respond(&self, session_id: Option<&str>, message: &str) -> Turn {
+        let engine = self.engine();
+        let understanding = engine.understand(message);
+        let Taken {
+            id,
+            mut session,
+            status,
+            ended,
+        } = self.sessions.take(session_id).await;
+        self.note_ended(ended);
+        let reply = policy::turn(&engine, &mut session, understanding);
         session.turns = session.turns.saturating_add(1);
+        session.waiting = matches!(reply, Reply::Clarify { .. }).then(|| {
+            message
+                .trim()
+                .chars()
+                .take(session::LAST_MESSAGE_CHARS)
+                .collect()
+        });
         if matches!(reply, Reply::NoMatch { .. }) {
             self.unanswered.record(message, Reason::NoMatch);
         }
-        let text = reply::text(&loaded.engine.corpus, &reply, status, message);
+        if status != SessionStatus::Degraded {
+            let ended = self.sessions.put(&id, session).await;
+            self.note_ended(ended);
+        }
+        let corpus = &engine.corpus;
+        let mut sources: Vec<SourceInfo> = corpus
+            .documents
+            .iter()
+            .filter(|d| reply.programs().iter().any(|p| p.source == d.info.id))
+            .map(|d| d.info.clone())
+            .collect();
+        if sources.is_empty() {
+            sources.push(corpus.primary().info.clone());
+        }
+        let mut years: Vec<&str> = Vec::new();
+        for s in &sources {
+            if !years.contains(&s.year.as_str()) {
+                years.push(&s.year);
+            }
+        }
         Turn {
             session_id: id,
             status,
-            text,
-            as_of: as_of(&loaded.engine.corpus, &reply),
+            text: reply::text(&reply, status, &sources),
+            as_of: years.join("・"),
+            primary: corpus.primary().info.clone(),
+            sources,
             reply,
         }
     }

@@ -1,14 +1,16 @@
-//! The decision of a turn: merge the message into the session, search with the merged
-//! situation, then answer, ask the one question that changes the result, or say nothing fits.
+//! The decision of a turn: merge the understood message into the session, search once with the
+//! merged situation, then answer, ask the one question that changes the result, or say nothing
+//! fits.
 
-use crate::corpus::{DisasterAnswer, Kind, KindAnswer, Program, Slot, Theme};
-use crate::engine::Engine;
-use crate::search::{Hit, QueryPlan};
-use crate::text::Expander;
+use std::collections::BTreeSet;
 
-use super::compose::{QUOTES_PER_PROGRAM, asked_labels, estimate, select_quotes};
+use crate::corpus::{DisasterAnswer, Kind, KindAnswer, Program, Slot, TermLabel, Theme};
+use crate::engine::{Engine, query_of};
+use crate::search::{Hit, Query};
+use crate::understand::{MANUFACTURING, Understanding};
+
+use super::compose::{QUOTES_PER_PROGRAM, estimate, select_quotes};
 use super::session::{Session, TOPIC_MESSAGES};
-use super::situation::{MANUFACTURING, read};
 use super::{FollowUp, Recommendation, Reply};
 
 /// Programs shown at most in one answer.
@@ -24,73 +26,59 @@ const MIN_EVIDENCE: f32 = 6.0;
 /// (it names a program or several of its words).
 const SPECIFIC_EVIDENCE: f32 = 20.0;
 
-/// Runs one turn against the session; the caller stores the session back.
-pub(super) fn turn(
-    engine: &Engine,
-    out_of_scope: &Expander,
-    session: &mut Session,
-    message: &str,
-) -> Reply {
-    let own_plan = engine.index.plan(message);
-    let mut reading = read(message, &own_plan, &engine.corpus, out_of_scope);
-    if reading.reset {
+/// Runs one turn of an understood message against the session; the caller stores the session.
+pub(super) fn turn(engine: &Engine, session: &mut Session, u: Understanding) -> Reply {
+    if u.reset {
         *session = Session::default();
-        if reading.rest.is_empty() {
+        if u.text.is_empty() {
             return ask(engine, session, Slot::Theme, Vec::new()).unwrap_or(Reply::Answer {
                 programs: Vec::new(),
             });
         }
-        let rest = reading.rest.clone();
-        let plan = engine.index.plan(&rest);
-        reading = read(&rest, &plan, &engine.corpus, out_of_scope);
-        return decide(engine, session, &rest, reading);
     }
-    decide(engine, session, message, reading)
+    decide(engine, session, u)
 }
 
-fn decide(
-    engine: &Engine,
-    session: &mut Session,
-    message: &str,
-    reading: super::situation::Reading,
-) -> Reply {
-    session.facts.merge(reading.facts);
+fn decide(engine: &Engine, session: &mut Session, u: Understanding) -> Reply {
+    session.facts.merge(u.facts);
     // The message continues the topic when it answers the last question, raises no theme of
     // its own, or shares one with the topic; otherwise the person has moved on.
-    let continues = reading.chose.is_some()
-        || reading.themes.is_empty()
+    let continues = u.chose.is_some()
+        || u.themes.is_empty()
         || session.topic_themes.is_empty()
-        || !reading.themes.is_disjoint(&session.topic_themes);
+        || !u.themes.is_disjoint(&session.topic_themes);
     if continues {
-        session.topic.push(message.to_string());
+        session.topic.push(u.search);
         if session.topic.len() > TOPIC_MESSAGES {
             session.topic.remove(0);
         }
-        session.topic_themes.extend(reading.themes.iter().copied());
+        session.topic_themes.extend(u.themes.iter().copied());
     } else {
-        session.topic = vec![message.to_string()];
-        session.topic_themes = reading.themes.clone();
+        session.topic = vec![u.search];
+        session.topic_themes = u.themes.clone();
     }
     session.pending = None;
 
-    let plan = situation_plan(engine, session);
-    let hits = candidates(engine, session, &plan);
-    let themed = !plan.themes.is_empty();
-    // How much the person's own words touch the corpus; only needed when no theme was
-    // recognised (a second query, so it is skipped otherwise).
-    let evidence = if themed {
-        f32::INFINITY
-    } else {
-        engine.index.evidence(&plan)
-    };
-    let wants_money = plan
+    let query = situation_query(session);
+    let themes = query.themes.clone();
+    let themed = !themes.is_empty();
+    let wants_money = query
         .kinds
         .iter()
         .any(|k| matches!(k, Kind::Subsidy | Kind::Loan));
+    let ranked = engine.rank(&query, MAX_PROGRAMS * 2);
+    let hits = candidates(session, ranked.hits);
+    // How much the person's own words touch the corpus matters only when no theme was
+    // recognised.
+    let evidence = if themed {
+        f32::INFINITY
+    } else {
+        ranked.evidence
+    };
 
     // Out of scope: the message names a topic these programs do not cover and nothing in the
     // conversation points at a theme they do.
-    let topics: Vec<_> = reading
+    let topics: Vec<_> = u
         .out_of_scope
         .iter()
         .filter_map(|&i| engine.corpus.vocabulary.out_of_scope.get(i))
@@ -101,9 +89,9 @@ fn decide(
         return Reply::NoMatch { refer };
     }
 
-    let programs = recommend(engine, session, message, &hits);
+    let programs = recommend(engine, session, &u.asked, &hits);
     let vague = !themed && evidence < SPECIFIC_EVIDENCE;
-    match next_question(session, &plan, &hits, vague) {
+    match next_question(session, &themes, &hits, vague) {
         Some(slot) => {
             ask(engine, session, slot, programs.clone()).unwrap_or(Reply::Answer { programs })
         }
@@ -111,51 +99,48 @@ fn decide(
     }
 }
 
-/// The search plan for the whole situation: the topic's words and the session's facts.
-fn situation_plan(engine: &Engine, session: &Session) -> QueryPlan {
-    let mut plan = engine.index.plan(&session.topic.join("\n"));
-    plan.themes.extend(session.topic_themes.iter().copied());
+/// The search query for the whole situation: the topic's words and the session's facts.
+fn situation_query(session: &Session) -> Query<'_> {
+    let mut query = query_of(&session.topic);
+    // Every message of the topic added its themes (and a chosen option's) to the topic's.
+    query.themes = session.topic_themes.clone();
     let f = &session.facts;
     match f.disaster {
-        Some(DisasterAnswer::Known(d)) => plan.disasters = [d].into(),
-        Some(DisasterAnswer::Other) => plan.disasters.clear(),
+        Some(DisasterAnswer::Known(d)) => query.disasters = [d].into(),
+        Some(DisasterAnswer::Other) => query.disasters.clear(),
         None => {}
     }
     if let Some(stage) = f.stage {
-        plan.stages = [stage].into();
+        query.stages = [stage].into();
     }
     match f.manufacturer {
         Some(true) => {
-            plan.industries.insert(MANUFACTURING.to_string());
+            query.industries.insert(MANUFACTURING);
         }
         Some(false) => {
-            plan.industries.remove(MANUFACTURING);
+            query.industries.remove(MANUFACTURING);
         }
         None => {}
     }
     match f.kind {
         Some(KindAnswer::Only(k)) => {
-            plan.kinds
+            query
+                .kinds
                 .retain(|x| !matches!(x, Kind::Subsidy | Kind::Loan));
-            plan.kinds.insert(k);
+            query.kinds.insert(k);
         }
-        Some(KindAnswer::Any) => plan
+        Some(KindAnswer::Any) => query
             .kinds
             .retain(|x| !matches!(x, Kind::Subsidy | Kind::Loan)),
         None => {}
     }
-    plan
+    query
 }
 
 /// Ranked programs that the stated facts do not rule out.
-fn candidates<'e>(
-    engine: &'e Engine,
-    session: &Session,
-    plan: &QueryPlan,
-) -> Vec<(Hit, &'e Program)> {
+fn candidates<'e>(session: &Session, ranked: Vec<(Hit, &'e Program)>) -> Vec<(Hit, &'e Program)> {
     let f = &session.facts;
-    let mut hits: Vec<(Hit, &Program)> = engine
-        .rank(plan, MAX_PROGRAMS * 2)
+    let mut hits: Vec<(Hit, &Program)> = ranked
         .into_iter()
         .filter(|(_, p)| {
             let other_disaster =
@@ -177,10 +162,9 @@ fn candidates<'e>(
 fn recommend(
     engine: &Engine,
     session: &Session,
-    message: &str,
+    asked: &[TermLabel],
     hits: &[(Hit, &Program)],
 ) -> Vec<Recommendation> {
-    let asked = asked_labels(message);
     hits.iter()
         .take(MAX_PROGRAMS)
         .map(|(h, p)| Recommendation {
@@ -190,7 +174,7 @@ fn recommend(
             division: p.division.clone(),
             source: engine.corpus.document_of(p).info.id.clone(),
             score: h.score,
-            quotes: select_quotes(p, &asked, QUOTES_PER_PROGRAM)
+            quotes: select_quotes(p, asked, QUOTES_PER_PROGRAM)
                 .into_iter()
                 .cloned()
                 .collect(),
@@ -203,7 +187,7 @@ fn recommend(
 /// never one whose fact is known.
 fn next_question(
     session: &Session,
-    plan: &QueryPlan,
+    themes: &BTreeSet<Theme>,
     hits: &[(Hit, &Program)],
     vague: bool,
 ) -> Option<Slot> {
@@ -219,8 +203,8 @@ fn next_question(
         seen.dedup();
         seen.len()
     };
-    let disaster_matters = plan.themes.contains(&Theme::Disaster)
-        || top.iter().take(3).any(|p| !p.disasters.is_empty());
+    let disaster_matters =
+        themes.contains(&Theme::Disaster) || top.iter().take(3).any(|p| !p.disasters.is_empty());
     if open(Slot::Disaster)
         && disaster_matters
         && distinct(&|p| format!("{:?}", p.disasters).replace("[]", "")) >= 2
@@ -228,7 +212,7 @@ fn next_question(
         return Some(Slot::Disaster);
     }
     if open(Slot::Stage)
-        && plan.themes.contains(&Theme::Succession)
+        && themes.contains(&Theme::Succession)
         && distinct(&|p| format!("{:?}", p.stages).replace("[]", "")) >= 2
     {
         return Some(Slot::Stage);
@@ -246,7 +230,7 @@ fn next_question(
         .any(|p| p.industries.iter().any(|i| i == MANUFACTURING));
     let open_to_all = top
         .iter()
-        .any(|p| p.industries.is_empty() && p.themes.iter().any(|t| plan.themes.contains(t)));
+        .any(|p| p.industries.is_empty() && p.themes.iter().any(|t| themes.contains(t)));
     if open(Slot::Industry) && restricted && open_to_all {
         return Some(Slot::Industry);
     }

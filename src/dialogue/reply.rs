@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::corpus::{Corpus, TermLabel};
+use crate::corpus::{SourceInfo, TermLabel};
 
 use super::compose::yen;
 use super::session::SessionStatus;
@@ -13,12 +13,7 @@ use super::{Recommendation, Reply};
 /// The general places to ask, named in the source document's own terms.
 const GENERAL_DESK: &str = "お近くの商工会・商工会議所、または熊本県の商工振興金融課";
 
-pub(super) fn text(
-    corpus: &Corpus,
-    reply: &Reply,
-    status: SessionStatus,
-    _message: &str,
-) -> String {
+pub(super) fn text(reply: &Reply, status: SessionStatus, sources: &[SourceInfo]) -> String {
     let mut out = String::new();
     match status {
         SessionStatus::Expired => {
@@ -78,18 +73,11 @@ pub(super) fn text(
         }
     }
     if !matches!(reply, Reply::NoMatch { .. }) {
-        let cited: Vec<String> = corpus
-            .documents
+        let documents: Vec<String> = sources
             .iter()
-            .filter(|d| reply.programs().iter().any(|p| p.source == d.info.id))
-            .map(|d| format!("{}の資料「{}」", d.info.year, d.info.title))
+            .map(|d| format!("{}の資料「{}」", d.year, d.title))
             .collect();
-        let documents = if cited.is_empty() {
-            let d = &corpus.primary().info;
-            format!("{}の資料「{}」", d.year, d.title)
-        } else {
-            cited.join("、")
-        };
+        let documents = documents.join("、");
         let _ = write!(
             out,
             "\n※{documents}に基づく内容です。現在の受付状況は各窓口にご確認ください。"

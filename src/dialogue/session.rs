@@ -1,15 +1,18 @@
-//! Conversation memory: what each person has said so far, bounded in the number of sessions
-//! (least recently used go first), in what one session keeps, and in idle time.
+//! Conversation memory: what a session keeps, the [`SessionStore`] trait every store implements
+//! (this process's [`MemoryStore`] here; the Redis store in `http`), and the in-memory store,
+//! bounded in the number of sessions (least recently used go first), in turns and in idle time.
 
 use std::collections::BTreeSet;
+use std::future::Future;
 use std::num::NonZeroUsize;
+use std::pin::Pin;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use lru::LruCache;
 
-use super::situation::Facts;
 use crate::corpus::{Slot, Theme};
+use crate::understand::{Facts, Searchable};
 
 /// How many recent messages make up the current topic. Older ones stop steering the search;
 /// the facts they stated stay in [`Facts`].
@@ -37,18 +40,58 @@ impl Default for SessionLimits {
     }
 }
 
-/// What a session remembers.
+/// Characters kept of the last message, for the unanswered log when a conversation is
+/// abandoned after a question (the log keeps no more than this either).
+pub const LAST_MESSAGE_CHARS: usize = 200;
+
+/// What a session remembers: facts, and what each recent message of the topic searches with,
+/// never the messages' analysis to redo.
 #[derive(Debug, Clone, Default)]
 pub struct Session {
     pub facts: Facts,
-    /// The recent messages of the current topic, oldest first.
-    pub topic: Vec<String>,
+    /// The recent messages of the current topic, understood, oldest first.
+    pub topic: Vec<Searchable>,
     pub topic_themes: BTreeSet<Theme>,
     /// Questions already asked: never asked twice.
     pub asked: BTreeSet<Slot>,
     /// The question asked last turn, if any.
     pub pending: Option<Slot>,
+    /// The last message as typed (at most [`LAST_MESSAGE_CHARS`]), kept only while a question
+    /// waits for its answer: it is what the unanswered log shows if the person leaves.
+    pub waiting: Option<String>,
     pub turns: u32,
+}
+
+/// A boxed future, so that a store can be used behind `dyn SessionStore`.
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The session a request continues (or a new one), how its id was resolved, and the sessions
+/// the store let go meanwhile (expired or pushed out), so the caller can see how they ended.
+#[derive(Debug)]
+pub struct Taken {
+    pub id: String,
+    pub session: Session,
+    pub status: SessionStatus,
+    pub ended: Vec<Session>,
+}
+
+/// Where conversations live. Every turn, whatever the store, is `take` → one turn → `put`.
+pub trait SessionStore: Send + Sync + std::fmt::Debug {
+    /// Takes the session for `id` (or starts one) and says how.
+    fn take<'a>(&'a self, id: Option<&'a str>) -> StoreFuture<'a, Taken>;
+    /// Puts a session back after a turn; returns the sessions the store let go meanwhile.
+    fn put<'a>(&'a self, id: &'a str, session: Session) -> StoreFuture<'a, Vec<Session>>;
+    /// Sessions held now, when the store can tell cheaply.
+    fn count(&self) -> Option<usize>;
+    /// Whether the store can be reached (always, for memory).
+    fn is_healthy(&self) -> bool;
+    /// `memory`, `redis` …, for health reports.
+    fn backend(&self) -> &'static str;
+    /// Periodic upkeep, run by a server about once a second (a shared store checks it can be
+    /// reached, so health recovers without traffic).
+    fn maintain(&self) -> StoreFuture<'_, ()> {
+        Box::pin(std::future::ready(()))
+    }
 }
 
 /// How a request's session id was resolved.
@@ -74,21 +117,52 @@ struct Entry {
 }
 
 /// The in-memory session store.
-pub struct SessionStore {
+pub struct MemoryStore {
     limits: SessionLimits,
     inner: Mutex<LruCache<String, Entry>>,
 }
 
-impl std::fmt::Debug for SessionStore {
+impl std::fmt::Debug for MemoryStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionStore")
+        f.debug_struct("MemoryStore")
             .field("limits", &self.limits)
-            .field("len", &self.len())
+            .field("len", &self.count())
             .finish()
     }
 }
 
-impl SessionStore {
+impl SessionStore for MemoryStore {
+    fn take<'a>(&'a self, id: Option<&'a str>) -> StoreFuture<'a, Taken> {
+        let mut ended = Vec::new();
+        let (id, session, status) = self.take_now(id, Instant::now(), &mut ended);
+        Box::pin(std::future::ready(Taken {
+            id,
+            session,
+            status,
+            ended,
+        }))
+    }
+
+    fn put<'a>(&'a self, id: &'a str, session: Session) -> StoreFuture<'a, Vec<Session>> {
+        let mut ended = Vec::new();
+        self.put_now(id.to_string(), session, Instant::now(), &mut ended);
+        Box::pin(std::future::ready(ended))
+    }
+
+    fn count(&self) -> Option<usize> {
+        Some(self.lock().len())
+    }
+
+    fn is_healthy(&self) -> bool {
+        true
+    }
+
+    fn backend(&self) -> &'static str {
+        "memory"
+    }
+}
+
+impl MemoryStore {
     pub fn new(limits: SessionLimits) -> Self {
         let cap = NonZeroUsize::new(limits.max_sessions).unwrap_or(NonZeroUsize::MIN);
         Self {
@@ -101,15 +175,6 @@ impl SessionStore {
         self.limits
     }
 
-    /// Sessions held now.
-    pub fn len(&self) -> usize {
-        self.lock().len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, Entry>> {
         // A panic while holding the lock cannot leave the map half-updated (every update is a
         // single insert or pop), so a poisoned lock is still safe to use.
@@ -118,7 +183,7 @@ impl SessionStore {
 
     /// Takes the session for `id` out of the store (or starts one) and says how. An expired
     /// session is returned in `dropped` so the caller can see how it ended.
-    pub fn take(
+    pub fn take_now(
         &self,
         id: Option<&str>,
         now: Instant,
@@ -143,7 +208,7 @@ impl SessionStore {
 
     /// Puts a session back after a turn. Sessions pushed out by the cap, and up to a few idle
     /// ones at the old end, are forgotten now and returned in `dropped`.
-    pub fn put(&self, id: String, session: Session, now: Instant, dropped: &mut Vec<Session>) {
+    pub fn put_now(&self, id: String, session: Session, now: Instant, dropped: &mut Vec<Session>) {
         let mut map = self.lock();
         if let Some((old_id, old)) = map.push(
             id.clone(),
@@ -182,8 +247,8 @@ fn new_id() -> String {
 mod tests {
     use super::*;
 
-    fn store(max_sessions: usize) -> SessionStore {
-        SessionStore::new(SessionLimits {
+    fn store(max_sessions: usize) -> MemoryStore {
+        MemoryStore::new(SessionLimits {
             max_sessions,
             max_turns: 2,
             idle: Duration::from_secs(10),
@@ -195,25 +260,25 @@ mod tests {
         let s = store(10);
         let t0 = Instant::now();
         let d = &mut Vec::new();
-        let (id, mut sess, st) = s.take(None, t0, d);
+        let (id, mut sess, st) = s.take_now(None, t0, d);
         assert_eq!(st, SessionStatus::New);
         sess.turns = 1;
-        s.put(id.clone(), sess, t0, d);
-        let (id2, sess, st) = s.take(Some(&id), t0 + Duration::from_secs(5), d);
+        s.put_now(id.clone(), sess, t0, d);
+        let (id2, sess, st) = s.take_now(Some(&id), t0 + Duration::from_secs(5), d);
         assert_eq!((st, &id2), (SessionStatus::Continued, &id));
         assert_eq!(sess.turns, 1);
-        s.put(id.clone(), sess, t0, d);
-        let (id3, _, st) = s.take(Some(&id), t0 + Duration::from_secs(11), d);
+        s.put_now(id.clone(), sess, t0, d);
+        let (id3, _, st) = s.take_now(Some(&id), t0 + Duration::from_secs(11), d);
         assert_eq!(st, SessionStatus::Expired);
         assert_ne!(id3, id);
         assert_eq!(d.len(), 1, "the expired session is handed back");
-        assert_eq!(s.take(Some("nope"), t0, d).2, SessionStatus::Unknown);
+        assert_eq!(s.take_now(Some("nope"), t0, d).2, SessionStatus::Unknown);
         let full = Session {
             turns: 2,
             ..Session::default()
         };
-        s.put("x".into(), full, t0, d);
-        assert_eq!(s.take(Some("x"), t0, d).2, SessionStatus::TurnLimit);
+        s.put_now("x".into(), full, t0, d);
+        assert_eq!(s.take_now(Some("x"), t0, d).2, SessionStatus::TurnLimit);
     }
 
     #[test]
@@ -222,19 +287,19 @@ mod tests {
         let t = Instant::now();
         let d = &mut Vec::new();
         for i in 0..10 {
-            s.put(format!("s{i}"), Session::default(), t, d);
+            s.put_now(format!("s{i}"), Session::default(), t, d);
         }
-        assert_eq!(s.len(), 3);
+        assert_eq!(s.count(), Some(3));
         assert_eq!(d.len(), 7, "evicted sessions are handed back");
-        assert_eq!(s.take(Some("s0"), t, d).2, SessionStatus::Unknown);
-        assert_eq!(s.take(Some("s9"), t, d).2, SessionStatus::Continued);
+        assert_eq!(s.take_now(Some("s0"), t, d).2, SessionStatus::Unknown);
+        assert_eq!(s.take_now(Some("s9"), t, d).2, SessionStatus::Continued);
         // Idle sessions at the old end are swept on the next put.
-        s.put(
+        s.put_now(
             "late".into(),
             Session::default(),
             t + Duration::from_secs(60),
             d,
         );
-        assert_eq!(s.len(), 1);
+        assert_eq!(s.count(), Some(1));
     }
 }

@@ -4,9 +4,10 @@
 
 use std::time::Instant;
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -21,6 +22,10 @@ pub struct Reloaded {
     pub quotes: usize,
     pub sha256: String,
     pub took_ms: f64,
+}
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/admin/reload", post(reload_handler))
 }
 
 fn disabled() -> ApiError {
@@ -66,10 +71,17 @@ pub fn reload(state: &AppState) -> Result<Reloaded, ApiError> {
     }
 }
 
-/// `POST /api/v1/admin/reload`.
-#[utoipa::path(post, path = "/api/v1/admin/reload", security(("bearer" = [])),
-    responses((status = 200, body = Reloaded), (status = 401, body = super::error::ErrorBody),
-        (status = 404, body = super::error::ErrorBody), (status = 422, body = super::error::ErrorBody)))]
+/// Reload the corpus.
+///
+/// Re-reads and verifies `corpus/` and swaps it in atomically; a broken edit is refused (422)
+/// and the old corpus keeps serving. Needs the admin token.
+#[utoipa::path(post, path = "/api/v1/admin/reload", tag = "admin", security(("admin_token" = [])),
+    responses((status = 200, description = "Reloaded", body = Reloaded),
+        (status = 401, description = "Missing or wrong token", body = super::error::ErrorBody),
+        (status = 404, description = "The admin API is disabled", body = super::error::ErrorBody),
+        (status = 422, description = "The corpus on disk is invalid", body = super::error::ErrorBody),
+        (status = 429, description = "Too many requests from this client", body = super::error::ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub(super) async fn reload_handler(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -2,10 +2,11 @@
 //! log. Without a configured token the console and its APIs are disabled (404); with one, a
 //! missing or wrong `Authorization: Bearer` token is 401.
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -27,6 +28,12 @@ pub struct UnansweredItem {
 pub struct UnansweredList {
     /// Newest first.
     pub items: Vec<UnansweredItem>,
+}
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/desk", get(page))
+        .route("/api/v1/desk/unanswered", get(unanswered))
 }
 
 fn disabled() -> ApiError {
@@ -85,10 +92,16 @@ pub(super) async fn page(State(state): State<AppState>) -> Response {
     super::web::desk_page()
 }
 
-/// The unanswered-questions log, newest first.
-#[utoipa::path(get, path = "/api/v1/desk/unanswered", security(("bearer" = [])),
-    responses((status = 200, body = UnansweredList), (status = 401, body = super::error::ErrorBody),
-        (status = 404, body = super::error::ErrorBody)))]
+/// List the unanswered questions.
+///
+/// Questions that got no match and conversations abandoned after a clarifying question, newest
+/// first, for help-desk staff. Needs the staff token.
+#[utoipa::path(get, path = "/api/v1/desk/unanswered", tag = "desk", security(("desk_token" = [])),
+    responses((status = 200, description = "The log", body = UnansweredList),
+        (status = 401, description = "Missing or wrong token", body = super::error::ErrorBody),
+        (status = 404, description = "The console is disabled", body = super::error::ErrorBody),
+        (status = 429, description = "Too many requests from this client", body = super::error::ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub(super) async fn unanswered(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -129,7 +129,7 @@ impl Metrics {
 
     fn render(&self, state: &AppState) -> String {
         self.sessions
-            .set(i64::try_from(state.dialogue.sessions().len()).unwrap_or(i64::MAX));
+            .set(i64::try_from(state.dialogue.sessions().count().unwrap_or(0)).unwrap_or(i64::MAX));
         let engine = state.dialogue.engine();
         self.corpus.clear();
         for d in &engine.corpus.documents {

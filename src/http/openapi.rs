@@ -10,12 +10,20 @@ use utoipa::OpenApi;
         description = "Kumamoto support programs for small businesses, answered with cited terms."
     ),
     paths(
-        super::chat,
-        super::programs,
-        super::program,
-        super::health,
+        super::chat::chat,
+        super::programs::programs,
+        super::programs::program,
+        super::ops::health,
         super::desk::unanswered,
         super::admin::reload_handler
+    ),
+    modifiers(&Security),
+    tags(
+        (name = "chat", description = "A conversation with the help desk"),
+        (name = "programs", description = "The support programs, with every quoted term"),
+        (name = "desk", description = "The help-desk console's data (staff token)"),
+        (name = "admin", description = "Operations on the running service (admin token)"),
+        (name = "operations", description = "Health")
     ),
     components(schemas(
         super::wire::ChatRequest,
@@ -36,6 +44,29 @@ use utoipa::OpenApi;
     ))
 )]
 struct ApiDoc;
+
+/// The two bearer tokens the operations reference: the desk's and the admin's.
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let bearer = |what: &str| {
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(what.to_string()))
+                    .build(),
+            )
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "desk_token",
+            bearer("The help-desk staff token (--desk-token)"),
+        );
+        components.add_security_scheme("admin_token", bearer("The operator token (--admin-token)"));
+    }
+}
 
 /// `GET /api/v1/openapi.json`.
 pub(super) async fn document() -> Json<utoipa::openapi::OpenApi> {

@@ -1,11 +1,11 @@
-//! Where conversations live: in this process (the default), or in Redis/Valkey so that several
-//! instances behind a load balancer share them. In Redis a session is one key with its idle
-//! time as TTL (`SET … EX`), stored in a small versioned JSON form of its own. When Redis cannot
-//! be reached the service keeps answering, one turn at a time, reports `degraded`, and recovers
-//! by itself when Redis is back.
+//! Conversations in Redis/Valkey, so that several instances behind a load balancer share them:
+//! the Redis implementation of `dialogue::SessionStore` (the in-memory one is the dialogue's
+//! own). A session is one key with its idle time as TTL (`SET … EX`), stored in a small versioned
+//! JSON form of its own that keeps each topic message's search terms, not its text. When Redis
+//! cannot be reached the service keeps answering, one turn at a time, reports `degraded`, and
+//! recovers by itself when Redis is back.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -14,26 +14,19 @@ use redis::aio::MultiplexedConnection;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 
-use crate::corpus::{Disaster, DisasterAnswer, Kind, KindAnswer, Slot, Stage, Theme};
-use crate::dialogue::{Session, SessionLimits, SessionStatus, situation::Facts};
+use crate::corpus::{Disaster, DisasterAnswer, Kind, KindAnswer, Size, Slot, Stage, Theme};
+use crate::dialogue::{Session, SessionLimits, SessionStatus, SessionStore, StoreFuture, Taken};
+use crate::understand::{Facts, Searchable, Signals, TermList};
 
 /// How long one Redis command may take before the store counts as unreachable. Loopback or a
 /// LAN answers in well under a millisecond; waiting longer would stall the conversation.
 const COMMAND_TIMEOUT: Duration = Duration::from_millis(300);
 /// The largest session stored, in bytes of JSON; a topic message is cut to keep under it.
 const MAX_SESSION_BYTES: usize = 16 * 1024;
-/// Characters kept of each topic message in Redis.
-const MAX_STORED_MESSAGE_CHARS: usize = 1_000;
+/// Terms kept of each kind per topic message in Redis (a 2,000-character message has about
+/// as many bigrams; the first ones carry the topic well enough).
+const MAX_STORED_TERMS: usize = 400;
 const KEY_PREFIX: &str = "madoguchi:session:";
-
-/// Where sessions are kept.
-#[derive(Debug, Clone)]
-pub enum Sessions {
-    /// In this process (`Dialogue`'s own bounded store).
-    Memory,
-    /// In Redis, shared by every instance.
-    Redis(Arc<RedisSessions>),
-}
 
 /// The Redis session store.
 #[derive(Debug)]
@@ -53,14 +46,79 @@ struct Stored {
     manufacturer: Option<bool>,
     kind: Option<String>,
     expense: Option<u64>,
-    topic: Vec<String>,
+    topic: Vec<StoredMessage>,
     topic_themes: Vec<String>,
     asked: Vec<String>,
     pending: Option<String>,
+    #[serde(default)]
+    waiting: Option<String>,
     turns: u32,
 }
 
-const STORED_VERSION: u32 = 1;
+/// One topic message as stored: its search terms and signals, as labels.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct StoredMessage {
+    words: Vec<String>,
+    added: Vec<String>,
+    bigrams: Vec<String>,
+    themes: Vec<String>,
+    disasters: Vec<String>,
+    stages: Vec<String>,
+    kinds: Vec<String>,
+    industries: Vec<String>,
+    sizes: Vec<String>,
+}
+
+/// Version 2 keeps terms instead of text; a version-1 session (text) reads as a new one.
+const STORED_VERSION: u32 = 2;
+
+fn labels<T: Copy>(set: &std::collections::BTreeSet<T>, f: fn(T) -> &'static str) -> Vec<String> {
+    set.iter().map(|&x| f(x).to_string()).collect()
+}
+
+fn parsed<T: Ord>(v: &[String], f: fn(&str) -> Option<T>) -> std::collections::BTreeSet<T> {
+    v.iter().filter_map(|x| f(x)).collect()
+}
+
+fn terms(list: &TermList) -> Vec<String> {
+    list.iter()
+        .take(MAX_STORED_TERMS)
+        .map(str::to_string)
+        .collect()
+}
+
+impl StoredMessage {
+    fn from_searchable(m: &Searchable) -> Self {
+        let s = &m.signals;
+        Self {
+            words: terms(&m.words),
+            added: terms(&m.added),
+            bigrams: terms(&m.bigrams),
+            themes: labels(&s.themes, Theme::as_str),
+            disasters: labels(&s.disasters, Disaster::as_str),
+            stages: labels(&s.stages, Stage::as_str),
+            kinds: labels(&s.kinds, Kind::as_str),
+            industries: s.industries.iter().cloned().collect(),
+            sizes: labels(&s.sizes, Size::as_str),
+        }
+    }
+
+    fn into_searchable(self) -> Searchable {
+        Searchable {
+            words: TermList::new(self.words),
+            added: TermList::new(self.added),
+            bigrams: TermList::new(self.bigrams),
+            signals: Signals {
+                themes: parsed(&self.themes, Theme::parse),
+                disasters: parsed(&self.disasters, Disaster::parse),
+                stages: parsed(&self.stages, Stage::parse),
+                kinds: parsed(&self.kinds, Kind::parse),
+                industries: self.industries.into_iter().collect(),
+                sizes: parsed(&self.sizes, Size::parse),
+            },
+        }
+    }
+}
 
 impl Stored {
     fn from_session(s: &Session) -> Self {
@@ -78,11 +136,7 @@ impl Stored {
                 KindAnswer::Any => "any".to_string(),
             }),
             expense: f.expense,
-            topic: s
-                .topic
-                .iter()
-                .map(|m| m.chars().take(MAX_STORED_MESSAGE_CHARS).collect())
-                .collect(),
+            topic: s.topic.iter().map(StoredMessage::from_searchable).collect(),
             topic_themes: s
                 .topic_themes
                 .iter()
@@ -90,6 +144,7 @@ impl Stored {
                 .collect(),
             asked: s.asked.iter().map(|x| x.as_str().to_string()).collect(),
             pending: s.pending.map(|x| x.as_str().to_string()),
+            waiting: s.waiting.clone(),
             turns: s.turns,
         }
     }
@@ -112,7 +167,11 @@ impl Stored {
                 kind,
                 expense: self.expense,
             },
-            topic: self.topic,
+            topic: self
+                .topic
+                .into_iter()
+                .map(StoredMessage::into_searchable)
+                .collect(),
             topic_themes: self
                 .topic_themes
                 .iter()
@@ -124,6 +183,7 @@ impl Stored {
                 .filter_map(|x| Slot::parse(x))
                 .collect::<BTreeSet<_>>(),
             pending: self.pending.as_deref().and_then(Slot::parse),
+            waiting: self.waiting,
             turns: self.turns,
         }
     }
@@ -139,11 +199,6 @@ impl RedisSessions {
             healthy: AtomicBool::new(false),
             limits,
         })
-    }
-
-    /// Whether the last contact with Redis worked.
-    pub fn is_healthy(&self) -> bool {
-        self.healthy.load(Ordering::Relaxed)
     }
 
     async fn connection(&self) -> Option<MultiplexedConnection> {
@@ -192,7 +247,7 @@ impl RedisSessions {
     }
 
     /// The session for `id` (or a new one), and how it was resolved.
-    pub async fn take(&self, id: Option<&str>) -> (String, Session, SessionStatus) {
+    async fn take_session(&self, id: Option<&str>) -> (String, Session, SessionStatus) {
         let Some(id) = id.filter(|i| !i.trim().is_empty() && i.len() <= 128) else {
             return (new_id(), Session::default(), SessionStatus::New);
         };
@@ -207,6 +262,9 @@ impl RedisSessions {
             Ok(Ok(Some(json))) => {
                 self.healthy.store(true, Ordering::Relaxed);
                 match serde_json::from_str::<Stored>(&json) {
+                    Ok(stored) if stored.v != STORED_VERSION => {
+                        (new_id(), Session::default(), SessionStatus::Unknown)
+                    }
                     Ok(stored) if stored.turns < self.limits.max_turns => (
                         id.to_string(),
                         stored.into_session(),
@@ -233,7 +291,7 @@ impl RedisSessions {
     }
 
     /// Stores a session with the idle time as its TTL.
-    pub async fn put(&self, id: &str, session: &Session) {
+    async fn put_session(&self, id: &str, session: &Session) {
         let mut stored = Stored::from_session(session);
         let mut json = serde_json::to_string(&stored).unwrap_or_default();
         while json.len() > MAX_SESSION_BYTES && !stored.topic.is_empty() {
@@ -256,6 +314,46 @@ impl RedisSessions {
     }
 }
 
+impl SessionStore for RedisSessions {
+    fn take<'a>(&'a self, id: Option<&'a str>) -> StoreFuture<'a, Taken> {
+        Box::pin(async move {
+            let (id, session, status) = self.take_session(id).await;
+            Taken {
+                id,
+                session,
+                status,
+                // Redis forgets expired keys by itself: how they ended cannot be seen here.
+                ended: Vec::new(),
+            }
+        })
+    }
+
+    fn put<'a>(&'a self, id: &'a str, session: Session) -> StoreFuture<'a, Vec<Session>> {
+        Box::pin(async move {
+            self.put_session(id, &session).await;
+            Vec::new()
+        })
+    }
+
+    fn count(&self) -> Option<usize> {
+        None
+    }
+
+    fn is_healthy(&self) -> bool {
+        self.healthy.load(Ordering::Relaxed)
+    }
+
+    fn backend(&self) -> &'static str {
+        "redis"
+    }
+
+    fn maintain(&self) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            self.ping().await;
+        })
+    }
+}
+
 fn new_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
@@ -270,21 +368,36 @@ mod tests {
         s.facts.disaster = Some(DisasterAnswer::Known(Disaster::Flood2020));
         s.facts.kind = Some(KindAnswer::Any);
         s.facts.expense = Some(3_000_000);
-        s.topic = vec!["店が浸水した".into(), "x".repeat(5_000)];
+        let mut m = Searchable {
+            words: TermList::new(vec!["浸水".into(), "店".into()]),
+            bigrams: TermList::new((0..1000).map(|i| format!("{i:04}")).collect()),
+            ..Searchable::default()
+        };
+        m.signals.themes.insert(Theme::Disaster);
+        m.signals.industries.insert("製造業".into());
+        s.topic = vec![m.clone()];
         s.topic_themes.insert(Theme::Disaster);
         s.asked.insert(Slot::Disaster);
         s.pending = Some(Slot::Kind);
+        s.waiting = Some("店が浸水した".into());
         s.turns = 3;
         let json = serde_json::to_string(&Stored::from_session(&s)).unwrap();
         let back = serde_json::from_str::<Stored>(&json)
             .unwrap()
             .into_session();
         assert_eq!(back.facts, s.facts);
-        assert_eq!(back.topic[0], s.topic[0]);
-        assert_eq!(back.topic[1].chars().count(), MAX_STORED_MESSAGE_CHARS);
+        assert_eq!(back.topic[0].words, m.words);
+        assert_eq!(back.topic[0].signals, m.signals);
+        assert_eq!(back.topic[0].bigrams.len(), MAX_STORED_TERMS);
         assert_eq!(
-            (back.topic_themes, back.asked, back.pending, back.turns),
-            (s.topic_themes, s.asked, s.pending, s.turns)
+            (
+                back.topic_themes,
+                back.asked,
+                back.pending,
+                back.waiting,
+                back.turns
+            ),
+            (s.topic_themes, s.asked, s.pending, s.waiting, s.turns)
         );
     }
 }

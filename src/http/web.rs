@@ -1,14 +1,26 @@
 //! The browser-facing assets, built into the binary: the embeddable chat widget, the demo page
 //! that embeds it as a customer would, and the help-desk console's page, script and styles.
 
+use axum::Router;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use super::AppState;
 
 const WIDGET_JS: &str = include_str!("../../web/widget.js");
 const DEMO_HTML: &str = include_str!("../../web/demo.html");
 pub(super) const DESK_HTML: &str = include_str!("../../web/desk.html");
 const DESK_JS: &str = include_str!("../../web/desk.js");
 const DESK_CSS: &str = include_str!("../../web/desk.css");
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/widget.js", get(widget))
+        .route("/demo", get(demo))
+        .route("/desk.js", get(desk_js))
+        .route("/desk.css", get(desk_css))
+}
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
     (

@@ -4,13 +4,14 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::corpus::{Corpus, Document, Program, Quote};
+use crate::corpus::{Corpus, Document, Program, Quote, SourceInfo};
 use crate::dialogue::{Estimate, Recommendation, Reply, SessionStatus, Turn};
 
 /// `POST /api/v1/chat` request.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ChatRequest {
-    /// What the person typed (1 to 2,000 characters).
+    /// What the person typed (1 to 2,000 characters, not only spaces).
+    #[schema(min_length = 1, max_length = 2000)]
     pub message: String,
     /// The `session_id` of an earlier response, to continue that conversation.
     #[serde(default)]
@@ -78,6 +79,8 @@ pub struct ProgramWire {
     pub score: f64,
     /// subsidy | loan | expert | seminar | event | network | promotion
     pub kind: String,
+    /// The kind in Japanese, as the widget and the console show it (補助金, 融資 …).
+    pub kind_label: String,
     /// 担当課
     pub division: String,
     /// The id of the source document its terms are quoted from.
@@ -93,6 +96,7 @@ impl From<&Recommendation> for ProgramWire {
             name: r.name.clone(),
             score: (f64::from(r.score) * 1000.0).round() / 1000.0,
             kind: r.kind.as_str().to_string(),
+            kind_label: r.kind.japanese().to_string(),
             division: r.division.clone(),
             source: r.source.clone(),
             quotes: r
@@ -134,14 +138,20 @@ pub struct SourceWire {
     pub year: String,
 }
 
+impl From<&SourceInfo> for SourceWire {
+    fn from(d: &SourceInfo) -> Self {
+        Self {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            issuer: d.issuer.clone(),
+            year: d.year.clone(),
+        }
+    }
+}
+
 impl From<&Document> for SourceWire {
     fn from(d: &Document) -> Self {
-        Self {
-            id: d.info.id.clone(),
-            title: d.info.title.clone(),
-            issuer: d.info.issuer.clone(),
-            year: d.info.year.clone(),
-        }
+        (&d.info).into()
     }
 }
 
@@ -165,7 +175,7 @@ pub struct ChatResponse {
 }
 
 impl ChatResponse {
-    pub fn new(turn: &Turn, corpus: &Corpus) -> Self {
+    pub fn new(turn: &Turn) -> Self {
         let status = match turn.status {
             SessionStatus::New => "new",
             SessionStatus::Continued => "continued",
@@ -190,11 +200,8 @@ impl ChatResponse {
             }),
             no_match: matches!(turn.reply, Reply::NoMatch { .. }),
             as_of: turn.as_of.clone(),
-            source: corpus.primary().into(),
-            sources: cited(turn, corpus)
-                .into_iter()
-                .map(SourceWire::from)
-                .collect(),
+            source: (&turn.primary).into(),
+            sources: turn.sources.iter().map(SourceWire::from).collect(),
             session: SessionWire {
                 status: status.to_string(),
                 started_over: matches!(
@@ -209,26 +216,6 @@ impl ChatResponse {
     }
 }
 
-/// The documents a turn's programs cite, in manifest order; the primary one when none.
-fn cited<'c>(turn: &Turn, corpus: &'c Corpus) -> Vec<&'c Document> {
-    let ids: Vec<&str> = turn
-        .reply
-        .programs()
-        .iter()
-        .map(|p| p.source.as_str())
-        .collect();
-    let docs: Vec<&Document> = corpus
-        .documents
-        .iter()
-        .filter(|d| ids.contains(&d.info.id.as_str()))
-        .collect();
-    if docs.is_empty() {
-        vec![corpus.primary()]
-    } else {
-        docs
-    }
-}
-
 /// One line of `GET /api/v1/programs`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProgramSummary {
@@ -236,6 +223,8 @@ pub struct ProgramSummary {
     pub name: String,
     pub themes: Vec<String>,
     pub kind: String,
+    /// The kind in Japanese (補助金, 融資 …).
+    pub kind_label: String,
     pub division: String,
     pub parent: Option<String>,
 }
@@ -247,6 +236,7 @@ impl From<&Program> for ProgramSummary {
             name: p.name.clone(),
             themes: p.themes.iter().map(|t| t.as_str().to_string()).collect(),
             kind: p.kind.as_str().to_string(),
+            kind_label: p.kind.japanese().to_string(),
             division: p.division.clone(),
             parent: p.parent.as_ref().map(|x| x.as_str().to_string()),
         }
@@ -263,6 +253,8 @@ pub struct ProgramDetail {
     pub division: String,
     pub pages: Vec<u32>,
     pub kind: String,
+    /// The kind in Japanese (補助金, 融資 …).
+    pub kind_label: String,
     /// One line in our words (no figures: those are in `quotes`).
     pub purpose: String,
     pub themes: Vec<String>,
@@ -291,6 +283,7 @@ impl ProgramDetail {
             division: p.division.clone(),
             pages: p.pages.clone(),
             kind: p.kind.as_str().to_string(),
+            kind_label: p.kind.japanese().to_string(),
             purpose: p.purpose.clone(),
             themes: strings(p.themes.iter().map(|t| t.as_str()).collect()),
             disasters: strings(p.disasters.iter().map(|t| t.as_str()).collect()),

@@ -1,17 +1,23 @@
 //! The search index: tantivy in RAM, built from the corpus at start-up, and ranked retrieval of
-//! program ids for a message. Built once per process and shared behind an `Arc`.
+//! program ids for a [`Query`]. Built once per process and shared behind an `Arc`.
+//!
+//! tantivy holds the documents, their analysis and the BM25 statistics; at build every term's
+//! per-document score is read into a term table ([`table`]), and a query is scored from it.
+//! `search_with_tantivy` runs the same query through tantivy itself, as the reference.
 
 mod query;
 mod schema;
+mod table;
 
 use tantivy::collector::TopDocs;
 use tantivy::{IndexReader, TantivyDocument};
 
-pub use query::QueryPlan;
+pub use query::Query;
 
-use crate::corpus::{Corpus, ProgramId, Vocabulary};
-use crate::text::{BigramTokenizer, Expander, Japanese, JapaneseTokenizer};
+use crate::corpus::{Corpus, ProgramId};
+use crate::text::{BigramTokenizer, Japanese, JapaneseTokenizer};
 use schema::Fields;
+use table::ShardTable;
 
 /// The tantivy writer's memory budget. The corpus is small; 50 MB is tantivy's usual default
 /// and leaves room for the synthetic 100k-program corpora of the scale benchmark.
@@ -24,31 +30,35 @@ pub struct Hit {
     pub score: f32,
 }
 
+/// The result of one search: the best programs, and the evidence that the person's own words
+/// concern these programs at all (the best score their own words reach on any program, 0 when
+/// none matches).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Found {
+    pub hits: Vec<Hit>,
+    pub evidence: f32,
+}
+
 /// Why the index could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     #[error("tantivy: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    #[error("reading the index: {0}")]
+    Io(#[from] std::io::Error),
     #[error(transparent)]
     Text(#[from] crate::text::TextError),
 }
 
-/// The index over every program and menu, with the analysis it was built with.
+/// The index over every program and menu.
 pub struct Index {
     /// One reader per source document that has programs, in manifest order.
     shards: Vec<IndexReader>,
+    /// The term table of each shard, in the same order.
+    tables: Vec<ShardTable>,
     fields: Fields,
-    japanese: Japanese,
-    expander: Expander,
-    vocabulary: Vocabulary,
-    /// Every (field, term) present in some shard's word or bigram fields: a clause for any
-    /// other term could only score zero, so the query leaves it out (the ranking is the same;
-    /// term lookups were most of a query's time).
-    known: query::Known,
-    /// Program ids by the `ord` fast field.
+    /// Program ids by ord.
     ids: Vec<ProgramId>,
-    /// For each vocabulary rule, its `add` words already analyzed.
-    additions: Vec<Vec<String>>,
     /// Size of the index in bytes (for `madoguchi check`).
     bytes: usize,
 }
@@ -118,7 +128,7 @@ impl Index {
     /// document's shard, so scores stay comparable across documents and adding a document never
     /// changes a score of the primary document's programs (a 商工会 adding its municipal programs
     /// does not reorder the prefecture's).
-    pub fn build(corpus: &Corpus, japanese: Japanese) -> Result<Index, SearchError> {
+    pub fn build(corpus: &Corpus, japanese: &Japanese) -> Result<Index, SearchError> {
         let (_, f) = schema::schema();
         let mut shards = Vec::with_capacity(corpus.documents.len());
         for source in 0..corpus.documents.len() {
@@ -129,7 +139,7 @@ impl Index {
                 .filter(|(_, p)| p.source == source)
                 .collect();
             if !programs.is_empty() {
-                shards.push(build_shard(&programs, &japanese)?);
+                shards.push(build_shard(&programs, japanese)?);
             }
         }
         let bytes = shards
@@ -137,28 +147,17 @@ impl Index {
             .filter_map(|r| r.searcher().space_usage().ok())
             .map(|u| u.total().get_bytes() as usize)
             .sum();
-        let triggers: Vec<Vec<String>> = corpus
-            .vocabulary
-            .expansions
-            .iter()
-            .map(|e| e.when.clone())
-            .collect();
-        let additions = corpus
-            .vocabulary
-            .expansions
-            .iter()
-            .map(|e| QueryPlan::analyze_additions(&japanese, &e.add))
-            .collect();
-        let known = query::known_terms(&shards, &f);
+        let mut tables = Vec::with_capacity(shards.len());
+        if let Some(stats) = shards.first().map(IndexReader::searcher) {
+            for (i, reader) in shards.iter().enumerate() {
+                tables.push(ShardTable::build(reader, &stats, i == 0, &f)?);
+            }
+        }
         Ok(Index {
-            known,
             ids: corpus.programs.iter().map(|p| p.id.clone()).collect(),
-            additions,
             shards,
+            tables,
             fields: f,
-            expander: Expander::new(&triggers)?,
-            japanese,
-            vocabulary: corpus.vocabulary.clone(),
             bytes,
         })
     }
@@ -168,94 +167,91 @@ impl Index {
         self.bytes
     }
 
-    /// The analyzer the index was built with.
-    pub fn japanese(&self) -> &Japanese {
-        &self.japanese
+    /// Number of (field, term) entries in the term table.
+    pub fn table_terms(&self) -> usize {
+        self.tables.iter().map(ShardTable::terms).sum()
     }
 
-    /// Analyzes a message and expands it with the vocabulary.
-    pub fn plan(&self, message: &str) -> QueryPlan {
-        let mut plan = QueryPlan::default();
-        plan.analyze_words(&self.japanese, message);
-        for i in self.expander.fired(message) {
-            let e = &self.vocabulary.expansions[i];
-            plan.added.extend(self.additions[i].iter().cloned());
-            plan.themes.extend(e.themes.iter().copied());
-            plan.disasters.extend(e.disaster);
-            plan.stages.extend(e.stage);
-            plan.kinds.extend(e.kind);
-            plan.industries.extend(e.industry.clone());
-            plan.sizes.extend(e.size);
+    /// The best programs for a query, best first, at most `limit`, merged over the shards, and
+    /// the own-word evidence, from one pass over the term table. Never fails on any input.
+    pub fn search(&self, query: &Query<'_>, limit: usize) -> Found {
+        if query.has_no_words() || limit == 0 {
+            return Found::default();
         }
-        plan
+        let clauses = query.clauses(&self.fields);
+        let mut found = Found::default();
+        for table in &self.tables {
+            let scores = table.score(&clauses);
+            found.evidence = found.evidence.max(scores.evidence);
+            let mut top: Vec<(f32, u32)> = scores
+                .total
+                .iter()
+                .enumerate()
+                .filter_map(|(doc, s)| s.map(|s| (s, doc as u32)))
+                .collect();
+            // tantivy's order: score, then document order on ties.
+            top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            top.truncate(limit);
+            found
+                .hits
+                .extend(top.into_iter().filter_map(|(score, doc)| {
+                    let id = self.ids.get(*table.ords.get(doc as usize)? as usize)?;
+                    Some(Hit {
+                        id: id.clone(),
+                        score,
+                    })
+                }));
+        }
+        sort_hits(&mut found.hits, limit);
+        found
     }
 
-    /// The best programs for a plan, best first, at most `limit`, merged over the shards.
-    /// Never fails on any input: a search error (which would be a bug in index construction)
-    /// yields no hits from that shard.
-    pub fn search(&self, plan: &QueryPlan, limit: usize) -> Vec<Hit> {
-        // Bigrams alone (from a message with no content word) match noise like です.
-        if plan.words.is_empty() && plan.added.is_empty() || limit == 0 {
-            return Vec::new();
+    /// The same search run through tantivy's own query engine (a `BooleanQuery` of boosted
+    /// `TermQuery`s per shard, scored with the primary document's statistics): the reference
+    /// the term table is tested against. Not used when serving.
+    pub fn search_with_tantivy(&self, query: &Query<'_>, limit: usize) -> Found {
+        if query.has_no_words() || limit == 0 {
+            return Found::default();
         }
-        let query = plan.to_query(&self.fields, &self.known);
         let Some(stats) = self.shards.first().map(IndexReader::searcher) else {
-            return Vec::new();
+            return Found::default();
         };
-        let mut hits: Vec<Hit> = Vec::new();
-        for reader in &self.shards {
+        let mut found = Found::default();
+        for (evidence_only, reader) in self.shards.iter().flat_map(|r| [(false, r), (true, r)]) {
+            let q = query.to_tantivy(&self.fields, evidence_only);
             let searcher = reader.searcher();
             let collector = TopDocs::with_limit(limit).order_by_score();
-            let Ok(top) = searcher.search_with_statistics_provider(&query, &collector, &stats)
-            else {
+            let Ok(top) = searcher.search_with_statistics_provider(&q, &collector, &stats) else {
                 continue;
             };
-            hits.extend(top.into_iter().filter_map(|(score, addr)| {
-                let ords = searcher
-                    .segment_reader(addr.segment_ord)
-                    .fast_fields()
-                    .u64("ord")
-                    .ok()?;
-                let id = self.ids.get(ords.first(addr.doc_id)? as usize)?;
-                Some(Hit {
-                    id: id.clone(),
-                    score,
-                })
-            }));
+            if evidence_only {
+                if let Some((s, _)) = top.first() {
+                    found.evidence = found.evidence.max(*s);
+                }
+                continue;
+            }
+            found
+                .hits
+                .extend(top.into_iter().filter_map(|(score, addr)| {
+                    let ords = searcher
+                        .segment_reader(addr.segment_ord)
+                        .fast_fields()
+                        .u64("ord")
+                        .ok()?;
+                    let id = self.ids.get(ords.first(addr.doc_id)? as usize)?;
+                    Some(Hit {
+                        id: id.clone(),
+                        score,
+                    })
+                }));
         }
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-        hits.truncate(limit);
-        hits
+        sort_hits(&mut found.hits, limit);
+        found
     }
+}
 
-    /// The best score the person's own words reach on any program (0 when none matches):
-    /// the evidence that a message is about these programs at all.
-    pub fn evidence(&self, plan: &QueryPlan) -> f32 {
-        if plan.words.is_empty() {
-            return 0.0;
-        }
-        let query = plan.own_words_query(&self.fields, &self.known);
-        let Some(stats) = self.shards.first().map(IndexReader::searcher) else {
-            return 0.0;
-        };
-        self.shards
-            .iter()
-            .filter_map(|r| {
-                let top = r
-                    .searcher()
-                    .search_with_statistics_provider(
-                        &query,
-                        &TopDocs::with_limit(1).order_by_score(),
-                        &stats,
-                    )
-                    .ok()?;
-                top.first().map(|(s, _)| *s)
-            })
-            .fold(0.0, f32::max)
-    }
-
-    /// Convenience: plan and search a message.
-    pub fn ask(&self, message: &str, limit: usize) -> Vec<Hit> {
-        self.search(&self.plan(message), limit)
-    }
+/// Best first; equal scores in id order, so results never depend on shard order.
+fn sort_hits(hits: &mut Vec<Hit>, limit: usize) {
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    hits.truncate(limit);
 }

@@ -56,9 +56,13 @@ pub(crate) struct Fields {
 }
 
 impl Fields {
-    /// The fields whose terms come from an analyzer (words and bigrams), as opposed to the
-    /// structured fields whose values are fixed labels.
-    pub(crate) fn analyzed(&self) -> [Field; 6] {
+    /// The fields a word is looked for in.
+    pub(crate) fn text_fields(&self) -> [Field; 4] {
+        [self.name, self.topics, self.terms, self.body]
+    }
+
+    /// Every scored field: the word, bigram and structured fields.
+    pub(crate) fn scored(&self) -> [Field; 12] {
         [
             self.name,
             self.topics,
@@ -66,7 +70,34 @@ impl Fields {
             self.body,
             self.name_bigram,
             self.body_bigram,
+            self.theme,
+            self.disaster,
+            self.stage,
+            self.kind,
+            self.industry,
+            self.size,
         ]
+    }
+
+    /// The boost of a match in `field`: for the person's own words (`own`) or for words the
+    /// vocabulary added. Only the four text fields tell the two apart.
+    pub(crate) fn boost(&self, field: Field, own: bool) -> f32 {
+        let base = match field {
+            f if f == self.name => BOOST_NAME,
+            f if f == self.topics => BOOST_TOPICS,
+            f if f == self.terms => BOOST_TERMS,
+            f if f == self.body => BOOST_BODY,
+            f if f == self.name_bigram => return BOOST_NAME_BIGRAM,
+            f if f == self.body_bigram => return BOOST_BODY_BIGRAM,
+            f if f == self.theme => return BOOST_THEME,
+            f if f == self.disaster => return BOOST_DISASTER,
+            f if f == self.stage => return BOOST_STAGE,
+            f if f == self.kind => return BOOST_KIND,
+            f if f == self.industry => return BOOST_INDUSTRY,
+            f if f == self.size => return BOOST_SIZE,
+            _ => return 0.0,
+        };
+        if own { base } else { base * EXPANSION_WEIGHT }
     }
 }
 

@@ -7,9 +7,9 @@ use super::Term;
 use super::japanese::TermStream;
 use super::normalize::Normalized;
 
-/// Character bigrams of every run of letters and digits; a one-character run is kept whole.
-pub fn bigrams(text: &str) -> Vec<Term> {
-    let normalized = Normalized::new(text);
+/// Character bigrams of every run of letters and digits of normalized text; a one-character run
+/// is kept whole.
+pub fn bigrams(normalized: &Normalized) -> Vec<Term> {
     let s = normalized.as_str();
     let mut out = Vec::new();
     let mut run: Vec<(usize, char)> = Vec::new();
@@ -61,17 +61,18 @@ impl Tokenizer for BigramTokenizer {
     type TokenStream<'a> = TermStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> TermStream<'a> {
-        TermStream::new(bigrams(text), &mut self.token)
+        TermStream::new(bigrams(&super::normalize(text)), &mut self.token)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::bigrams;
+    use crate::text::normalize;
 
     #[test]
     fn bigrams_split_at_punctuation_and_keep_single_chars() {
-        let got: Vec<String> = bigrams("再建・Ｉｏｔ 県")
+        let got: Vec<String> = bigrams(&normalize("再建・Ｉｏｔ 県"))
             .into_iter()
             .map(|t| t.text)
             .collect();

@@ -35,10 +35,10 @@ impl Japanese {
         })
     }
 
-    /// The meaningful morphemes of `text`, as normalized base forms with original offsets.
-    /// Never fails: if lindera reports an error on some input, the text yields no terms.
-    pub fn terms(&self, text: &str) -> Vec<Term> {
-        let normalized = Normalized::new(text);
+    /// The meaningful morphemes of normalized text, as base forms with offsets into the text
+    /// before normalization. Never fails: if lindera reports an error on some input, the text
+    /// yields no terms.
+    pub fn tokenize(&self, normalized: &Normalized) -> Vec<Term> {
         let Ok(tokens) = self.segmenter.segment(Cow::Borrowed(normalized.as_str())) else {
             return Vec::new();
         };
@@ -85,7 +85,11 @@ impl Tokenizer for JapaneseTokenizer {
     type TokenStream<'a> = TermStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> TermStream<'a> {
-        TermStream::new(self.japanese.terms(text), &mut self.token)
+        // A document (or a test's text) is analysed exactly as a message is.
+        TermStream::new(
+            self.japanese.tokenize(&super::normalize(text)),
+            &mut self.token,
+        )
     }
 }
 

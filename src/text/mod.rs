@@ -1,24 +1,27 @@
-//! Japanese text analysis: normalize → japanese (lindera, base forms) → filter, the bigram
-//! recall analyzer, and query-time expansion. The same analysis serves documents and queries.
+//! Japanese text analysis: normalize → japanese (lindera, base forms) → filter, and the bigram
+//! recall analyzer. The same analysis serves documents (through the tantivy tokenizers here) and
+//! messages (through `understand`, which calls each stage once per message).
 //!
 //! Stages, in order (each in its own file):
-//! 1. [`normalize`]: NFKC + ASCII lower-case, offsets mapped back to the original text.
+//! 1. [`normalize`](fn@normalize): NFKC + ASCII lower-case, offsets mapped back to the original.
 //! 2. [`japanese`]: lindera over IPADIC + `dictionaries/user.csv` ([`dictionary`]).
 //! 3. [`filter`]: drops particles, auxiliaries, symbols, numbers and stop words.
 //! 4. [`bigram`]: character bigrams for the recall field.
-//! 5. [`expand`]: which vocabulary rules a query fires.
 
 mod bigram;
 mod dictionary;
-mod expand;
 mod filter;
 mod japanese;
 mod normalize;
 
 pub use bigram::{BigramTokenizer, bigrams};
-pub use expand::Expander;
 pub use japanese::{Japanese, JapaneseTokenizer};
 pub use normalize::Normalized;
+
+/// Normalizes text once: every later stage takes the [`Normalized`] value.
+pub fn normalize(text: &str) -> Normalized {
+    Normalized::new(text)
+}
 
 /// One analyzed term: its indexed text and the byte range of the original text it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,69 @@
+//! `POST /api/v1/chat`: one message of a conversation in, one turn out. The body is parsed into
+//! a `ChatRequest` (bad JSON or a bad `message` is a JSON 4xx), the turn goes through
+//! `Dialogue::respond` like every other caller's, and the `Turn` is converted by hand.
+
+use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+
+use super::error::ErrorBody;
+use super::{ApiError, AppState, ChatRequest, ChatResponse};
+
+/// Largest request body accepted (413 beyond). A chat message is at most a few KiB of UTF-8.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Longest message accepted, in characters (422 beyond): far more than anyone types into a
+/// chat box, short enough that analysis stays fast.
+pub const MAX_MESSAGE_CHARS: usize = 2_000;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/chat", post(chat))
+}
+
+/// Answer one chat message.
+///
+/// Understands the message in the context of the session (when `session_id` is given), and
+/// answers with the programs that fit, one clarifying question, or a plain "nothing fits" with
+/// where to ask instead. Every term in `programs[].quotes` is verbatim from the source document.
+#[utoipa::path(post, path = "/api/v1/chat", tag = "chat", request_body = ChatRequest,
+    responses((status = 200, description = "The turn", body = ChatResponse),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "Not application/json", body = ErrorBody),
+        (status = 422, description = "Missing, empty or over-long message", body = ErrorBody),
+        (status = 429, description = "Too many requests from this client", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Overloaded or timed out", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait")))))]
+pub(super) async fn chat(
+    State(state): State<AppState>,
+    body: Result<Json<ChatRequest>, JsonRejection>,
+) -> Result<Json<ChatResponse>, ApiError> {
+    let Json(req) = body?;
+    let message = req.message.trim();
+    if message.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "empty_message",
+            "\"message\" が空です。ご相談の内容を入力してください。",
+            "\"message\" is empty: send what the person typed.",
+        ));
+    }
+    let chars = message.chars().count();
+    if chars > MAX_MESSAGE_CHARS {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "message_too_long",
+            format!("\"message\" が長すぎます（{chars} 文字、上限 {MAX_MESSAGE_CHARS} 文字）。"),
+            format!("\"message\" has {chars} characters; the limit is {MAX_MESSAGE_CHARS}."),
+        ));
+    }
+    // Understanding is CPU work of some microseconds: it runs on the request task.
+    let turn = state
+        .dialogue
+        .respond(req.session_id.as_deref(), message)
+        .await;
+    state.metrics.outcome(turn.reply.outcome());
+    Ok(Json(ChatResponse::new(&turn)))
+}

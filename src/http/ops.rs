@@ -1,0 +1,35 @@
+//! Operations: `GET /healthz` (is the corpus loaded, is the session store reachable),
+//! `GET /metrics` (OpenMetrics) and `GET /api/v1/openapi.json`.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+
+use super::{AppState, Health, metrics, openapi};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(health))
+        .route("/metrics", get(metrics::render))
+        .route("/api/v1/openapi.json", get(openapi::document))
+}
+
+/// Report whether the service is ready.
+///
+/// `status` is "ok", or "degraded" when a shared session store cannot be reached (answers go
+/// on, one turn at a time).
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "Health", body = Health)))]
+pub(super) async fn health(State(state): State<AppState>) -> Json<Health> {
+    let engine = state.dialogue.engine();
+    let store = state.dialogue.sessions();
+    Json(Health {
+        status: if store.is_healthy() { "ok" } else { "degraded" }.to_string(),
+        session_store: store.backend().to_string(),
+        programs: engine.corpus.programs.len(),
+        quotes: engine.corpus.term_count(),
+        index_bytes: engine.index.size_bytes(),
+        sessions: store.count().unwrap_or(0),
+        as_of: engine.corpus.primary().info.year.clone(),
+    })
+}

@@ -1,0 +1,37 @@
+//! The facts a person states about their business, merged over a conversation: a later
+//! statement overrides an earlier one.
+
+use crate::corpus::{DisasterAnswer, KindAnswer, Slot, Stage};
+
+/// Facts about the person's business.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Facts {
+    pub disaster: Option<DisasterAnswer>,
+    pub stage: Option<Stage>,
+    pub manufacturer: Option<bool>,
+    pub kind: Option<KindAnswer>,
+    /// An expense the person stated, in yen (for the 目安 estimate).
+    pub expense: Option<u64>,
+}
+
+impl Facts {
+    /// Overrides every fact `newer` states.
+    pub fn merge(&mut self, newer: Facts) {
+        self.disaster = newer.disaster.or(self.disaster);
+        self.stage = newer.stage.or(self.stage);
+        self.manufacturer = newer.manufacturer.or(self.manufacturer);
+        self.kind = newer.kind.or(self.kind);
+        self.expense = newer.expense.or(self.expense);
+    }
+
+    /// Whether the fact a slot asks for is known.
+    pub fn knows(&self, slot: Slot) -> bool {
+        match slot {
+            Slot::Disaster => self.disaster.is_some(),
+            Slot::Stage => self.stage.is_some(),
+            Slot::Industry => self.manufacturer.is_some(),
+            Slot::Kind => self.kind.is_some(),
+            Slot::Theme => false,
+        }
+    }
+}

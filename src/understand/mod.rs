@@ -1,0 +1,384 @@
+//! Understanding one message, once. The message is normalized once, analysed by lindera once
+//! and matched against every trigger phrase once (one automaton, one denial list); the result,
+//! an [`Understanding`], is everything the rest of a turn needs: the words to search, the
+//! vocabulary's additions, the facts the message states, the option it chose, whether it asks to
+//! start over, the out-of-scope topics it touches and the terms it asks about. A session keeps
+//! each message's understanding, so no message is ever analysed twice.
+//!
+//! Stages: [`crate::text`] (normalize → lindera → filter, bigrams) → [`triggers`] (one
+//! automaton) → facts ([`amount`] for yen figures) → [`Understanding`].
+
+pub mod amount;
+pub mod cues;
+mod facts;
+mod triggers;
+
+use std::collections::BTreeSet;
+
+use crate::corpus::{
+    Corpus, Disaster, DisasterAnswer, Kind, KindAnswer, QuestionOption, Size, Slot, Stage,
+    TermLabel, Theme,
+};
+use crate::text::{Japanese, Normalized, TextError, bigrams, normalize};
+
+pub use cues::MANUFACTURING;
+pub use facts::Facts;
+pub use triggers::Cue;
+use triggers::{Found, Triggers};
+
+/// What a vocabulary rule adds when it fires, with its `add` words already analysed.
+#[derive(Debug, Clone)]
+struct Rule {
+    added: Vec<String>,
+    themes: Vec<Theme>,
+    disaster: Option<Disaster>,
+    kind: Option<Kind>,
+    industry: Option<String>,
+    stage: Option<Stage>,
+    size: Option<Size>,
+}
+
+/// The structured signals the vocabulary's rules fired: what the message is about.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Signals {
+    pub themes: BTreeSet<Theme>,
+    pub disasters: BTreeSet<Disaster>,
+    pub stages: BTreeSet<Stage>,
+    pub kinds: BTreeSet<Kind>,
+    pub industries: BTreeSet<String>,
+    pub sizes: BTreeSet<Size>,
+}
+
+/// A sorted list of distinct terms in one buffer: a session keeps several per conversation,
+/// so they are stored compactly (two allocations, not one per term).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TermList {
+    buf: String,
+    ends: Vec<u32>,
+}
+
+impl TermList {
+    /// Sorts and deduplicates `terms` into a list.
+    pub fn new(mut terms: Vec<String>) -> Self {
+        terms.sort_unstable();
+        terms.dedup();
+        let mut list = TermList {
+            buf: String::with_capacity(terms.iter().map(String::len).sum()),
+            ends: Vec::with_capacity(terms.len()),
+        };
+        for t in &terms {
+            list.buf.push_str(t);
+            list.ends.push(list.buf.len() as u32);
+        }
+        list
+    }
+
+    /// The terms, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(a, b)| &self.buf[a as usize..b as usize])
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+/// What of a message later turns search with: its terms and the vocabulary's signals. A
+/// session keeps this (not the text) for each message of the current topic.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Searchable {
+    /// The person's own content words (base forms).
+    pub words: TermList,
+    /// Words of the document the vocabulary adds.
+    pub added: TermList,
+    /// Character bigrams of the message.
+    pub bigrams: TermList,
+    /// What the vocabulary's rules say the message is about.
+    pub signals: Signals,
+}
+
+impl Searchable {
+    /// True when nothing in the message can be searched for.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty() && self.added.is_empty() && self.bigrams.is_empty()
+    }
+}
+
+/// Where in the understood text a cue was found, in characters (not bytes), and whether a
+/// denial directly followed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub cue: Cue,
+    pub denied: bool,
+}
+
+/// One message, understood.
+#[derive(Debug, Clone, Default)]
+pub struct Understanding {
+    /// The text understood: the message, or what is left of it after a start-over command.
+    pub text: String,
+    /// Its terms and signals, what later turns search with.
+    pub search: Searchable,
+    /// The themes of the message: the rules' and, for a chosen option, the option's.
+    pub themes: BTreeSet<Theme>,
+    /// The facts the message states.
+    pub facts: Facts,
+    /// The slot whose option the message chose, when it is exactly a button's label.
+    pub chose: Option<Slot>,
+    /// The message asks to start over.
+    pub reset: bool,
+    /// The vocabulary's out-of-scope topics the message touches, by index, each once.
+    pub out_of_scope: Vec<usize>,
+    /// The kinds of term the message asks about (補助率, 上限 …), in the order to show them.
+    pub asked: Vec<TermLabel>,
+    /// Every cue found, with its place in `text`.
+    pub spans: Vec<Span>,
+}
+
+/// The understanding stage, built once from the vocabulary and the questions' options.
+#[derive(Debug, Clone)]
+pub struct Understander {
+    japanese: Japanese,
+    triggers: Triggers,
+    rules: Vec<Rule>,
+    options: Vec<(Slot, QuestionOption)>,
+}
+
+impl Understander {
+    /// Compiles every trigger of the corpus's vocabulary and analyses the rules' `add` words.
+    pub fn new(corpus: &Corpus, japanese: Japanese) -> Result<Self, TextError> {
+        let v = &corpus.vocabulary;
+        let mut phrases: Vec<(String, Cue)> = Vec::new();
+        for (i, e) in v.expansions.iter().enumerate() {
+            phrases.extend(e.when.iter().map(|w| (w.clone(), Cue::Rule(i))));
+        }
+        for (i, o) in v.out_of_scope.iter().enumerate() {
+            phrases.extend(o.when.iter().map(|w| (w.clone(), Cue::OutOfScope(i))));
+        }
+        phrases.extend(
+            cues::RESET_WORDS
+                .iter()
+                .map(|w| (w.to_string(), Cue::Reset)),
+        );
+        phrases.extend(
+            cues::OTHER_DISASTER
+                .iter()
+                .map(|w| (w.to_string(), Cue::OtherDisaster)),
+        );
+        phrases.push((MANUFACTURING.to_string(), Cue::Manufacturing));
+        phrases.extend(
+            cues::LABEL_CUES
+                .iter()
+                .enumerate()
+                .map(|(i, (w, _))| (w.to_string(), Cue::Label(i))),
+        );
+        let rules = v
+            .expansions
+            .iter()
+            .map(|e| Rule {
+                added: analyse_words(&japanese, &e.add),
+                themes: e.themes.clone(),
+                disaster: e.disaster,
+                kind: e.kind,
+                industry: e.industry.clone(),
+                stage: e.stage,
+                size: e.size,
+            })
+            .collect();
+        let options = corpus
+            .questions
+            .iter()
+            .flat_map(|q| q.options.iter().map(|o| (q.slot, o.clone())))
+            .collect();
+        Ok(Self {
+            triggers: Triggers::new(phrases)?,
+            japanese,
+            rules,
+            options,
+        })
+    }
+
+    /// The analyzer the stage was built with (the index's documents get the same analysis).
+    pub fn japanese(&self) -> &Japanese {
+        &self.japanese
+    }
+
+    /// Understands one message. Never fails and never panics, whatever the text.
+    pub fn understand(&self, message: &str) -> Understanding {
+        let normalized = normalize(message);
+        // A button's label is matched as sent: the options are exact strings.
+        let found = self.triggers.scan(normalized.as_str());
+        if let Some((slot, option)) = self.chosen_option(message.trim()) {
+            let mut u = self.analyse(message, &normalized, &found);
+            u.chose = Some(slot);
+            apply_option(&mut u, option);
+            return u;
+        }
+        let reset = found
+            .iter()
+            .filter(|f| f.cue == Cue::Reset)
+            .map(|f| (f.start, f.end - f.start))
+            .min();
+        if let Some((at, len)) = reset {
+            let text = normalized.as_str();
+            let rest = format!("{}{}", &text[..at], &text[at + len..]);
+            let rest = rest.trim_matches(|c: char| !c.is_alphanumeric());
+            let mut u = if rest.is_empty() {
+                Understanding::default()
+            } else {
+                // What follows the command is a message of its own, understood on its own.
+                let normalized = normalize(rest);
+                let found = self.triggers.scan(normalized.as_str());
+                let mut u = self.analyse(rest, &normalized, &found);
+                self.read_facts(&mut u, rest, &found);
+                u
+            };
+            u.reset = true;
+            return u;
+        }
+        let mut u = self.analyse(message, &normalized, &found);
+        self.read_facts(&mut u, message, &found);
+        u
+    }
+
+    fn chosen_option(&self, message: &str) -> Option<(Slot, &QuestionOption)> {
+        self.options
+            .iter()
+            .find(|(_, o)| o.label == message)
+            .map(|(s, o)| (*s, o))
+    }
+
+    /// Words, bigrams and everything the triggers say, without the facts.
+    fn analyse(&self, text: &str, normalized: &Normalized, found: &[Found]) -> Understanding {
+        let words = self.japanese.tokenize(normalized);
+        let grams = bigrams(normalized);
+        let mut u = Understanding {
+            text: text.to_string(),
+            ..Understanding::default()
+        };
+        u.search.words = TermList::new(words.into_iter().map(|t| t.text).collect());
+        u.search.bigrams = TermList::new(grams.into_iter().map(|t| t.text).collect());
+        let mut fired = vec![false; self.rules.len()];
+        let mut labels = vec![false; cues::LABEL_CUES.len()];
+        for f in found {
+            u.spans.push(span(text, normalized, f));
+            match f.cue {
+                Cue::Rule(i) if !f.denied => fired[i] = true,
+                Cue::OutOfScope(i) if !f.denied && !u.out_of_scope.contains(&i) => {
+                    u.out_of_scope.push(i)
+                }
+                Cue::Label(i) => labels[i] = true,
+                _ => {}
+            }
+        }
+        u.out_of_scope.sort_unstable();
+        let s = &mut u.search.signals;
+        let mut added = Vec::new();
+        for (rule, _) in self.rules.iter().zip(&fired).filter(|(_, f)| **f) {
+            added.extend(rule.added.iter().cloned());
+            s.themes.extend(rule.themes.iter().copied());
+            s.disasters.extend(rule.disaster);
+            s.stages.extend(rule.stage);
+            s.kinds.extend(rule.kind);
+            s.industries.extend(rule.industry.clone());
+            s.sizes.extend(rule.size);
+        }
+        u.search.added = TermList::new(added);
+        u.themes = u.search.signals.themes.clone();
+        for (i, (_, ls)) in cues::LABEL_CUES.iter().enumerate() {
+            if labels[i] {
+                for l in *ls {
+                    if !u.asked.contains(l) {
+                        u.asked.push(*l);
+                    }
+                }
+            }
+        }
+        u
+    }
+
+    /// The facts a free-text message states (a chosen option states its own instead).
+    fn read_facts(&self, u: &mut Understanding, text: &str, found: &[Found]) {
+        let s = &u.search.signals;
+        let f = &mut u.facts;
+        f.disaster = if found.iter().any(|x| x.cue == Cue::OtherDisaster) {
+            Some(DisasterAnswer::Other)
+        } else if s.disasters.len() == 1 {
+            s.disasters.first().copied().map(DisasterAnswer::Known)
+        } else {
+            None
+        };
+        if s.stages.len() == 1 {
+            f.stage = s.stages.first().copied();
+        }
+        let denied = found
+            .iter()
+            .any(|x| x.cue == Cue::Manufacturing && x.denied);
+        f.manufacturer = if denied {
+            Some(false)
+        } else if s.industries.contains(MANUFACTURING) {
+            Some(true)
+        } else {
+            None
+        };
+        let money: Vec<Kind> = s
+            .kinds
+            .iter()
+            .copied()
+            .filter(|k| matches!(k, Kind::Subsidy | Kind::Loan))
+            .collect();
+        if let [k] = money[..] {
+            f.kind = Some(KindAnswer::Only(k));
+        }
+        f.expense = amount::yen_amounts(text).into_iter().max();
+    }
+}
+
+/// A chosen option states exactly its own facts, and the themes they imply.
+fn apply_option(u: &mut Understanding, o: &QuestionOption) {
+    u.facts = Facts {
+        disaster: o.disaster,
+        stage: o.stage,
+        manufacturer: o.manufacturer,
+        kind: o.kind,
+        expense: None,
+    };
+    u.themes.extend(o.theme);
+    if let Some(DisasterAnswer::Known(_)) = o.disaster {
+        u.themes.insert(Theme::Disaster);
+    }
+    if o.stage.is_some() {
+        u.themes.insert(Theme::Succession);
+    }
+}
+
+fn span(text: &str, normalized: &Normalized, f: &Found) -> Span {
+    let (start, end) = normalized.original_range(f.start, f.end);
+    let chars = |b: usize| text.get(..b).map_or(0, |s| s.chars().count());
+    Span {
+        start: chars(start),
+        end: chars(end),
+        cue: f.cue,
+        denied: f.denied,
+    }
+}
+
+/// The base forms of a list of words, analysed like any text (the rules' `add` words).
+fn analyse_words(japanese: &Japanese, words: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = words
+        .iter()
+        .flat_map(|w| japanese.tokenize(&normalize(w)).into_iter().map(|t| t.text))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
