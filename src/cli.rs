@@ -112,7 +112,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let dialogue = Dialogue::in_memory(Arc::new(engine), Default::default());
             let turn = block_on(dialogue.respond(None, &question))?;
             if json {
-                let programs: Vec<ProgramWire> = turn
+                let programs: Vec<ProgramWire<'_>> = turn
                     .reply
                     .programs()
                     .iter()

@@ -70,6 +70,10 @@ pub fn query_of<'a>(messages: impl IntoIterator<Item = &'a Searchable>) -> Query
         q.industries.extend(s.industries.iter().map(String::as_str));
         q.sizes.extend(s.sizes.iter().copied());
     }
+    for list in [&mut q.words, &mut q.added, &mut q.bigrams] {
+        list.sort_unstable();
+        list.dedup();
+    }
     q
 }
 

@@ -55,7 +55,7 @@ fn a_second_document_loads_and_is_verified() {
     assert_eq!(e.corpus.documents.len(), 2);
     assert_eq!(e.corpus.programs.len(), 31);
     let drone = e.corpus.get("test-kakuu-drone").unwrap();
-    assert_eq!(e.corpus.document_of(drone).info.id, "fixture-kakuu");
+    assert_eq!(&*e.corpus.document_of(drone).info.id, "fixture-kakuu");
     // A fixture quote cited at the wrong line is refused like any other.
     let f = dir.path().join("programs/test-kakuu-drone.toml");
     let text = std::fs::read_to_string(&f).unwrap();
@@ -77,7 +77,7 @@ fn no_answer_about_the_real_document_changes() {
         let real_only = |e: &Engine| -> Vec<(String, u32)> {
             e.ask(situation, 10)
                 .iter()
-                .filter(|(_, p)| e.corpus.document_of(p).info.id == "kumamoto-r7-shoko")
+                .filter(|(_, p)| &*e.corpus.document_of(p).info.id == "kumamoto-r7-shoko")
                 .map(|(h, _)| (h.id.as_str().to_string(), h.score.to_bits()))
                 .take(5)
                 .collect()

@@ -14,6 +14,7 @@ mod vocabulary;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -30,8 +31,8 @@ use record::{Fixed, RawRecord};
 /// Facts about one source document, from `corpus/corpus.toml`.
 #[derive(Debug, Clone)]
 pub struct SourceInfo {
-    /// The document's id, which records name and citations carry.
-    pub id: String,
+    /// The document's id, which records name and citations carry (shared by every answer).
+    pub id: Arc<str>,
     pub file: String,
     pub sha256: String,
     pub title: String,
@@ -43,7 +44,8 @@ pub struct SourceInfo {
 /// One source document: its facts and its lines.
 #[derive(Debug, Clone)]
 pub struct Document {
-    pub info: SourceInfo,
+    /// Shared: every answer names the documents it cites.
+    pub info: Arc<SourceInfo>,
     pub source: Source,
 }
 
@@ -101,7 +103,7 @@ impl Corpus {
         }
         let mut docs: Vec<Loading> = Vec::with_capacity(manifest.source.len());
         for info in manifest.source {
-            if docs.iter().any(|d| d.doc.info.id == info.id) {
+            if docs.iter().any(|d| *d.doc.info.id == *info.id) {
                 errors.push(
                     &manifest_path,
                     &info.id,
@@ -134,8 +136,8 @@ impl Corpus {
                 );
                 continue;
             }
-            let Some(at) = docs.iter().position(|d| d.doc.info.id == raw.source) else {
-                let known: Vec<&str> = docs.iter().map(|d| d.doc.info.id.as_str()).collect();
+            let Some(at) = docs.iter().position(|d| *d.doc.info.id == *raw.source) else {
+                let known: Vec<&str> = docs.iter().map(|d| &*d.doc.info.id).collect();
                 errors.push(
                     file,
                     &raw.id,
@@ -289,14 +291,14 @@ fn load_document(
     Ok(Loading {
         doc: Document {
             source: Source::new(&text),
-            info: SourceInfo {
-                id: info.id,
+            info: Arc::new(SourceInfo {
+                id: info.id.into(),
                 file: info.file,
                 sha256: info.sha256,
                 title: info.title,
                 issuer: info.issuer,
                 year: info.year,
-            },
+            }),
         },
         fixed,
     })

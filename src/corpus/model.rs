@@ -4,6 +4,8 @@
 //! These types are not `Serialize`: the wire format belongs to `http`/`cli`, which convert by
 //! hand, so a field renamed here cannot silently change the API.
 
+use std::sync::Arc;
+
 /// Defines a closed set of values that records write in Japanese, with parsing and the list of
 /// every value (used in error messages and by the tests).
 macro_rules! labelled_enum {
@@ -144,17 +146,18 @@ impl Kind {
 
 /// A program id from the fixed list (`corpus/program-ids.md`). Only the loader makes these.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ProgramId(String);
+/// Shared, not copied: every answer carries the ids of its programs.
+pub struct ProgramId(Arc<str>);
 
 impl ProgramId {
     pub(crate) fn new_unchecked(s: &str) -> Self {
-        Self(s.to_string())
+        Self(s.into())
     }
 
     /// An id for comparisons in tests and tools. It is not checked against the fixed list, so
     /// it can only be compared with, never used to look up, what the corpus holds.
     pub fn from_fixed(s: &str) -> Self {
-        Self(s.to_string())
+        Self(s.into())
     }
 
     pub fn as_str(&self) -> &str {
@@ -163,9 +166,7 @@ impl ProgramId {
 
     /// The program a menu belongs to (`shokei-atotsugi` for `shokei-atotsugi.oen`).
     pub fn parent(&self) -> Option<ProgramId> {
-        self.0
-            .split_once('.')
-            .map(|(p, _)| ProgramId(p.to_string()))
+        self.0.split_once('.').map(|(p, _)| ProgramId(p.into()))
     }
 
     /// True when `self` and `other` are equal or one is a menu of the other.
@@ -183,11 +184,12 @@ impl std::fmt::Display for ProgramId {
     }
 }
 
-/// A verbatim slice of the source with its citation. Checked against the source on load.
+/// A verbatim slice of the source with its citation. Checked against the source on load. The
+/// text is shared, so an answer that shows a quote copies no text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quote {
     pub label: TermLabel,
-    pub text: String,
+    pub text: Arc<str>,
     pub page: u32,
     pub line: u32,
 }
@@ -200,9 +202,9 @@ pub struct Program {
     pub source: usize,
     pub parent: Option<ProgramId>,
     /// 事業名 exactly as printed, with the line it is printed on.
-    pub name: String,
+    pub name: Arc<str>,
     pub name_line: u32,
-    pub division: String,
+    pub division: Arc<str>,
     pub pages: Vec<u32>,
     pub kind: Kind,
     /// One line in our words; carries no figures (those only ever come from quotes).

@@ -204,7 +204,7 @@ impl RawRecord {
             if let Some(label) = label {
                 terms.push(Quote {
                     label,
-                    text: t.text,
+                    text: t.text.into(),
                     page: t.page,
                     line: t.line,
                 });
@@ -220,9 +220,9 @@ impl RawRecord {
             source: source_index,
             parent: pid.parent(),
             id: pid,
-            name: self.name,
+            name: self.name.into(),
             name_line: self.name_line,
-            division: self.division,
+            division: self.division.into(),
             pages: self.pages,
             kind: kind?,
             purpose: self.purpose,

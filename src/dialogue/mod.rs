@@ -31,11 +31,11 @@ pub use unanswered::{Reason, Unanswered};
 #[derive(Debug, Clone)]
 pub struct Recommendation {
     pub id: ProgramId,
-    pub name: String,
+    pub name: Arc<str>,
     pub kind: Kind,
-    pub division: String,
+    pub division: Arc<str>,
     /// The id of the source document its quotes come from.
-    pub source: String,
+    pub source: Arc<str>,
     pub score: f32,
     pub quotes: Vec<Quote>,
     pub estimate: Option<Estimate>,
@@ -98,9 +98,9 @@ pub struct Turn {
     pub reply: Reply,
     /// The documents the programs of this turn cite, in manifest order (the primary document
     /// when it cites none).
-    pub sources: Vec<SourceInfo>,
+    pub sources: Vec<Arc<SourceInfo>>,
     /// The primary source document.
-    pub primary: SourceInfo,
+    pub primary: Arc<SourceInfo>,
     /// The 年度 of the cited documents (令和7年度).
     pub as_of: String,
 }
@@ -192,7 +192,7 @@ impl Dialogue {
             self.note_ended(ended);
         }
         let corpus = &engine.corpus;
-        let mut sources: Vec<SourceInfo> = corpus
+        let mut sources: Vec<Arc<SourceInfo>> = corpus
             .documents
             .iter()
             .filter(|d| reply.programs().iter().any(|p| p.source == d.info.id))

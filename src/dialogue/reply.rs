@@ -3,6 +3,7 @@
 //! itself: rates, caps and periods are only ever shown as quotes beside it.
 
 use std::fmt::Write;
+use std::sync::Arc;
 
 use crate::corpus::{SourceInfo, TermLabel};
 
@@ -13,7 +14,7 @@ use super::{Recommendation, Reply};
 /// The general places to ask, named in the source document's own terms.
 const GENERAL_DESK: &str = "お近くの商工会・商工会議所、または熊本県の商工振興金融課";
 
-pub(super) fn text(reply: &Reply, status: SessionStatus, sources: &[SourceInfo]) -> String {
+pub(super) fn text(reply: &Reply, status: SessionStatus, sources: &[Arc<SourceInfo>]) -> String {
     let mut out = String::new();
     match status {
         SessionStatus::Expired => {

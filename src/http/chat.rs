@@ -5,11 +5,12 @@
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::post;
 use axum::{Json, Router};
 
 use super::error::ErrorBody;
-use super::{ApiError, AppState, ChatRequest, ChatResponse};
+use super::{ApiError, AppState, ChatRequest, ChatResponse, json};
 
 /// Largest request body accepted (413 beyond). A chat message is at most a few KiB of UTF-8.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -27,7 +28,7 @@ pub(super) fn router() -> Router<AppState> {
 /// answers with the programs that fit, one clarifying question, or a plain "nothing fits" with
 /// where to ask instead. Every term in `programs[].quotes` is verbatim from the source document.
 #[utoipa::path(post, path = "/api/v1/chat", tag = "chat", request_body = ChatRequest,
-    responses((status = 200, description = "The turn", body = ChatResponse),
+    responses((status = 200, description = "The turn", body = ChatResponse<'static>),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Not application/json", body = ErrorBody),
@@ -39,7 +40,7 @@ pub(super) fn router() -> Router<AppState> {
 pub(super) async fn chat(
     State(state): State<AppState>,
     body: Result<Json<ChatRequest>, JsonRejection>,
-) -> Result<Json<ChatResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let Json(req) = body?;
     let message = req.message.trim();
     if message.is_empty() {
@@ -65,5 +66,5 @@ pub(super) async fn chat(
         .respond(req.session_id.as_deref(), message)
         .await;
     state.metrics.outcome(turn.reply.outcome());
-    Ok(Json(ChatResponse::new(&turn)))
+    Ok(json(&ChatResponse::new(&turn)))
 }

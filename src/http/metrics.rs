@@ -135,7 +135,7 @@ impl Metrics {
         for d in &engine.corpus.documents {
             self.corpus
                 .get_or_create(&CorpusLabels {
-                    source: d.info.id.clone(),
+                    source: d.info.id.to_string(),
                     sha256: d.info.sha256.clone(),
                     year: d.info.year.clone(),
                 })

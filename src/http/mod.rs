@@ -154,6 +154,32 @@ fn cors(origins: &[String]) -> CorsLayer {
         .max_age(std::time::Duration::from_secs(3600))
 }
 
+/// A JSON response serialized from borrowed wire types. The buffer starts at the size of a
+/// typical answer (a few KiB) so serializing does not grow it step by step.
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> Response {
+    let mut body = Vec::with_capacity(8 * 1024);
+    match serde_json::to_writer(&mut body, value) {
+        Ok(()) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            body,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!("serializing a response failed: {e}");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "内部エラーが発生しました。",
+                "An internal error occurred.",
+            )
+            .into_response()
+        }
+    }
+}
+
 async fn not_found(uri: axum::http::Uri) -> ApiError {
     ApiError::not_found(&format!("route {}", uri.path()))
 }

@@ -1,12 +1,13 @@
 //! `GET /api/v1/programs` and `GET /api/v1/programs/{id}`: the corpus as data, every quoted term
 //! with its citation.
 
+use axum::Router;
 use axum::extract::{Path, State};
+use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
 
 use super::error::ErrorBody;
-use super::{ApiError, AppState, ProgramDetail, ProgramSummary};
+use super::{ApiError, AppState, ProgramDetail, ProgramSummary, json};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -16,19 +17,18 @@ pub(super) fn router() -> Router<AppState> {
 
 /// List every program and menu.
 #[utoipa::path(get, path = "/api/v1/programs", tag = "programs",
-    responses((status = 200, description = "Every program and menu", body = [ProgramSummary]),
+    responses((status = 200, description = "Every program and menu", body = [ProgramSummary<'static>]),
         (status = 429, description = "Too many requests from this client", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait")))))]
-pub(super) async fn programs(State(state): State<AppState>) -> Json<Vec<ProgramSummary>> {
+pub(super) async fn programs(State(state): State<AppState>) -> Response {
     let engine = state.dialogue.engine();
-    Json(
-        engine
-            .corpus
-            .programs
-            .iter()
-            .map(ProgramSummary::from)
-            .collect(),
-    )
+    let list: Vec<ProgramSummary<'_>> = engine
+        .corpus
+        .programs
+        .iter()
+        .map(ProgramSummary::from)
+        .collect();
+    json(&list)
 }
 
 /// One program's whole record.
@@ -36,18 +36,18 @@ pub(super) async fn programs(State(state): State<AppState>) -> Json<Vec<ProgramS
 /// Every quoted term with its citation, the contacts, the menus and the source document.
 #[utoipa::path(get, path = "/api/v1/programs/{id}", tag = "programs",
     params(("id" = String, Path, description = "a program or menu id")),
-    responses((status = 200, description = "The record", body = ProgramDetail),
+    responses((status = 200, description = "The record", body = ProgramDetail<'static>),
         (status = 404, description = "No such id", body = ErrorBody),
         (status = 429, description = "Too many requests from this client", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub(super) async fn program(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<ProgramDetail>, ApiError> {
+) -> Result<Response, ApiError> {
     let engine = state.dialogue.engine();
     let corpus = &engine.corpus;
     let p = corpus
         .get(&id)
         .ok_or_else(|| ApiError::not_found(&format!("program {id:?}")))?;
-    Ok(Json(ProgramDetail::new(p, corpus)))
+    Ok(json(&ProgramDetail::new(p, corpus)))
 }

@@ -20,50 +20,50 @@ pub struct ChatRequest {
 
 /// A quoted term: a verbatim slice of the source document with its citation.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct QuoteWire {
-    pub label: String,
-    pub text: String,
+pub struct QuoteWire<'a> {
+    pub label: &'a str,
+    pub text: &'a str,
     pub page: u32,
     pub line: u32,
     /// The id of the source document (see `source` / `sources`).
-    pub source: String,
+    pub source: &'a str,
 }
 
-impl QuoteWire {
-    pub fn new(q: &Quote, source: &str) -> Self {
+impl<'a> QuoteWire<'a> {
+    pub fn new(q: &'a Quote, source: &'a str) -> Self {
         Self {
-            label: q.label.as_str().to_string(),
-            text: q.text.clone(),
+            label: q.label.as_str(),
+            text: &q.text,
             page: q.page,
             line: q.line,
-            source: source.to_string(),
+            source,
         }
     }
 }
 
 /// A rough amount: min(expense × rate, cap), from the quoted rate and cap.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct EstimateWire {
+pub struct EstimateWire<'a> {
     /// Always "目安": an estimate, not a promise.
-    pub label: String,
+    pub label: &'a str,
     pub expense_yen: u64,
     /// The rate read from the quote, e.g. "2/3".
     pub rate: String,
     pub cap_yen: u64,
     pub amount_yen: u64,
     /// The quotes the estimate used (rate, then cap).
-    pub quotes: Vec<QuoteWire>,
+    pub quotes: [QuoteWire<'a>; 2],
 }
 
-impl EstimateWire {
-    fn new(e: &Estimate, source: &str) -> Self {
+impl<'a> EstimateWire<'a> {
+    fn new(e: &'a Estimate, source: &'a str) -> Self {
         Self {
-            label: "目安".to_string(),
+            label: "目安",
             expense_yen: e.expense,
             rate: format!("{}/{}", e.rate.num, e.rate.den),
             cap_yen: e.cap,
             amount_yen: e.amount,
-            quotes: vec![
+            quotes: [
                 QuoteWire::new(&e.rate_quote, source),
                 QuoteWire::new(&e.cap_quote, source),
             ],
@@ -71,34 +71,34 @@ impl EstimateWire {
     }
 }
 
-/// A program in a chat answer.
+/// A program in a chat answer (and in `madoguchi ask --json`).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ProgramWire {
-    pub id: String,
-    pub name: String,
+pub struct ProgramWire<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
     pub score: f64,
     /// subsidy | loan | expert | seminar | event | network | promotion
-    pub kind: String,
+    pub kind: &'a str,
     /// The kind in Japanese, as the widget and the console show it (補助金, 融資 …).
-    pub kind_label: String,
+    pub kind_label: &'a str,
     /// 担当課
-    pub division: String,
+    pub division: &'a str,
     /// The id of the source document its terms are quoted from.
-    pub source: String,
-    pub quotes: Vec<QuoteWire>,
-    pub estimate: Option<EstimateWire>,
+    pub source: &'a str,
+    pub quotes: Vec<QuoteWire<'a>>,
+    pub estimate: Option<EstimateWire<'a>>,
 }
 
-impl From<&Recommendation> for ProgramWire {
-    fn from(r: &Recommendation) -> Self {
+impl<'a> From<&'a Recommendation> for ProgramWire<'a> {
+    fn from(r: &'a Recommendation) -> Self {
         Self {
-            id: r.id.as_str().to_string(),
-            name: r.name.clone(),
+            id: r.id.as_str(),
+            name: &r.name,
             score: (f64::from(r.score) * 1000.0).round() / 1000.0,
-            kind: r.kind.as_str().to_string(),
-            kind_label: r.kind.japanese().to_string(),
-            division: r.division.clone(),
-            source: r.source.clone(),
+            kind: r.kind.as_str(),
+            kind_label: r.kind.japanese(),
+            division: &r.division,
+            source: &r.source,
             quotes: r
                 .quotes
                 .iter()
@@ -111,11 +111,11 @@ impl From<&Recommendation> for ProgramWire {
 
 /// A clarifying question; each option is sent back as the next `message`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct FollowUpWire {
-    pub question: String,
-    pub options: Vec<String>,
+pub struct FollowUpWire<'a> {
+    pub question: &'a str,
+    pub options: &'a [String],
     /// What the question is about: disaster | stage | theme | industry | kind.
-    pub slot: String,
+    pub slot: &'a str,
 }
 
 /// How the request's `session_id` was resolved.
@@ -124,58 +124,58 @@ pub struct SessionWire {
     /// new | continued | unknown | expired | turn_limit | degraded (all but "new" and
     /// "continued" mean the conversation started over; "degraded": the shared session store is
     /// unreachable and this turn was answered on its own).
-    pub status: String,
+    pub status: &'static str,
     pub started_over: bool,
 }
 
 /// A document the terms come from.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SourceWire {
+pub struct SourceWire<'a> {
     /// The id citations carry in their `source` field.
-    pub id: String,
-    pub title: String,
-    pub issuer: String,
-    pub year: String,
+    pub id: &'a str,
+    pub title: &'a str,
+    pub issuer: &'a str,
+    pub year: &'a str,
 }
 
-impl From<&SourceInfo> for SourceWire {
-    fn from(d: &SourceInfo) -> Self {
+impl<'a> From<&'a SourceInfo> for SourceWire<'a> {
+    fn from(d: &'a SourceInfo) -> Self {
         Self {
-            id: d.id.clone(),
-            title: d.title.clone(),
-            issuer: d.issuer.clone(),
-            year: d.year.clone(),
+            id: &d.id,
+            title: &d.title,
+            issuer: &d.issuer,
+            year: &d.year,
         }
     }
 }
 
-impl From<&Document> for SourceWire {
-    fn from(d: &Document) -> Self {
-        (&d.info).into()
+impl<'a> From<&'a Document> for SourceWire<'a> {
+    fn from(d: &'a Document) -> Self {
+        d.info.as_ref().into()
     }
 }
 
 /// `POST /api/v1/chat` response.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ChatResponse {
-    pub session_id: String,
+pub struct ChatResponse<'a> {
+    pub session_id: &'a str,
     /// The reply in Japanese.
-    pub reply: String,
+    pub reply: &'a str,
     /// The programs that fit, best first (empty when nothing fits).
-    pub programs: Vec<ProgramWire>,
-    pub follow_up: Option<FollowUpWire>,
+    pub programs: Vec<ProgramWire<'a>>,
+    pub follow_up: Option<FollowUpWire<'a>>,
     pub no_match: bool,
     /// The 年度 of the terms (令和7年度): current 受付 status must be confirmed with the 窓口.
-    pub as_of: String,
+    pub as_of: &'a str,
     /// The primary source document.
-    pub source: SourceWire,
+    pub source: SourceWire<'a>,
     /// Every document the programs of this answer cite (the primary one when none).
-    pub sources: Vec<SourceWire>,
+    pub sources: Vec<SourceWire<'a>>,
     pub session: SessionWire,
 }
 
-impl ChatResponse {
-    pub fn new(turn: &Turn) -> Self {
+impl<'a> ChatResponse<'a> {
+    pub fn new(turn: &'a Turn) -> Self {
         let status = match turn.status {
             SessionStatus::New => "new",
             SessionStatus::Continued => "continued",
@@ -185,8 +185,8 @@ impl ChatResponse {
             SessionStatus::Degraded => "degraded",
         };
         Self {
-            session_id: turn.session_id.clone(),
-            reply: turn.text.clone(),
+            session_id: &turn.session_id,
+            reply: &turn.text,
             programs: turn
                 .reply
                 .programs()
@@ -194,16 +194,16 @@ impl ChatResponse {
                 .map(ProgramWire::from)
                 .collect(),
             follow_up: turn.reply.follow_up().map(|f| FollowUpWire {
-                question: f.question.clone(),
-                options: f.options.clone(),
-                slot: f.slot.as_str().to_string(),
+                question: &f.question,
+                options: &f.options,
+                slot: f.slot.as_str(),
             }),
             no_match: matches!(turn.reply, Reply::NoMatch { .. }),
-            as_of: turn.as_of.clone(),
-            source: (&turn.primary).into(),
-            sources: turn.sources.iter().map(SourceWire::from).collect(),
+            as_of: &turn.as_of,
+            source: turn.primary.as_ref().into(),
+            sources: turn.sources.iter().map(|s| s.as_ref().into()).collect(),
             session: SessionWire {
-                status: status.to_string(),
+                status,
                 started_over: matches!(
                     turn.status,
                     SessionStatus::Unknown
@@ -218,79 +218,78 @@ impl ChatResponse {
 
 /// One line of `GET /api/v1/programs`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ProgramSummary {
-    pub id: String,
-    pub name: String,
-    pub themes: Vec<String>,
-    pub kind: String,
+pub struct ProgramSummary<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub themes: Vec<&'a str>,
+    pub kind: &'a str,
     /// The kind in Japanese (補助金, 融資 …).
-    pub kind_label: String,
-    pub division: String,
-    pub parent: Option<String>,
+    pub kind_label: &'a str,
+    pub division: &'a str,
+    pub parent: Option<&'a str>,
 }
 
-impl From<&Program> for ProgramSummary {
-    fn from(p: &Program) -> Self {
+impl<'a> From<&'a Program> for ProgramSummary<'a> {
+    fn from(p: &'a Program) -> Self {
         Self {
-            id: p.id.as_str().to_string(),
-            name: p.name.clone(),
-            themes: p.themes.iter().map(|t| t.as_str().to_string()).collect(),
-            kind: p.kind.as_str().to_string(),
-            kind_label: p.kind.japanese().to_string(),
-            division: p.division.clone(),
-            parent: p.parent.as_ref().map(|x| x.as_str().to_string()),
+            id: p.id.as_str(),
+            name: &p.name,
+            themes: p.themes.iter().map(|t| t.as_str()).collect(),
+            kind: p.kind.as_str(),
+            kind_label: p.kind.japanese(),
+            division: &p.division,
+            parent: p.parent.as_ref().map(|x| x.as_str()),
         }
     }
 }
 
 /// `GET /api/v1/programs/{id}`: the whole record.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ProgramDetail {
-    pub id: String,
-    pub name: String,
+pub struct ProgramDetail<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
     /// The line of the source where the name is printed.
     pub name_line: u32,
-    pub division: String,
-    pub pages: Vec<u32>,
-    pub kind: String,
+    pub division: &'a str,
+    pub pages: &'a [u32],
+    pub kind: &'a str,
     /// The kind in Japanese (補助金, 融資 …).
-    pub kind_label: String,
+    pub kind_label: &'a str,
     /// One line in our words (no figures: those are in `quotes`).
-    pub purpose: String,
-    pub themes: Vec<String>,
-    pub disasters: Vec<String>,
-    pub sizes: Vec<String>,
-    pub industries: Vec<String>,
-    pub succession_stages: Vec<String>,
-    pub parent: Option<String>,
-    pub menus: Vec<ProgramSummary>,
+    pub purpose: &'a str,
+    pub themes: Vec<&'a str>,
+    pub disasters: Vec<&'a str>,
+    pub sizes: Vec<&'a str>,
+    pub industries: &'a [String],
+    pub succession_stages: Vec<&'a str>,
+    pub parent: Option<&'a str>,
+    pub menus: Vec<ProgramSummary<'a>>,
     /// Every quoted term, with its citation.
-    pub quotes: Vec<QuoteWire>,
+    pub quotes: Vec<QuoteWire<'a>>,
     /// The 窓口 quotes.
-    pub contacts: Vec<QuoteWire>,
-    pub source: SourceWire,
+    pub contacts: Vec<QuoteWire<'a>>,
+    pub source: SourceWire<'a>,
 }
 
-impl ProgramDetail {
-    pub fn new(p: &Program, corpus: &Corpus) -> Self {
+impl<'a> ProgramDetail<'a> {
+    pub fn new(p: &'a Program, corpus: &'a Corpus) -> Self {
         let doc = corpus.document_of(p);
-        let sid = doc.info.id.as_str();
-        let strings = |v: Vec<&str>| v.into_iter().map(str::to_string).collect::<Vec<_>>();
+        let sid: &str = &doc.info.id;
         Self {
-            id: p.id.as_str().to_string(),
-            name: p.name.clone(),
+            id: p.id.as_str(),
+            name: &p.name,
             name_line: p.name_line,
-            division: p.division.clone(),
-            pages: p.pages.clone(),
-            kind: p.kind.as_str().to_string(),
-            kind_label: p.kind.japanese().to_string(),
-            purpose: p.purpose.clone(),
-            themes: strings(p.themes.iter().map(|t| t.as_str()).collect()),
-            disasters: strings(p.disasters.iter().map(|t| t.as_str()).collect()),
-            sizes: strings(p.sizes.iter().map(|t| t.as_str()).collect()),
-            industries: p.industries.clone(),
-            succession_stages: strings(p.stages.iter().map(|t| t.as_str()).collect()),
-            parent: p.parent.as_ref().map(|x| x.as_str().to_string()),
+            division: &p.division,
+            pages: &p.pages,
+            kind: p.kind.as_str(),
+            kind_label: p.kind.japanese(),
+            purpose: &p.purpose,
+            themes: p.themes.iter().map(|t| t.as_str()).collect(),
+            disasters: p.disasters.iter().map(|t| t.as_str()).collect(),
+            sizes: p.sizes.iter().map(|t| t.as_str()).collect(),
+            industries: &p.industries,
+            succession_stages: p.stages.iter().map(|t| t.as_str()).collect(),
+            parent: p.parent.as_ref().map(|x| x.as_str()),
             menus: corpus.menus_of(&p.id).map(ProgramSummary::from).collect(),
             quotes: p.terms.iter().map(|q| QuoteWire::new(q, sid)).collect(),
             contacts: p

@@ -15,12 +15,12 @@ use super::schema::*;
 /// What to search for.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Query<'a> {
-    /// The person's own content words (base forms).
-    pub words: BTreeSet<&'a str>,
-    /// Words the vocabulary added; they weigh less than the person's own.
-    pub added: BTreeSet<&'a str>,
-    /// Character bigrams of the messages.
-    pub bigrams: BTreeSet<&'a str>,
+    /// The person's own content words (base forms), sorted, each once.
+    pub words: Vec<&'a str>,
+    /// Words the vocabulary added, sorted, each once; they weigh less than the person's own.
+    pub added: Vec<&'a str>,
+    /// Character bigrams of the messages, sorted, each once.
+    pub bigrams: Vec<&'a str>,
     pub themes: BTreeSet<Theme>,
     pub disasters: BTreeSet<Disaster>,
     pub stages: BTreeSet<Stage>,
@@ -61,7 +61,11 @@ impl<'a> Query<'a> {
                 evidence: true,
             }));
         }
-        for w in self.added.difference(&self.words) {
+        let added = self
+            .added
+            .iter()
+            .filter(|w| self.words.binary_search(w).is_err());
+        for w in added {
             out.extend(text.iter().map(|&field| Clause {
                 field,
                 text: w,

@@ -7,9 +7,10 @@ use super::Term;
 use super::japanese::TermStream;
 use super::normalize::Normalized;
 
-/// Character bigrams of every run of letters and digits of normalized text; a one-character run
-/// is kept whole.
-pub fn bigrams(normalized: &Normalized) -> Vec<Term> {
+/// The byte ranges, in the normalized text, of the character bigrams of every run of letters
+/// and digits; a one-character run is kept whole. Ranges, not strings: a message's bigrams are
+/// read straight out of its normalized text.
+pub fn bigram_ranges(normalized: &Normalized) -> Vec<(usize, usize)> {
     let s = normalized.as_str();
     let mut out = Vec::new();
     let mut run: Vec<(usize, char)> = Vec::new();
@@ -19,22 +20,12 @@ pub fn bigrams(normalized: &Normalized) -> Vec<Term> {
             0 => {}
             1 => {
                 let (i, c) = run[0];
-                let (start, end) = normalized.original_range(i, ends(i, c));
-                out.push(Term {
-                    text: c.to_string(),
-                    start,
-                    end,
-                });
+                out.push((i, ends(i, c)));
             }
             _ => {
                 for w in run.windows(2) {
-                    let ((i, a), (j, b)) = (w[0], w[1]);
-                    let (start, end) = normalized.original_range(i, ends(j, b));
-                    out.push(Term {
-                        text: [a, b].iter().collect(),
-                        start,
-                        end,
-                    });
+                    let ((i, _), (j, b)) = (w[0], w[1]);
+                    out.push((i, ends(j, b)));
                 }
             }
         }
@@ -49,6 +40,21 @@ pub fn bigrams(normalized: &Normalized) -> Vec<Term> {
     }
     flush(&mut run);
     out
+}
+
+/// The bigrams as terms, with offsets into the text before normalization.
+pub fn bigrams(normalized: &Normalized) -> Vec<Term> {
+    bigram_ranges(normalized)
+        .into_iter()
+        .map(|(a, b)| {
+            let (start, end) = normalized.original_range(a, b);
+            Term {
+                text: normalized.as_str()[a..b].to_string(),
+                start,
+                end,
+            }
+        })
+        .collect()
 }
 
 /// The tantivy tokenizer registered as `ja_bigram`.
@@ -77,5 +83,10 @@ mod tests {
             .map(|t| t.text)
             .collect();
         assert_eq!(got, ["再建", "io", "ot", "県"]);
+        let original: Vec<(usize, usize)> = bigrams(&normalize("再建・Ｉｏｔ"))
+            .into_iter()
+            .map(|t| (t.start, t.end))
+            .collect();
+        assert_eq!(original, [(0, 6), (9, 15), (12, 18)]);
     }
 }

@@ -2,9 +2,11 @@
 //! forms with offsets into the original text, and the tantivy `Tokenizer` that wraps it.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use lindera::segmenter::Segmenter;
+use lindera_dictionary::viterbi::Lattice;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::normalize::Normalized;
@@ -39,29 +41,44 @@ impl Japanese {
     /// before normalization. Never fails: if lindera reports an error on some input, the text
     /// yields no terms.
     pub fn tokenize(&self, normalized: &Normalized) -> Vec<Term> {
-        let Ok(tokens) = self.segmenter.segment(Cow::Borrowed(normalized.as_str())) else {
-            return Vec::new();
-        };
-        let mut out = Vec::with_capacity(tokens.len());
-        for mut token in tokens {
-            let (start, end) = normalized.original_range(token.byte_start, token.byte_end);
-            let surface = token.surface.to_string();
-            let details = token.details();
-            let pos = details.get(POS).copied().unwrap_or("UNK");
-            let sub = details.get(POS_SUB).copied().unwrap_or("*");
-            let base = match details.get(BASE_FORM).copied() {
-                Some(b) if b != "*" && !b.is_empty() => b.to_string(),
-                _ => surface,
-            };
-            if filter::keep(pos, sub, &base) {
-                out.push(Term {
-                    text: base,
-                    start,
-                    end,
-                });
-            }
+        // The Viterbi lattice is scratch space of some kilobytes: each thread keeps one
+        // instead of allocating it for every message.
+        thread_local! {
+            static LATTICE: RefCell<Lattice> = RefCell::new(Lattice::default());
         }
-        out
+        LATTICE.with(|lattice| {
+            let mut lattice = lattice.borrow_mut();
+            let Ok(tokens) = self
+                .segmenter
+                .segment_with_lattice(Cow::Borrowed(normalized.as_str()), &mut lattice)
+            else {
+                return Vec::new();
+            };
+            let mut out = Vec::with_capacity(tokens.len());
+            for mut token in tokens {
+                let (start, end) = normalized.original_range(token.byte_start, token.byte_end);
+                // Loads the token's detail fields once (borrowed from the dictionary); the three
+                // that matter are then read without copying.
+                let _ = token.get_detail(POS);
+                let details = token.details.as_deref().unwrap_or_default();
+                let field = |i: usize, default: &'static str| {
+                    details.get(i).map_or(default, |c| c.as_ref())
+                };
+                let (pos, sub) = (field(POS, "UNK"), field(POS_SUB, "*"));
+                let base = match field(BASE_FORM, "*") {
+                    b if b != "*" && !b.is_empty() => b,
+                    _ => token.surface.as_ref(),
+                };
+                if filter::keep(pos, sub, base) {
+                    out.push(Term {
+                        text: base.to_string(),
+                        start,
+                        end,
+                    });
+                }
+            }
+            out
+        })
     }
 }
 

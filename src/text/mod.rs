@@ -14,7 +14,7 @@ mod filter;
 mod japanese;
 mod normalize;
 
-pub use bigram::{BigramTokenizer, bigrams};
+pub use bigram::{BigramTokenizer, bigram_ranges, bigrams};
 pub use japanese::{Japanese, JapaneseTokenizer};
 pub use normalize::Normalized;
 

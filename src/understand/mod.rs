@@ -19,7 +19,7 @@ use crate::corpus::{
     Corpus, Disaster, DisasterAnswer, Kind, KindAnswer, QuestionOption, Size, Slot, Stage,
     TermLabel, Theme,
 };
-use crate::text::{Japanese, Normalized, TextError, bigrams, normalize};
+use crate::text::{Japanese, Normalized, TextError, bigram_ranges, normalize};
 
 pub use cues::MANUFACTURING;
 pub use facts::Facts;
@@ -59,11 +59,16 @@ pub struct TermList {
 
 impl TermList {
     /// Sorts and deduplicates `terms` into a list.
-    pub fn new(mut terms: Vec<String>) -> Self {
+    pub fn new(terms: Vec<String>) -> Self {
+        Self::of(terms.iter().map(String::as_str).collect())
+    }
+
+    /// Sorts and deduplicates borrowed terms into a list (copying each once, into the buffer).
+    pub fn of(mut terms: Vec<&str>) -> Self {
         terms.sort_unstable();
         terms.dedup();
         let mut list = TermList {
-            buf: String::with_capacity(terms.iter().map(String::len).sum()),
+            buf: String::with_capacity(terms.iter().map(|t| t.len()).sum()),
             ends: Vec::with_capacity(terms.len()),
         };
         for t in &terms {
@@ -260,13 +265,17 @@ impl Understander {
     /// Words, bigrams and everything the triggers say, without the facts.
     fn analyse(&self, text: &str, normalized: &Normalized, found: &[Found]) -> Understanding {
         let words = self.japanese.tokenize(normalized);
-        let grams = bigrams(normalized);
+        let n = normalized.as_str();
+        let grams: Vec<&str> = bigram_ranges(normalized)
+            .into_iter()
+            .map(|(a, b)| &n[a..b])
+            .collect();
         let mut u = Understanding {
             text: text.to_string(),
             ..Understanding::default()
         };
-        u.search.words = TermList::new(words.into_iter().map(|t| t.text).collect());
-        u.search.bigrams = TermList::new(grams.into_iter().map(|t| t.text).collect());
+        u.search.words = TermList::of(words.iter().map(|t| t.text.as_str()).collect());
+        u.search.bigrams = TermList::of(grams);
         let mut fired = vec![false; self.rules.len()];
         let mut labels = vec![false; cues::LABEL_CUES.len()];
         for f in found {
@@ -282,9 +291,9 @@ impl Understander {
         }
         u.out_of_scope.sort_unstable();
         let s = &mut u.search.signals;
-        let mut added = Vec::new();
+        let mut added: Vec<&str> = Vec::new();
         for (rule, _) in self.rules.iter().zip(&fired).filter(|(_, f)| **f) {
-            added.extend(rule.added.iter().cloned());
+            added.extend(rule.added.iter().map(String::as_str));
             s.themes.extend(rule.themes.iter().copied());
             s.disasters.extend(rule.disaster);
             s.stages.extend(rule.stage);
@@ -292,7 +301,7 @@ impl Understander {
             s.industries.extend(rule.industry.clone());
             s.sizes.extend(rule.size);
         }
-        u.search.added = TermList::new(added);
+        u.search.added = TermList::of(added);
         u.themes = u.search.signals.themes.clone();
         for (i, (_, ls)) in cues::LABEL_CUES.iter().enumerate() {
             if labels[i] {
