@@ -122,7 +122,7 @@ impl Engine {
         let hits = hits
             .into_iter()
             .filter_map(|h| {
-                let p = self.corpus.get(h.id.as_str())?;
+                let p = self.corpus.programs.get(h.ord)?;
                 Some((h, p))
             })
             .filter(|(_, p)| {

@@ -27,6 +27,8 @@ const WRITER_MEMORY: usize = 50_000_000;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     pub id: ProgramId,
+    /// The program's position in `Corpus::programs`.
+    pub ord: usize,
     pub score: f32,
 }
 
@@ -195,9 +197,10 @@ impl Index {
             found
                 .hits
                 .extend(top.into_iter().filter_map(|(score, doc)| {
-                    let id = self.ids.get(*table.ords.get(doc as usize)? as usize)?;
+                    let ord = *table.ords.get(doc as usize)? as usize;
                     Some(Hit {
-                        id: id.clone(),
+                        id: self.ids.get(ord)?.clone(),
+                        ord,
                         score,
                     })
                 }));
@@ -238,9 +241,10 @@ impl Index {
                         .fast_fields()
                         .u64("ord")
                         .ok()?;
-                    let id = self.ids.get(ords.first(addr.doc_id)? as usize)?;
+                    let ord = ords.first(addr.doc_id)? as usize;
                     Some(Hit {
-                        id: id.clone(),
+                        id: self.ids.get(ord)?.clone(),
+                        ord,
                         score,
                     })
                 }));

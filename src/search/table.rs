@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::Postings;
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
@@ -30,8 +32,9 @@ struct Posting {
 pub(crate) struct ShardTable {
     /// Program ord of each document, in tantivy's document order (segment by segment).
     pub(crate) ords: Vec<u32>,
-    /// Per field id, term → postings.
-    fields: Vec<HashMap<Box<str>, Box<[Posting]>>>,
+    /// Per field id, term → postings. Keys are our own index's terms, not user input, so a
+    /// fast non-keyed hash is safe here.
+    fields: Vec<FxHashMap<Box<str>, Box<[Posting]>>>,
 }
 
 /// Scores of one shard's documents for a query.
@@ -153,6 +156,6 @@ impl ShardTable {
 
     /// Number of (field, term) entries.
     pub(crate) fn terms(&self) -> usize {
-        self.fields.iter().map(HashMap::len).sum()
+        self.fields.iter().map(|f| f.len()).sum()
     }
 }

@@ -2,7 +2,7 @@
 //! cue words — compiled into one Aho-Corasick automaton and run once over a normalized message.
 //! An occurrence directly followed by a denial (地震ではなく, 製造業以外) is reported as denied.
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use crate::text::{TextError, normalize};
 
@@ -76,8 +76,11 @@ impl Triggers {
                 cues[i].push(cue);
             }
         }
-        let automaton =
-            AhoCorasick::new(&patterns).map_err(|e| TextError::Expansion(e.to_string()))?;
+        // A contiguous NFA: compact (a DFA over these phrases is 13 MB) and nearly as fast.
+        let automaton = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(&patterns)
+            .map_err(|e| TextError::Expansion(e.to_string()))?;
         Ok(Self { automaton, cues })
     }
 
