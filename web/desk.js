@@ -4,10 +4,6 @@
 
   var TOKEN_KEY = "madoguchi.desk.token";
   var SESSION_KEY = "madoguchi.desk.session";
-  var KINDS = {
-    subsidy: "補助金", loan: "融資", expert: "専門家派遣", seminar: "セミナー",
-    event: "イベント", network: "ネットワーク", promotion: "普及・PR"
-  };
   var THEME_ORDER = ["被災・復旧", "事業承継", "台湾・輸出", "DX", "資金繰り・融資", "販路開拓", "商店街",
     "事業再生", "生産性・賃上げ", "人材", "脱炭素", "創業", "経営改善", "子育て"];
   var COMPARE_ROWS = [
@@ -55,8 +51,9 @@
     if (rest || !s) s += rest.toLocaleString("ja-JP");
     return s + "円";
   }
-  function kindBadge(kind) {
-    return h("span", { class: "badge kind-" + (kind || "other"), text: KINDS[kind] || kind || "支援制度" });
+  // The label comes from the server (kind_label), one Japanese label per kind.
+  function kindBadge(kind, label) {
+    return h("span", { class: "badge kind-" + (kind || "other"), text: label || "支援制度" });
   }
   function quoteLine(q, withLabel) {
     return h("li", { class: "quote" }, [
@@ -234,7 +231,7 @@
     if (r.question) lines.push("【ご相談】" + r.question);
     lines.push("【回答】" + String(r.reply || "").trim());
     (r.programs || []).forEach(function (p) {
-      lines.push("", "■" + p.name + "（" + (KINDS[p.kind] || p.kind) + "／" + p.division + "）");
+      lines.push("", "■" + p.name + "（" + (p.kind_label || p.kind) + "／" + p.division + "）");
       lines = lines.concat(termsText(p.quotes || []));
       if (p.estimate) {
         var e = p.estimate;
@@ -250,7 +247,7 @@
     return lines.join("\n");
   }
   function programText(p) {
-    var lines = [p.name, "種類：" + (KINDS[p.kind] || p.kind) + "　担当課：" + p.division +
+    var lines = [p.name, "種類：" + (p.kind_label || p.kind) + "　担当課：" + p.division +
       (p.pages && p.pages.length ? "　掲載：p." + p.pages.join(", p.") : "")];
     if (p.purpose) lines.push("概要（要約）：" + p.purpose);
     lines.push("");
@@ -286,7 +283,7 @@
     var contacts = quotes.filter(function (q) { return q.label === "窓口"; });
     var kids = [
       h("h4", null, [h("a", { href: "#program/" + encodeURIComponent(p.id), text: p.name })]),
-      h("p", { class: "meta" }, [kindBadge(p.kind), " 担当：" + p.division])
+      h("p", { class: "meta" }, [kindBadge(p.kind, p.kind_label), " 担当：" + p.division])
     ];
     if (terms.length) kids.push(h("ul", { class: "quotes" }, terms.map(function (q) { return quoteLine(q); })));
     if (p.estimate) {
@@ -438,7 +435,7 @@
         return h("li", { class: isMenu ? "menu" : "" }, [
           cb, " ",
           h("a", { href: "#program/" + encodeURIComponent(p.id), text: p.name }), " ",
-          kindBadge(p.kind), " ",
+          kindBadge(p.kind, p.kind_label), " ",
           h("span", { class: "division", text: p.division }),
           p.parent && !isMenu ? h("span", { class: "division", text: "（" + nameOf(p.parent) + "のメニュー）" }) : null
         ]);
@@ -503,7 +500,7 @@
       view.appendChild(h("p", { class: "crumbs" }, [h("a", { href: "#programs", text: "制度一覧" }),
         p.parent ? " › " : null, p.parent ? h("a", { href: "#program/" + encodeURIComponent(p.parent), text: nameOf(p.parent) }) : null]));
       view.appendChild(h("div", { class: "view-head" }, [
-        h("h2", { tabindex: "-1", "data-testid": "desk-program-name" }, [p.name, " ", kindBadge(p.kind)]),
+        h("h2", { tabindex: "-1", "data-testid": "desk-program-name" }, [p.name, " ", kindBadge(p.kind, p.kind_label)]),
         h("div", { class: "actions" }, [copy, add, h("button", { type: "button", class: "secondary", onclick: function () { window.print(); } }, ["印刷"])])
       ]));
       view.appendChild(h("dl", { class: "facts" }, [
@@ -531,7 +528,7 @@
       if (p.menus && p.menus.length) {
         view.appendChild(h("h3", { text: "メニュー" }));
         view.appendChild(h("ul", { class: "menus" }, p.menus.map(function (m) {
-          return h("li", null, [h("a", { href: "#program/" + encodeURIComponent(m.id), text: m.name }), " ", kindBadge(m.kind)]);
+          return h("li", null, [h("a", { href: "#program/" + encodeURIComponent(m.id), text: m.name }), " ", kindBadge(m.kind, m.kind_label)]);
         })));
       }
       view.appendChild(h("p", { class: "source", text: sourceLine(p.source) + (p.source && p.source.issuer ? "　発行：" + p.source.issuer : "") }));
@@ -563,7 +560,7 @@
       ]));
       var headRow = h("tr", null, [h("th", { scope: "col", class: "rowhead", text: "項目" })].concat(list.map(function (p) {
         return h("th", { scope: "col", "data-testid": "desk-compare-program" }, [
-          h("a", { href: "#program/" + encodeURIComponent(p.id), text: p.name }), h("br"), kindBadge(p.kind),
+          h("a", { href: "#program/" + encodeURIComponent(p.id), text: p.name }), h("br"), kindBadge(p.kind, p.kind_label),
           h("span", { class: "division", text: " " + p.division })
         ]);
       })));

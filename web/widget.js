@@ -22,11 +22,6 @@
   var MAX_HISTORY = 30;
   var TIMEOUT_MS = 20000;
 
-  var KINDS = {
-    subsidy: "補助金", loan: "融資", expert: "専門家派遣", seminar: "セミナー",
-    event: "イベント", network: "ネットワーク", promotion: "普及・PR"
-  };
-
   var CSS = [
     ":host{all:initial !important;display:block !important}",
     "*,*::before,*::after{box-sizing:border-box}",
@@ -259,7 +254,7 @@
       var kids = [
         h("h3", { text: p.name }),
         h("div", { class: "meta" }, [
-          h("span", { class: "badge " + (p.kind || ""), text: KINDS[p.kind] || p.kind || "支援制度" }),
+          h("span", { class: "badge " + (p.kind || ""), text: p.kind_label || "支援制度" }),
           p.division ? h("span", { text: "担当：" + p.division }) : null
         ])
       ];

@@ -13,6 +13,7 @@ const DEMO_HTML: &str = include_str!("../../web/demo.html");
 pub(super) const DESK_HTML: &str = include_str!("../../web/desk.html");
 const DESK_JS: &str = include_str!("../../web/desk.js");
 const DESK_CSS: &str = include_str!("../../web/desk.css");
+const FAVICON_SVG: &str = include_str!("../../web/favicon.svg");
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -20,6 +21,9 @@ pub(super) fn router() -> Router<AppState> {
         .route("/demo", get(demo))
         .route("/desk.js", get(desk_js))
         .route("/desk.css", get(desk_css))
+        .route("/favicon.svg", get(favicon))
+        // Browsers ask for /favicon.ico whatever the page says: the same icon, not a 404.
+        .route("/favicon.ico", get(favicon))
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
@@ -52,6 +56,10 @@ pub(super) async fn desk_js() -> Response {
 
 pub(super) async fn desk_css() -> Response {
     asset("text/css; charset=utf-8", DESK_CSS)
+}
+
+pub(super) async fn favicon() -> Response {
+    asset("image/svg+xml", FAVICON_SVG)
 }
 
 /// Size of the widget script in bytes (reported by `madoguchi check` and the closing notes).
