@@ -12,7 +12,7 @@ use tower::ServiceExt;
 
 use crate::support::app_with;
 
-async fn call(app: &axum::Router, req: Request<Body>) -> (StatusCode, Value) {
+pub(crate) async fn call(app: &axum::Router, req: Request<Body>) -> (StatusCode, Value) {
     let res = app.clone().oneshot(req).await.expect("the router answers");
     let status = res.status();
     let bytes = res.into_body().collect().await.expect("a body").to_bytes();
@@ -32,7 +32,7 @@ fn post_json(body: impl Into<Body>) -> Request<Body> {
         .unwrap()
 }
 
-fn chat(message: &str, session: Option<&str>) -> Request<Body> {
+pub(crate) fn chat(message: &str, session: Option<&str>) -> Request<Body> {
     let mut body = json!({ "message": message });
     if let Some(s) = session {
         body["session_id"] = json!(s);

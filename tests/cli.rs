@@ -74,3 +74,25 @@ fn check_fails_on_a_broken_corpus_with_the_precise_error() {
         "{stderr}"
     );
 }
+
+/// `ask --json` prints exactly the chat API's `programs` for the same message: the same objects,
+/// the same keys, the same values (both go through `Dialogue::respond`, one fresh session).
+#[tokio::test]
+async fn ask_json_prints_the_chat_apis_program_objects() {
+    for message in [
+        "台湾の食品見本市に出展したい",
+        "父の店を継いだので新しい商品を作りたい",
+        "明日の天気を教えて",
+    ] {
+        let out = madoguchi(&["ask", "--json", message], &root().join("corpus"));
+        assert!(out.status.success(), "{message}");
+        let cli: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+        let app = crate::support::app_with(Default::default());
+        let (status, api) = crate::api::call(&app, crate::api::chat(message, None)).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            cli, api["programs"],
+            "{message}: ask --json differs from the API"
+        );
+    }
+}
