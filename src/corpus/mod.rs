@@ -9,6 +9,7 @@ mod error;
 mod model;
 mod questions;
 mod record;
+mod scope;
 mod source;
 mod vocabulary;
 
@@ -20,8 +21,13 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 pub use error::{CorpusError, RecordError};
-pub use model::{Disaster, Kind, Program, ProgramId, Quote, Size, Stage, TermLabel, Theme};
+pub use model::{
+    Applicant, Disaster, Kind, Program, ProgramId, Quote, Size, Stage, TermLabel, Theme,
+};
 pub use questions::{DisasterAnswer, KindAnswer, Question, QuestionOption, Slot};
+pub use scope::{
+    BusinessRole, KumamotoPlace, Places, Prefecture, PrivateRule, ScopeRules, StaffRole,
+};
 pub use source::{Mismatch, QUOTE_WINDOW_LINES, Source};
 pub use vocabulary::{Expansion, OutOfScope, Vocabulary};
 
@@ -59,6 +65,10 @@ pub struct Corpus {
     pub vocabulary: Vocabulary,
     /// The clarifying questions, one per slot.
     pub questions: Vec<Question>,
+    /// Kumamoto's municipalities and the other prefectures.
+    pub places: Places,
+    /// Phrases of owners, staff, private persons and purposes, and premises.
+    pub scope: ScopeRules,
 }
 
 #[derive(Deserialize)]
@@ -190,6 +200,13 @@ impl Corpus {
         let raw_questions: questions::RawQuestions = parse_toml(&questions_path)?;
         let questions = raw_questions.check(&questions_path, &mut errors);
 
+        let places_path = dir.join("places.toml");
+        let raw_places: scope::RawPlaces = parse_toml(&places_path)?;
+        let places = raw_places.check(&places_path, &mut errors);
+        let scope_path = dir.join("scope.toml");
+        let raw_scope: scope::RawScope = parse_toml(&scope_path)?;
+        let scope = raw_scope.check(&scope_path, &mut errors);
+
         if !errors.0.is_empty() {
             return Err(CorpusError::Invalid(errors.0));
         }
@@ -198,6 +215,8 @@ impl Corpus {
             programs: programs.into_values().collect(),
             vocabulary,
             questions,
+            places,
+            scope,
         })
     }
 

@@ -129,6 +129,39 @@ labelled_enum! {
     }
 }
 
+labelled_enum! {
+    /// Who applies for a program, as its quoted 補助対象者 (or 対象者, 事業主体) says.
+    Applicant {
+        Business => "事業者",
+        ViaAssociation => "商工会経由",
+        Association => "商工団体",
+        Municipality => "市町村",
+    }
+}
+
+impl Applicant {
+    /// How an individual business owner takes part, in one sentence for the program's card.
+    pub fn how(self) -> &'static str {
+        match self {
+            Applicant::Business => "事業者が直接申し込む制度です。",
+            Applicant::ViaAssociation => {
+                "お近くの商工会・商工会議所と一緒に計画を作り、申し込む制度です。"
+            }
+            Applicant::Association => {
+                "商工会・商工会議所などの団体が申請・実施する事業です。事業者は団体の取組に参加する形で利用します。"
+            }
+            Applicant::Municipality => {
+                "市町村が申請・実施する事業です。事業者は市町村の取組を通じて利用します。"
+            }
+        }
+    }
+
+    /// True when an individual owner applies (alone or with the 商工会's help).
+    pub fn is_direct(self) -> bool {
+        matches!(self, Applicant::Business | Applicant::ViaAssociation)
+    }
+}
+
 impl Kind {
     /// The kind in Japanese, for replies.
     pub fn japanese(self) -> &'static str {
@@ -218,6 +251,8 @@ pub struct Program {
     /// The source lines that describe this program, joined: the searchable body.
     pub body: String,
     pub terms: Vec<Quote>,
+    /// Who applies, and the index in `terms` of the quote that says so.
+    pub applicant: Option<(Applicant, usize)>,
 }
 
 impl Program {

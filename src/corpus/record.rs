@@ -7,7 +7,9 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::error::Errors;
-use super::model::{Disaster, Kind, Program, ProgramId, Quote, Size, Stage, TermLabel, Theme};
+use super::model::{
+    Applicant, Disaster, Kind, Program, ProgramId, Quote, Size, Stage, TermLabel, Theme,
+};
 use super::source::Source;
 
 /// A record as written; nothing in it is trusted until [`RawRecord::check`].
@@ -37,6 +39,12 @@ pub(crate) struct RawRecord {
     #[serde(default)]
     keywords: Vec<String>,
     lines: Vec<[u32; 2]>,
+    /// Who applies: 事業者 | 商工会経由 | 商工団体 | 市町村.
+    #[serde(default)]
+    applicant: Option<String>,
+    /// The line of the quoted term (補助対象者, 対象者, 事業主体, 要件 or 概要) that says who applies.
+    #[serde(default)]
+    applicant_from: Option<u32>,
     terms: Vec<RawTerm>,
 }
 
@@ -213,6 +221,31 @@ impl RawRecord {
         if terms.is_empty() {
             err("terms", "at least one quoted term".into(), "none".into());
         }
+        let applicant = self.applicant.as_deref().and_then(|a| {
+            let who = parse_one(a, Applicant::parse, Applicant::expected, "applicant", &mut err)?;
+            let said = |q: &Quote| {
+                matches!(
+                    q.label,
+                    TermLabel::Recipient
+                        | TermLabel::Eligible
+                        | TermLabel::Operator
+                        | TermLabel::Requirement
+                        | TermLabel::Overview
+                )
+            };
+            let at = self
+                .applicant_from
+                .and_then(|line| terms.iter().position(|q| q.line == line && said(q)));
+            if at.is_none() {
+                err(
+                    "applicant_from",
+                    "the line of a quoted 補助対象者, 対象者, 事業主体, 要件 or 概要 term of this record"
+                        .into(),
+                    format!("{:?}", self.applicant_from),
+                );
+            }
+            Some((who, at?))
+        });
         if errors.0.len() != before {
             return None;
         }
@@ -234,6 +267,7 @@ impl RawRecord {
             keywords: self.keywords,
             body: body.join("\n"),
             terms,
+            applicant,
         })
     }
 }

@@ -52,6 +52,7 @@ pub fn bigrams(normalized: &Normalized) -> Vec<Term> {
                 text: normalized.as_str()[a..b].to_string(),
                 start,
                 end,
+                place: false,
             }
         })
         .collect()

@@ -15,6 +15,7 @@ use super::{Term, TextError, dictionary, filter};
 /// IPADIC's feature columns: part of speech, its first sub-category, and the base form.
 const POS: usize = 0;
 const POS_SUB: usize = 1;
+const POS_SUB2: usize = 2;
 const BASE_FORM: usize = 6;
 
 /// Morphological analyzer; cheap to clone (the segmenter is shared).
@@ -74,6 +75,7 @@ impl Japanese {
                         text: base.to_string(),
                         start,
                         end,
+                        place: sub == "固有名詞" && field(POS_SUB2, "") == "地域",
                     });
                 }
             }

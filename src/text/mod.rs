@@ -29,6 +29,8 @@ pub struct Term {
     pub text: String,
     pub start: usize,
     pub end: usize,
+    /// The dictionary tags the word as a place name (名詞,固有名詞,地域): 福岡, 人吉, 台湾.
+    pub place: bool,
 }
 
 /// Why analysis could not be set up. Analysing a message, once set up, cannot fail.
