@@ -12,6 +12,7 @@ mod golden;
 mod redis;
 mod retrieval;
 mod robustness;
+mod scope;
 mod server;
 mod sources;
 mod support;

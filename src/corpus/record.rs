@@ -221,6 +221,13 @@ impl RawRecord {
         if terms.is_empty() {
             err("terms", "at least one quoted term".into(), "none".into());
         }
+        if self.applicant.is_none() {
+            err(
+                "applicant",
+                format!("who applies: {}", Applicant::expected()),
+                "none".into(),
+            );
+        }
         let applicant = self.applicant.as_deref().and_then(|a| {
             let who = parse_one(a, Applicant::parse, Applicant::expected, "applicant", &mut err)?;
             let said = |q: &Quote| {

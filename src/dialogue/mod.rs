@@ -59,8 +59,36 @@ pub enum Reply {
         follow_up: FollowUp,
         programs: Vec<Recommendation>,
     },
-    /// Nothing in these programs fits; where to ask instead.
-    NoMatch { refer: Vec<String> },
+    /// Nothing in these programs fits: why, and where to ask instead.
+    NoMatch {
+        reason: NoMatchReason,
+        refer: Vec<String>,
+    },
+}
+
+/// Why nothing is recommended, said in one short phrase in the reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoMatchReason {
+    /// A private person or purpose; the phrase names which (個人・家計のご相談 …).
+    Private { label: String },
+    /// A business located in another prefecture.
+    Elsewhere { prefecture: String },
+    /// Another subject than these programs (税務, 天気 …).
+    OtherTopic { topic: String },
+    /// Nothing in the programs matches what was said.
+    NotCovered,
+}
+
+impl NoMatchReason {
+    /// `private`, `elsewhere`, `other_topic` or `not_covered`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            NoMatchReason::Private { .. } => "private",
+            NoMatchReason::Elsewhere { .. } => "elsewhere",
+            NoMatchReason::OtherTopic { .. } => "other_topic",
+            NoMatchReason::NotCovered => "not_covered",
+        }
+    }
 }
 
 impl Reply {

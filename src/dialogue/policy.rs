@@ -7,11 +7,11 @@ use std::collections::BTreeSet;
 use crate::corpus::{DisasterAnswer, Kind, KindAnswer, Program, Slot, TermLabel, Theme};
 use crate::engine::{Engine, query_of};
 use crate::search::{Hit, Query};
-use crate::understand::{MANUFACTURING, Understanding};
+use crate::understand::{MANUFACTURING, OutOfScope, Understanding, Who};
 
 use super::compose::{QUOTES_PER_PROGRAM, estimate, select_quotes};
 use super::session::{Session, TOPIC_MESSAGES};
-use super::{FollowUp, Recommendation, Reply};
+use super::{FollowUp, NoMatchReason, Recommendation, Reply};
 
 /// Programs shown at most in one answer.
 const MAX_PROGRAMS: usize = 5;
@@ -25,6 +25,9 @@ const MIN_EVIDENCE: f32 = 6.0;
 /// Own-word evidence at which a message is specific enough not to be asked what it is about
 /// (it names a program or several of its words).
 const SPECIFIC_EVIDENCE: f32 = 20.0;
+/// For a business owner, a program that a 商工団体 or a 市町村 applies for counts this share of
+/// its score: it still shows, below the programs the owner can apply to directly.
+const RUN_BY_OTHERS: f32 = 0.75;
 
 /// Runs one turn of an understood message against the session; the caller stores the session.
 pub(super) fn turn(engine: &Engine, session: &mut Session, u: Understanding) -> Reply {
@@ -36,11 +39,69 @@ pub(super) fn turn(engine: &Engine, session: &mut Session, u: Understanding) -> 
             });
         }
     }
+    // Judged on its own: a message from someone these programs are not for, or on another
+    // subject, gets no match and leaves the conversation as it was.
+    if let Some(reply) = out_of_scope(engine, &u) {
+        return reply;
+    }
     decide(engine, session, u)
+}
+
+/// The no-match a message gets on its own, whatever the conversation before: a private person
+/// or purpose, a business in another prefecture, or a topic these programs do not cover (unless
+/// the message also raises one of their themes).
+fn out_of_scope(engine: &Engine, u: &Understanding) -> Option<Reply> {
+    let corpus = &engine.corpus;
+    if let Some(verdict) = u.scope.verdict() {
+        let private = |rule: Option<&crate::corpus::PrivateRule>| {
+            rule.map(|r| {
+                (
+                    NoMatchReason::Private {
+                        label: r.label.clone(),
+                    },
+                    vec![r.refer.clone()],
+                )
+            })
+        };
+        let (reason, refer) = match verdict {
+            OutOfScope::PrivatePerson(i) => private(corpus.scope.private.get(i))?,
+            OutOfScope::PrivatePurpose(i) => private(corpus.scope.purposes.get(i))?,
+            OutOfScope::Elsewhere(i) => {
+                let pref = &corpus.places.prefectures.get(i)?.name;
+                (
+                    NoMatchReason::Elsewhere {
+                        prefecture: pref.clone(),
+                    },
+                    vec![format!(
+                        "{pref}のよろず支援拠点や、事業所のある地域の商工会・商工会議所、{pref}の商工担当課"
+                    )],
+                )
+            }
+        };
+        return Some(Reply::NoMatch { reason, refer });
+    }
+    let topics: Vec<_> = u
+        .out_of_scope
+        .iter()
+        .filter_map(|&i| corpus.vocabulary.out_of_scope.get(i))
+        .collect();
+    let first = topics.first()?;
+    if topics.iter().any(|o| o.always) || u.themes.is_empty() {
+        return Some(Reply::NoMatch {
+            reason: NoMatchReason::OtherTopic {
+                topic: first.topic.clone(),
+            },
+            refer: topics.iter().map(|o| o.refer.clone()).collect(),
+        });
+    }
+    None
 }
 
 fn decide(engine: &Engine, session: &mut Session, u: Understanding) -> Reply {
     session.facts.merge(u.facts);
+    if u.scope.who != Who::Unknown {
+        session.who = u.scope.who;
+    }
     // The message continues the topic when it answers the last question, raises no theme of
     // its own, or shares one with the topic; otherwise the person has moved on.
     let continues = u.chose.is_some()
@@ -76,17 +137,11 @@ fn decide(engine: &Engine, session: &mut Session, u: Understanding) -> Reply {
         ranked.evidence
     };
 
-    // Out of scope: the message names a topic these programs do not cover and nothing in the
-    // conversation points at a theme they do.
-    let topics: Vec<_> = u
-        .out_of_scope
-        .iter()
-        .filter_map(|&i| engine.corpus.vocabulary.out_of_scope.get(i))
-        .collect();
-    let ruled_out = topics.iter().any(|o| o.always) || (!topics.is_empty() && !themed);
-    let refer: Vec<String> = topics.iter().map(|o| o.refer.clone()).collect();
-    if ruled_out || hits.is_empty() || (!themed && !wants_money && evidence < MIN_EVIDENCE) {
-        return Reply::NoMatch { refer };
+    if hits.is_empty() || (!themed && !wants_money && evidence < MIN_EVIDENCE) {
+        return Reply::NoMatch {
+            reason: NoMatchReason::NotCovered,
+            refer: Vec::new(),
+        };
     }
 
     let programs = recommend(engine, session, &u.asked, &hits);
@@ -140,6 +195,17 @@ fn situation_query(session: &Session) -> Query<'_> {
 /// Ranked programs that the stated facts do not rule out.
 fn candidates<'e>(session: &Session, ranked: Vec<(Hit, &'e Program)>) -> Vec<(Hit, &'e Program)> {
     let f = &session.facts;
+    // A business owner applies to some programs directly; others are a 商工団体's or a
+    // 市町村's to apply for: those rank lower for an owner (not for staff).
+    let mut ranked = ranked;
+    if !matches!(session.who, Who::Staff(_)) {
+        for (h, p) in &mut ranked {
+            if p.applicant.is_some_and(|(a, _)| !a.is_direct()) {
+                h.score *= RUN_BY_OTHERS;
+            }
+        }
+        ranked.sort_by(|(a, _), (b, _)| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+    }
     let mut hits: Vec<(Hit, &Program)> = ranked
         .into_iter()
         .filter(|(_, p)| {
@@ -155,6 +221,11 @@ fn candidates<'e>(session: &Session, ranked: Vec<(Hit, &'e Program)>) -> Vec<(Hi
         .collect();
     if let Some(best) = hits.first().map(|(h, _)| h.score) {
         hits.retain(|(h, _)| h.score >= best * RELATIVE_CUTOFF);
+    }
+    // What was asked for first: a person who wants a cost paid gets subsidies ahead of loans,
+    // one who wants to borrow gets loans first (the order is otherwise kept).
+    if let Some(wanted) = f.wants {
+        hits.sort_by_key(|(_, p)| matches!(p.kind, Kind::Subsidy | Kind::Loan) && p.kind != wanted);
     }
     hits
 }
@@ -203,8 +274,9 @@ fn next_question(
         seen.dedup();
         seen.len()
     };
-    let disaster_matters =
-        themes.contains(&Theme::Disaster) || top.iter().take(3).any(|p| !p.disasters.is_empty());
+    // Which disaster matters only to someone who said they were hit by one: a plain loan
+    // question is not asked about disasters because a disaster loan ranks among the candidates.
+    let disaster_matters = themes.contains(&Theme::Disaster);
     if open(Slot::Disaster)
         && disaster_matters
         && distinct(&|p| format!("{:?}", p.disasters).replace("[]", "")) >= 2

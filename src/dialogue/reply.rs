@@ -9,7 +9,7 @@ use crate::corpus::{SourceInfo, TermLabel};
 
 use super::compose::yen;
 use super::session::SessionStatus;
-use super::{Recommendation, Reply};
+use super::{NoMatchReason, Recommendation, Reply};
 
 /// The general places to ask, named in the source document's own terms.
 const GENERAL_DESK: &str = "お近くの商工会・商工会議所、または熊本県の商工振興金融課";
@@ -56,10 +56,31 @@ pub(super) fn text(reply: &Reply, status: SessionStatus, sources: &[Arc<SourceIn
             out.push_str(&follow_up.question);
             estimates(&mut out, programs);
         }
-        Reply::NoMatch { refer } => {
-            out.push_str(
-                "申し訳ありません。ご質問の内容に当てはまる制度は、この資料の商工関係の支援制度には見当たりませんでした。",
-            );
+        Reply::NoMatch { reason, refer } => {
+            // Why, in one short phrase, before where to ask instead.
+            match reason {
+                NoMatchReason::Private { label } => {
+                    let _ = write!(
+                        out,
+                        "申し訳ありません。{label}は、この窓口でご案内している熊本県の事業者向け（商工関係）の支援制度の対象ではありません。"
+                    );
+                }
+                NoMatchReason::Elsewhere { prefecture } => {
+                    let _ = write!(
+                        out,
+                        "申し訳ありません。熊本県外（{prefecture}）の事業所は、この窓口でご案内している熊本県の支援制度の対象ではありません。"
+                    );
+                }
+                NoMatchReason::OtherTopic { topic } => {
+                    let _ = write!(
+                        out,
+                        "申し訳ありません。{topic}のご質問は別の話題のため、この窓口（熊本県の商工関係の支援制度）ではお答えできません。"
+                    );
+                }
+                NoMatchReason::NotCovered => out.push_str(
+                    "申し訳ありません。ご質問の内容に当てはまる制度は、この資料の商工関係の支援制度には見当たりませんでした。",
+                ),
+            }
             if !refer.is_empty() {
                 let _ = write!(
                     out,
@@ -67,10 +88,13 @@ pub(super) fn text(reply: &Reply, status: SessionStatus, sources: &[Arc<SourceIn
                     refer.join("、または")
                 );
             }
-            let _ = write!(
-                out,
-                "\n事業の経営に関するご相談でしたら、{GENERAL_DESK}でも承っています。"
-            );
+            // The general desks are Kumamoto's: no use to a business elsewhere.
+            if !matches!(reason, NoMatchReason::Elsewhere { .. }) {
+                let _ = write!(
+                    out,
+                    "\n熊本県内での事業の経営に関するご相談でしたら、{GENERAL_DESK}でも承っています。"
+                );
+            }
         }
     }
     if !matches!(reply, Reply::NoMatch { .. }) {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use lru::LruCache;
 
 use crate::corpus::{Slot, Theme};
-use crate::understand::{Facts, Searchable};
+use crate::understand::{Facts, Searchable, Who};
 
 /// How many recent messages make up the current topic. Older ones stop steering the search;
 /// the facts they stated stay in [`Facts`].
@@ -56,6 +56,8 @@ pub struct Session {
     pub asked: BTreeSet<Slot>,
     /// The question asked last turn, if any.
     pub pending: Option<Slot>,
+    /// Who the person said they are (the latest statement).
+    pub who: Who,
     /// The last message as typed (at most [`LAST_MESSAGE_CHARS`]), kept only while a question
     /// waits for its answer: it is what the unanswered log shows if the person leaves.
     pub waiting: Option<String>,

@@ -14,9 +14,11 @@ use redis::aio::MultiplexedConnection;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 
-use crate::corpus::{Disaster, DisasterAnswer, Kind, KindAnswer, Size, Slot, Stage, Theme};
+use crate::corpus::{
+    BusinessRole, Disaster, DisasterAnswer, Kind, KindAnswer, Size, Slot, StaffRole, Stage, Theme,
+};
 use crate::dialogue::{Session, SessionLimits, SessionStatus, SessionStore, StoreFuture, Taken};
-use crate::understand::{Facts, Searchable, Signals, TermList};
+use crate::understand::{Facts, Searchable, Signals, TermList, Who};
 
 /// How long one Redis command may take before the store counts as unreachable. Loopback or a
 /// LAN answers in well under a millisecond; waiting longer would stall the conversation.
@@ -46,12 +48,18 @@ struct Stored {
     manufacturer: Option<bool>,
     kind: Option<String>,
     expense: Option<u64>,
+    #[serde(default)]
+    wants: Option<String>,
     topic: Vec<StoredMessage>,
     topic_themes: Vec<String>,
     asked: Vec<String>,
     pending: Option<String>,
     #[serde(default)]
     waiting: Option<String>,
+    /// Who the person said they are: owner | successor | founder | association | municipality
+    /// | private:N, or absent.
+    #[serde(default)]
+    who: Option<String>,
     turns: u32,
 }
 
@@ -136,6 +144,7 @@ impl Stored {
                 KindAnswer::Any => "any".to_string(),
             }),
             expense: f.expense,
+            wants: f.wants.map(|k| k.as_str().to_string()),
             topic: s.topic.iter().map(StoredMessage::from_searchable).collect(),
             topic_themes: s
                 .topic_themes
@@ -145,6 +154,15 @@ impl Stored {
             asked: s.asked.iter().map(|x| x.as_str().to_string()).collect(),
             pending: s.pending.map(|x| x.as_str().to_string()),
             waiting: s.waiting.clone(),
+            who: match s.who {
+                Who::Unknown => None,
+                Who::Business(BusinessRole::Owner) => Some("owner".into()),
+                Who::Business(BusinessRole::Successor) => Some("successor".into()),
+                Who::Business(BusinessRole::Founder) => Some("founder".into()),
+                Who::Staff(StaffRole::Association) => Some("association".into()),
+                Who::Staff(StaffRole::Municipality) => Some("municipality".into()),
+                Who::Private(i) => Some(format!("private:{i}")),
+            },
             turns: s.turns,
         }
     }
@@ -166,6 +184,7 @@ impl Stored {
                 manufacturer: self.manufacturer,
                 kind,
                 expense: self.expense,
+                wants: self.wants.as_deref().and_then(Kind::parse),
             },
             topic: self
                 .topic
@@ -184,6 +203,18 @@ impl Stored {
                 .collect::<BTreeSet<_>>(),
             pending: self.pending.as_deref().and_then(Slot::parse),
             waiting: self.waiting,
+            who: match self.who.as_deref() {
+                Some("owner") => Who::Business(BusinessRole::Owner),
+                Some("successor") => Who::Business(BusinessRole::Successor),
+                Some("founder") => Who::Business(BusinessRole::Founder),
+                Some("association") => Who::Staff(StaffRole::Association),
+                Some("municipality") => Who::Staff(StaffRole::Municipality),
+                Some(p) => p
+                    .strip_prefix("private:")
+                    .and_then(|i| i.parse().ok())
+                    .map_or(Who::Unknown, Who::Private),
+                None => Who::Unknown,
+            },
             turns: self.turns,
         }
     }

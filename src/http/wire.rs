@@ -165,6 +165,11 @@ pub struct ChatResponse<'a> {
     pub programs: Vec<ProgramWire<'a>>,
     pub follow_up: Option<FollowUpWire<'a>>,
     pub no_match: bool,
+    /// Why nothing fits: private (a private person or purpose) | elsewhere (a business in
+    /// another prefecture) | other_topic | not_covered; null when programs are offered.
+    pub no_match_reason: Option<&'a str>,
+    /// Where to ask instead when nothing fits (generic places, no phone numbers).
+    pub refer: &'a [String],
     /// The 年度 of the terms (令和7年度): current 受付 status must be confirmed with the 窓口.
     pub as_of: &'a str,
     /// The primary source document.
@@ -199,6 +204,14 @@ impl<'a> ChatResponse<'a> {
                 slot: f.slot.as_str(),
             }),
             no_match: matches!(turn.reply, Reply::NoMatch { .. }),
+            no_match_reason: match &turn.reply {
+                Reply::NoMatch { reason, .. } => Some(reason.as_str()),
+                _ => None,
+            },
+            refer: match &turn.reply {
+                Reply::NoMatch { refer, .. } => refer,
+                _ => &[],
+            },
             as_of: &turn.as_of,
             source: turn.primary.as_ref().into(),
             sources: turn.sources.iter().map(|s| s.as_ref().into()).collect(),

@@ -1,7 +1,7 @@
 //! The facts a person states about their business, merged over a conversation: a later
 //! statement overrides an earlier one.
 
-use crate::corpus::{DisasterAnswer, KindAnswer, Slot, Stage};
+use crate::corpus::{DisasterAnswer, Kind, KindAnswer, Slot, Stage};
 
 /// Facts about the person's business.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -12,6 +12,9 @@ pub struct Facts {
     pub kind: Option<KindAnswer>,
     /// An expense the person stated, in yen (for the 目安 estimate).
     pub expense: Option<u64>,
+    /// The kind of money the person asked for in so many words (補助してほしい, 借りたい):
+    /// programs of that kind come before the other kind.
+    pub wants: Option<Kind>,
 }
 
 impl Facts {
@@ -22,6 +25,7 @@ impl Facts {
         self.manufacturer = newer.manufacturer.or(self.manufacturer);
         self.kind = newer.kind.or(self.kind);
         self.expense = newer.expense.or(self.expense);
+        self.wants = newer.wants.or(self.wants);
     }
 
     /// Whether the fact a slot asks for is known.

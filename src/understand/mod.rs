@@ -11,6 +11,7 @@
 pub mod amount;
 pub mod cues;
 mod facts;
+mod scope;
 mod triggers;
 
 use std::collections::BTreeSet;
@@ -23,6 +24,7 @@ use crate::text::{Japanese, Normalized, TextError, bigram_ranges, normalize};
 
 pub use cues::MANUFACTURING;
 pub use facts::Facts;
+pub use scope::{OutOfScope, PlaceMention, PlaceRole, Scope, Who};
 pub use triggers::Cue;
 use triggers::{Found, Triggers};
 
@@ -147,6 +149,8 @@ pub struct Understanding {
     pub asked: Vec<TermLabel>,
     /// Every cue found, with its place in `text`.
     pub spans: Vec<Span>,
+    /// Who is asking, from where, for what.
+    pub scope: Scope,
 }
 
 /// The understanding stage, built once from the vocabulary and the questions' options.
@@ -180,6 +184,45 @@ impl Understander {
                 .map(|w| (w.to_string(), Cue::OtherDisaster)),
         );
         phrases.push((MANUFACTURING.to_string(), Cue::Manufacturing));
+        let places = &corpus.places;
+        for k in &places.kumamoto {
+            phrases.push((k.name.clone(), Cue::Kumamoto));
+            phrases.extend(k.short.iter().map(|s| (s.clone(), Cue::Kumamoto)));
+        }
+        for (i, p) in places.prefectures.iter().enumerate() {
+            phrases.push((p.name.clone(), Cue::Elsewhere(i, false)));
+            phrases.extend(p.short.iter().map(|s| (s.clone(), Cue::Elsewhere(i, true))));
+            for c in &p.cities {
+                phrases.push((c.clone(), Cue::Elsewhere(i, false)));
+                if let Some(short) = c.strip_suffix('市').filter(|s| s.chars().count() >= 2) {
+                    phrases.push((short.to_string(), Cue::Elsewhere(i, true)));
+                }
+            }
+        }
+        let scope = &corpus.scope;
+        for (role, when) in &scope.business {
+            phrases.extend(when.iter().map(|w| (w.clone(), Cue::Business(*role))));
+        }
+        for (role, when) in &scope.staff {
+            phrases.extend(when.iter().map(|w| (w.clone(), Cue::Staff(*role))));
+        }
+        for (i, r) in scope.private.iter().enumerate() {
+            phrases.extend(r.when.iter().map(|w| (w.clone(), Cue::Private(i))));
+        }
+        for (i, r) in scope.purposes.iter().enumerate() {
+            phrases.extend(r.when.iter().map(|w| (w.clone(), Cue::Purpose(i))));
+        }
+        phrases.extend(scope.premises.iter().map(|w| (w.clone(), Cue::Premises)));
+        phrases.extend(
+            cues::ASK_SUBSIDY
+                .iter()
+                .map(|w| (w.to_string(), Cue::Asks(Kind::Subsidy))),
+        );
+        phrases.extend(
+            cues::ASK_LOAN
+                .iter()
+                .map(|w| (w.to_string(), Cue::Asks(Kind::Loan))),
+        );
         phrases.extend(
             cues::LABEL_CUES
                 .iter()
@@ -265,6 +308,7 @@ impl Understander {
     /// Words, bigrams and everything the triggers say, without the facts.
     fn analyse(&self, text: &str, normalized: &Normalized, found: &[Found]) -> Understanding {
         let words = self.japanese.tokenize(normalized);
+        let scope = scope::judge(found, normalized, &words);
         let n = normalized.as_str();
         let grams: Vec<&str> = bigram_ranges(normalized)
             .into_iter()
@@ -272,6 +316,7 @@ impl Understander {
             .collect();
         let mut u = Understanding {
             text: text.to_string(),
+            scope,
             ..Understanding::default()
         };
         u.search.words = TermList::of(words.iter().map(|t| t.text.as_str()).collect());
@@ -349,6 +394,16 @@ impl Understander {
             f.kind = Some(KindAnswer::Only(k));
         }
         f.expense = amount::yen_amounts(text).into_iter().max();
+        let asks: BTreeSet<Kind> = found
+            .iter()
+            .filter_map(|x| match x.cue {
+                Cue::Asks(k) if !x.denied => Some(k),
+                _ => None,
+            })
+            .collect();
+        if asks.len() == 1 {
+            f.wants = asks.first().copied();
+        }
     }
 }
 
@@ -360,6 +415,10 @@ fn apply_option(u: &mut Understanding, o: &QuestionOption) {
         manufacturer: o.manufacturer,
         kind: o.kind,
         expense: None,
+        wants: match o.kind {
+            Some(KindAnswer::Only(k)) => Some(k),
+            _ => None,
+        },
     };
     u.themes.extend(o.theme);
     if let Some(DisasterAnswer::Known(_)) = o.disaster {

@@ -4,6 +4,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
+use crate::corpus::{BusinessRole, Kind, StaffRole};
 use crate::text::{TextError, normalize};
 
 /// What follows a word to deny it: 「地震ではなく豪雨」「製造業じゃない」「補助金以外」. One list for
@@ -36,6 +37,23 @@ pub enum Cue {
     Manufacturing,
     /// A way of asking about a kind of term (補助率, いつまで), by index into the cue table.
     Label(usize),
+    /// A place in Kumamoto prefecture (corpus/places.toml).
+    Kumamoto,
+    /// A place in another prefecture, by index; `true` for a short form, which counts only
+    /// where the dictionary tags it as a place or a suffix (市, 県 …) follows.
+    Elsewhere(usize, bool),
+    /// The person speaks for a business of their own (corpus/scope.toml `[[business]]`).
+    Business(BusinessRole),
+    /// 商工団体 or 市町村 staff.
+    Staff(StaffRole),
+    /// A private person (`[[private]]`, by index).
+    Private(usize),
+    /// A private purpose (`[[purpose]]`, by index).
+    Purpose(usize),
+    /// Business premises or a business vehicle (自宅兼店舗, 作業場, 社用車).
+    Premises,
+    /// The person asks for money of this kind in so many words (補助してほしい, 借りたい).
+    Asks(Kind),
 }
 
 /// One occurrence of a trigger in the normalized text.
@@ -85,9 +103,19 @@ impl Triggers {
     }
 
     /// Every occurrence of every trigger in `text` (already normalized), overlapping ones too.
+    /// A phrase that starts with katakana or a latin letter does not match inside a longer
+    /// word of the same script (ローン is not in ドローン, dx is not in adx).
     pub(crate) fn scan(&self, text: &str) -> Vec<Found> {
         let mut out = Vec::new();
         for m in self.automaton.find_overlapping_iter(text) {
+            let first = text[m.start()..].chars().next();
+            let before = text[..m.start()].chars().next_back();
+            if let (Some(a), Some(b)) = (first, before)
+                && (katakana(a) && katakana(b)
+                    || a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric())
+            {
+                continue;
+            }
             let after = &text[m.end()..];
             let denied = DENIALS.iter().any(|d| after.starts_with(d));
             for &cue in &self.cues[m.pattern().as_usize()] {
@@ -101,6 +129,10 @@ impl Triggers {
         }
         out
     }
+}
+
+fn katakana(c: char) -> bool {
+    matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー')
 }
 
 #[cfg(test)]
@@ -138,5 +170,12 @@ mod tests {
             [Cue::Rule(1), Cue::Label(0)]
         );
         assert_eq!(fired(&t, "跡継ぎではなく後継者"), [Cue::Rule(0)]);
+        let loan = Triggers::new([("ローン".to_string(), Cue::Rule(3))]).unwrap();
+        assert!(
+            fired(&loan, "ドローンで測量").is_empty(),
+            "katakana inside a word"
+        );
+        assert_eq!(fired(&loan, "車のローン"), [Cue::Rule(3)]);
+        assert!(fired(&t, "adxの話").is_empty(), "latin inside a word");
     }
 }
