@@ -12,12 +12,18 @@ use super::{AppState, app, reload};
 pub async fn serve(state: AppState, addr: SocketAddr, started: Instant) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
+    // Watch SIGHUP before saying we listen: a reload signal sent right after that line must
+    // not meet the default action (which ends the process).
+    #[cfg(unix)]
+    let hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    #[cfg(not(unix))]
+    let hup = None::<()>;
     tracing::info!(
         "madoguchi listening on http://{local} (start-up {:.1} ms, {} programs)",
         started.elapsed().as_secs_f64() * 1000.0,
         state.dialogue.engine().corpus.programs.len()
     );
-    spawn_housekeeping(state.clone());
+    spawn_housekeeping(state.clone(), hup);
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -29,7 +35,12 @@ pub async fn serve(state: AppState, addr: SocketAddr, started: Instant) -> std::
 /// Background work of a running server: session-store upkeep every second (health recovers
 /// within a second of a shared store coming back, even without traffic), the rate limiter
 /// forgetting idle clients once a minute, and SIGHUP reloads.
-fn spawn_housekeeping(state: AppState) {
+#[cfg(unix)]
+type Hangup = Option<tokio::signal::unix::Signal>;
+#[cfg(not(unix))]
+type Hangup = Option<()>;
+
+fn spawn_housekeeping(state: AppState, hup: Hangup) {
     let dialogue = state.dialogue.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -46,10 +57,11 @@ fn spawn_housekeeping(state: AppState) {
             rate.prune();
         }
     });
+    #[cfg(not(unix))]
+    let _ = (hup, state);
     #[cfg(unix)]
     tokio::spawn(async move {
-        use tokio::signal::unix::{SignalKind, signal};
-        let Ok(mut hup) = signal(SignalKind::hangup()) else {
+        let Some(mut hup) = hup else {
             tracing::warn!("SIGHUP cannot be watched here; use POST /api/v1/admin/reload");
             return;
         };
