@@ -45,6 +45,8 @@ pub struct Engine {
     pub corpus: Corpus,
     pub understander: Understander,
     pub index: Index,
+    /// For each program (by position), the expense kinds its quoted 対象経費 pays for.
+    pub kinds_paid: Vec<u32>,
     pub load_times: LoadTimes,
 }
 
@@ -88,11 +90,17 @@ impl Engine {
         let t2 = Instant::now();
         let index = Index::build(&corpus, &japanese)?;
         let understander = Understander::new(&corpus, japanese)?;
+        let kinds_paid = corpus
+            .programs
+            .iter()
+            .map(|p| understander.kinds_paid(&corpus, p))
+            .collect();
         let t3 = Instant::now();
         Ok(Engine {
             corpus,
             understander,
             index,
+            kinds_paid,
             load_times: LoadTimes {
                 corpus: t1 - t0,
                 dictionary: t2 - t1,

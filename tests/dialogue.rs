@@ -296,3 +296,36 @@ fn any_text_gets_a_reply_without_panic() {
         assert!(!t.text.is_empty(), "{m:?}");
     }
 }
+
+/// An estimate only where the stated cost is of a kind the program pays for, and a monthly
+/// amount is multiplied by its months.
+#[test]
+fn estimates_only_when_the_cost_fits_the_program() {
+    let d = d();
+    let estimate_of = |message: &str, id: &str| {
+        let t = respond(&d, None, message);
+        t.reply
+            .programs()
+            .iter()
+            .find(|p| p.id.as_str() == id)
+            .unwrap_or_else(|| panic!("{id} for {message}: {}", t.text))
+            .estimate
+            .clone()
+    };
+    // 後継ぎ応援事業 pays for 店舗改装費, not for repairs.
+    assert!(
+        estimate_of(
+            "父の店を継いだ二代目です。雨漏りの修理に200万円かかります",
+            "shokei-atotsugi.oen"
+        )
+        .is_none(),
+        "a repair is not a cost the program pays for"
+    );
+    // 月10万円で半年: 60万円 × 8/10 = 48万円 under the 500千円 cap.
+    let e = estimate_of(
+        "副業のプロ人材に月10万円の報酬で半年来てもらいたい",
+        "pro-jinzai",
+    )
+    .expect("an estimate for the fee");
+    assert_eq!((e.expense, e.amount), (600_000, 480_000));
+}

@@ -29,7 +29,7 @@ pub use scope::{
     BusinessRole, KumamotoPlace, Places, Prefecture, PrivateRule, ScopeRules, StaffRole,
 };
 pub use source::{Mismatch, QUOTE_WINDOW_LINES, Source};
-pub use vocabulary::{Expansion, OutOfScope, Vocabulary};
+pub use vocabulary::{Expansion, ExpenseKind, MAX_EXPENSE_KINDS, OutOfScope, Vocabulary};
 
 use error::Errors;
 use record::{Fixed, RawRecord};

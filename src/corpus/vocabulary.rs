@@ -34,11 +34,23 @@ pub struct OutOfScope {
     pub always: bool,
 }
 
+/// A kind of cost a person states, and the 対象経費 words that show a program pays for it.
+#[derive(Debug, Clone)]
+pub struct ExpenseKind {
+    pub kind: String,
+    pub when: Vec<String>,
+    pub pays: Vec<String>,
+}
+
+/// At most this many expense kinds: the kinds a message states are a bit set.
+pub const MAX_EXPENSE_KINDS: usize = 32;
+
 /// The whole vocabulary, checked.
 #[derive(Debug, Clone, Default)]
 pub struct Vocabulary {
     pub expansions: Vec<Expansion>,
     pub out_of_scope: Vec<OutOfScope>,
+    pub expenses: Vec<ExpenseKind>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -48,6 +60,16 @@ pub(crate) struct RawVocabulary {
     expand: Vec<RawExpansion>,
     #[serde(default)]
     out_of_scope: Vec<RawOutOfScope>,
+    #[serde(default)]
+    expense: Vec<RawExpense>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExpense {
+    kind: String,
+    when: Vec<String>,
+    pays: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -177,9 +199,40 @@ impl RawVocabulary {
                 always: o.always,
             });
         }
+        let mut expenses = Vec::with_capacity(self.expense.len());
+        for (i, e) in self.expense.into_iter().enumerate() {
+            if e.when.iter().all(|w| w.trim().is_empty())
+                || e.pays.iter().all(|w| w.trim().is_empty())
+            {
+                errors.push(
+                    file,
+                    "vocabulary",
+                    format!("expense[{i}]"),
+                    "phrases of the message (when) and words of 対象経費 (pays)",
+                    e.kind.clone(),
+                );
+                continue;
+            }
+            if i >= MAX_EXPENSE_KINDS {
+                errors.push(
+                    file,
+                    "vocabulary",
+                    format!("expense[{i}]"),
+                    format!("at most {MAX_EXPENSE_KINDS} expense kinds"),
+                    e.kind.clone(),
+                );
+                continue;
+            }
+            expenses.push(ExpenseKind {
+                kind: e.kind,
+                when: e.when,
+                pays: e.pays,
+            });
+        }
         Vocabulary {
             expansions,
             out_of_scope,
+            expenses,
         }
     }
 }

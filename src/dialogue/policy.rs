@@ -249,7 +249,19 @@ fn recommend(
                 .into_iter()
                 .cloned()
                 .collect(),
-            estimate: session.facts.expense.and_then(|e| estimate(p, e)),
+            // Only where the stated cost is of a kind the program's 対象経費 names, and the
+            // program serves what the situation is about (a DX project gets no succession
+            // program's estimate).
+            estimate: session
+                .facts
+                .expense
+                .filter(|_| {
+                    let paid = engine.kinds_paid.get(h.ord).copied().unwrap_or(0);
+                    let on_topic = session.topic_themes.is_empty()
+                        || p.themes.iter().any(|t| session.topic_themes.contains(t));
+                    session.facts.expense_kinds & paid != 0 && on_topic
+                })
+                .and_then(|e| estimate(p, e)),
         })
         .collect()
 }

@@ -50,6 +50,8 @@ struct Stored {
     expense: Option<u64>,
     #[serde(default)]
     wants: Option<String>,
+    #[serde(default)]
+    expense_kinds: u32,
     topic: Vec<StoredMessage>,
     topic_themes: Vec<String>,
     asked: Vec<String>,
@@ -145,6 +147,7 @@ impl Stored {
             }),
             expense: f.expense,
             wants: f.wants.map(|k| k.as_str().to_string()),
+            expense_kinds: f.expense_kinds,
             topic: s.topic.iter().map(StoredMessage::from_searchable).collect(),
             topic_themes: s
                 .topic_themes
@@ -185,6 +188,7 @@ impl Stored {
                 kind,
                 expense: self.expense,
                 wants: self.wants.as_deref().and_then(Kind::parse),
+                expense_kinds: self.expense_kinds,
             },
             topic: self
                 .topic

@@ -51,6 +51,11 @@ const MAX_YEN: f64 = 1e13;
 /// "300万の設備"). Years, fractions and bare numbers are not amounts.
 pub fn yen_amounts(text: &str) -> Vec<u64> {
     let chars: Vec<char> = text.chars().map(fold).collect();
+    yen_spans(&chars).into_iter().map(|(_, v)| v).collect()
+}
+
+/// Every yen amount with the index of the character it starts at.
+fn yen_spans(chars: &[char]) -> Vec<(usize, u64)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -84,10 +89,59 @@ pub fn yen_amounts(text: &str) -> Vec<u64> {
             && v > 0.0
             && v < MAX_YEN
         {
-            out.push(v.round() as u64);
+            out.push((start, v.round() as u64));
         }
     }
     out
+}
+
+/// The expense a message states: the largest yen amount, or a monthly amount (月10万円, 毎月５万円)
+/// times the months stated with it (半年, 6か月, 1年). A monthly amount without a duration is
+/// not a total, so nothing is stated.
+pub fn stated_expense(text: &str) -> Option<u64> {
+    let chars: Vec<char> = text.chars().map(fold).collect();
+    let monthly = yen_spans(&chars).into_iter().find(|&(start, _)| {
+        let before: String = chars[start.saturating_sub(3)..start].iter().collect();
+        before.ends_with('月') || before.ends_with("月額") || before.ends_with("毎月")
+    });
+    match monthly {
+        Some((_, amount)) => months(&chars).map(|m| amount.saturating_mul(m)),
+        None => yen_amounts(text).into_iter().max(),
+    }
+}
+
+/// The months a text states as a duration: 半年, 6か月, ６ヶ月, 1年, 一年半 (as 18).
+fn months(chars: &[char]) -> Option<u64> {
+    let s: String = chars.iter().collect();
+    if s.contains("半年") && !s.contains("年半") {
+        return Some(6);
+    }
+    let number_before = |i: usize| -> Option<u64> {
+        let mut j = i;
+        while j > 0
+            && (chars[j - 1].is_ascii_digit()
+                || kanji_digit(chars[j - 1]).is_some()
+                || chars[j - 1] == '十')
+        {
+            j -= 1;
+        }
+        interpret(&chars[j..i])
+            .filter(|v| *v > 0.0 && *v < 1000.0)
+            .map(|v| v as u64)
+    };
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        if matches!(c, 'か' | 'ヶ' | 'カ' | 'ケ' | '箇' | 'ヵ') && next == Some('月') {
+            return number_before(i);
+        }
+        if c == '年' && i > 0 && next != Some('度') {
+            if let Some(y) = number_before(i) {
+                let half = chars.get(i + 1) == Some(&'半');
+                return Some(y * 12 + if half { 6 } else { 0 });
+            }
+        }
+    }
+    None
 }
 
 /// Interprets a run like `1,500千`, `５百万`, `千五百万`, `1億5000万` as a number.
@@ -193,6 +247,22 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(yen_amounts(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_monthly_amount_is_multiplied_by_its_months() {
+        let cases: &[(&str, Option<u64>)] = &[
+            ("月10万円で半年お願いしたい", Some(600_000)),
+            ("毎月５万円を６か月", Some(300_000)),
+            ("月額3万円、1年間", Some(360_000)),
+            ("月10万円くらい", None),
+            ("300万円の設備", Some(3_000_000)),
+            ("令和7年度に50万円", Some(500_000)),
+            ("何もない", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(stated_expense(text), *want, "{text}");
         }
     }
 

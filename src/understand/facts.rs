@@ -10,8 +10,12 @@ pub struct Facts {
     pub stage: Option<Stage>,
     pub manufacturer: Option<bool>,
     pub kind: Option<KindAnswer>,
-    /// An expense the person stated, in yen (for the 目安 estimate).
+    /// An expense the person stated, in yen (for the 目安 estimate); a monthly amount with a
+    /// duration (月10万円で半年) is multiplied out.
     pub expense: Option<u64>,
+    /// The kinds of that cost (bit i: the vocabulary's `[[expense]]` i): an estimate is made
+    /// only for a program whose quoted 対象経費 pays for one of them.
+    pub expense_kinds: u32,
     /// The kind of money the person asked for in so many words (補助してほしい, 借りたい):
     /// programs of that kind come before the other kind.
     pub wants: Option<Kind>,
@@ -25,6 +29,9 @@ impl Facts {
         self.manufacturer = newer.manufacturer.or(self.manufacturer);
         self.kind = newer.kind.or(self.kind);
         self.expense = newer.expense.or(self.expense);
+        if newer.expense_kinds != 0 {
+            self.expense_kinds = newer.expense_kinds;
+        }
         self.wants = newer.wants.or(self.wants);
     }
 

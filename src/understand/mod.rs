@@ -223,6 +223,9 @@ impl Understander {
                 .iter()
                 .map(|w| (w.to_string(), Cue::Asks(Kind::Loan))),
         );
+        for (i, e) in v.expenses.iter().enumerate() {
+            phrases.extend(e.when.iter().map(|w| (w.clone(), Cue::Expense(i))));
+        }
         phrases.extend(
             cues::LABEL_CUES
                 .iter()
@@ -253,6 +256,24 @@ impl Understander {
             rules,
             options,
         })
+    }
+
+    /// The expense kinds a program's quoted 対象経費 pays for (bit i: `[[expense]]` i): read
+    /// once, at load, so an estimate checks a bit.
+    pub fn kinds_paid(&self, corpus: &Corpus, p: &crate::corpus::Program) -> u32 {
+        let mut mask = 0u32;
+        for q in p.terms_labelled(TermLabel::Expenses) {
+            let text = normalize(&q.text);
+            for (i, e) in corpus.vocabulary.expenses.iter().enumerate().take(32) {
+                if e.pays
+                    .iter()
+                    .any(|w| text.as_str().contains(normalize(w).as_str()))
+                {
+                    mask |= 1 << i;
+                }
+            }
+        }
+        mask
     }
 
     /// The analyzer the stage was built with (the index's documents get the same analysis).
@@ -393,7 +414,14 @@ impl Understander {
         if let [k] = money[..] {
             f.kind = Some(KindAnswer::Only(k));
         }
-        f.expense = amount::yen_amounts(text).into_iter().max();
+        f.expense = amount::stated_expense(text);
+        f.expense_kinds = found
+            .iter()
+            .filter_map(|x| match x.cue {
+                Cue::Expense(i) if !x.denied && i < 32 => Some(1u32 << i),
+                _ => None,
+            })
+            .fold(0, |a, b| a | b);
         let asks: BTreeSet<Kind> = found
             .iter()
             .filter_map(|x| match x.cue {
@@ -415,6 +443,7 @@ fn apply_option(u: &mut Understanding, o: &QuestionOption) {
         manufacturer: o.manufacturer,
         kind: o.kind,
         expense: None,
+        expense_kinds: 0,
         wants: match o.kind {
             Some(KindAnswer::Only(k)) => Some(k),
             _ => None,

@@ -54,6 +54,8 @@ pub enum Cue {
     Premises,
     /// The person asks for money of this kind in so many words (補助してほしい, 借りたい).
     Asks(Kind),
+    /// A kind of cost (the vocabulary's `[[expense]]`, by index).
+    Expense(usize),
 }
 
 /// One occurrence of a trigger in the normalized text.
