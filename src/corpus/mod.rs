@@ -24,7 +24,7 @@ pub use error::{CorpusError, RecordError};
 pub use model::{
     Applicant, Disaster, Kind, Program, ProgramId, Quote, Size, Stage, TermLabel, Theme,
 };
-pub use questions::{DisasterAnswer, KindAnswer, Question, QuestionOption, Slot};
+pub use questions::{DisasterAnswer, KindAnswer, Question, QuestionOption, Slot, WhoAnswer};
 pub use scope::{
     BusinessRole, KumamotoPlace, Places, Prefecture, PrivateRule, ScopeRules, StaffRole,
 };

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::error::Errors;
 use super::model::{Disaster, Kind, Stage, Theme};
+use super::scope::StaffRole;
 
 /// What a clarifying question asks about. Each is asked at most once per conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16,6 +17,8 @@ pub enum Slot {
     Theme,
     Industry,
     Kind,
+    /// Whether the person is a business owner or 商工団体 / 市町村 staff.
+    Who,
 }
 
 impl Slot {
@@ -26,6 +29,7 @@ impl Slot {
             Slot::Theme => "theme",
             Slot::Industry => "industry",
             Slot::Kind => "kind",
+            Slot::Who => "who",
         }
     }
 
@@ -37,6 +41,7 @@ impl Slot {
             Slot::Theme,
             Slot::Industry,
             Slot::Kind,
+            Slot::Who,
         ]
         .into_iter()
         .find(|x| x.as_str() == s)
@@ -57,6 +62,15 @@ pub enum KindAnswer {
     Any,
 }
 
+/// Who an option says the person is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhoAnswer {
+    /// A business owner (or successor, or founder) asking for their own business.
+    Owner,
+    /// Staff of a 商工団体 or a 市町村.
+    Staff(StaffRole),
+}
+
 /// One button.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuestionOption {
@@ -66,6 +80,7 @@ pub struct QuestionOption {
     pub theme: Option<Theme>,
     pub manufacturer: Option<bool>,
     pub kind: Option<KindAnswer>,
+    pub who: Option<WhoAnswer>,
 }
 
 /// One clarifying question.
@@ -99,6 +114,7 @@ struct RawOption {
     theme: Option<String>,
     manufacturer: Option<bool>,
     kind: Option<String>,
+    who: Option<String>,
 }
 
 impl RawQuestions {
@@ -110,7 +126,7 @@ impl RawQuestions {
                     file,
                     "questions",
                     format!("question[{i}].slot"),
-                    "disaster, stage, theme, industry or kind",
+                    "disaster, stage, theme, industry, kind or who",
                     q.slot,
                 );
                 continue;
@@ -165,7 +181,18 @@ impl RawQuestions {
                         None
                     }),
                 };
-                let states_a_fact = disaster.is_some()
+                let who = match o.who.as_deref() {
+                    None => None,
+                    Some("owner") => Some(WhoAnswer::Owner),
+                    Some("association") => Some(WhoAnswer::Staff(StaffRole::Association)),
+                    Some("municipality") => Some(WhoAnswer::Staff(StaffRole::Municipality)),
+                    Some(w) => {
+                        bad("who", w);
+                        None
+                    }
+                };
+                let states_a_fact = who.is_some()
+                    || disaster.is_some()
                     || stage.is_some()
                     || theme.is_some()
                     || o.manufacturer.is_some()
@@ -181,6 +208,7 @@ impl RawQuestions {
                     theme,
                     manufacturer: o.manufacturer,
                     kind,
+                    who,
                 });
             }
             if options.len() < 2 {

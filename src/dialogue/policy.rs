@@ -4,7 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::corpus::{DisasterAnswer, Kind, KindAnswer, Program, Slot, TermLabel, Theme};
+use crate::corpus::{
+    DisasterAnswer, Kind, KindAnswer, Program, QuestionOption, Slot, TermLabel, Theme, WhoAnswer,
+};
 use crate::engine::{Engine, query_of};
 use crate::search::{Hit, Query};
 use crate::understand::{MANUFACTURING, OutOfScope, Understanding, Who};
@@ -146,7 +148,13 @@ fn decide(engine: &Engine, session: &mut Session, u: Understanding) -> Reply {
 
     let programs = recommend(engine, session, &u.asked, &hits);
     let vague = !themed && evidence < SPECIFIC_EVIDENCE;
-    match next_question(session, &themes, &hits, vague) {
+    // A person who names a program asks about that program: no question first.
+    let question = if u.named.is_some() {
+        None
+    } else {
+        next_question(engine, session, &themes, &hits, vague)
+    };
+    match question {
         Some(slot) => {
             ask(engine, session, slot, programs.clone()).unwrap_or(Reply::Answer { programs })
         }
@@ -269,56 +277,112 @@ fn recommend(
 /// The one question whose answer would change the result, if any: never one already asked,
 /// never one whose fact is known.
 fn next_question(
+    engine: &Engine,
     session: &Session,
     themes: &BTreeSet<Theme>,
     hits: &[(Hit, &Program)],
     vague: bool,
 ) -> Option<Slot> {
-    let open = |slot: Slot| !session.asked.contains(&slot) && !session.facts.knows(slot);
-    let top: Vec<&Program> = hits.iter().take(MAX_PROGRAMS).map(|(_, p)| *p).collect();
-    let distinct = |key: &dyn Fn(&Program) -> String| {
-        let mut seen: Vec<String> = top
-            .iter()
-            .map(|p| key(p))
-            .filter(|k| !k.is_empty())
-            .collect();
-        seen.sort();
-        seen.dedup();
-        seen.len()
+    let open = |slot: Slot| {
+        !session.asked.contains(&slot)
+            && !session.facts.knows(slot)
+            && (slot != Slot::Who || session.who == Who::Unknown)
     };
-    // Which disaster matters only to someone who said they were hit by one: a plain loan
-    // question is not asked about disasters because a disaster loan ranks among the candidates.
-    let disaster_matters = themes.contains(&Theme::Disaster);
-    if open(Slot::Disaster)
-        && disaster_matters
-        && distinct(&|p| format!("{:?}", p.disasters).replace("[]", "")) >= 2
-    {
-        return Some(Slot::Disaster);
-    }
-    if open(Slot::Stage)
-        && themes.contains(&Theme::Succession)
-        && distinct(&|p| format!("{:?}", p.stages).replace("[]", "")) >= 2
-    {
-        return Some(Slot::Stage);
-    }
+    let top: Vec<&Program> = hits.iter().take(MAX_PROGRAMS).map(|(_, p)| *p).collect();
+    let top3 = || top.iter().take(3);
     if open(Slot::Theme) && vague {
         return Some(Slot::Theme);
     }
-    let kinds: Vec<Kind> = top.iter().take(3).map(|p| p.kind).collect();
-    if open(Slot::Kind) && kinds.contains(&Kind::Subsidy) && kinds.contains(&Kind::Loan) {
-        return Some(Slot::Kind);
-    }
-    let restricted = top
-        .iter()
-        .take(3)
-        .any(|p| p.industries.iter().any(|i| i == MANUFACTURING));
-    let open_to_all = top
-        .iter()
-        .any(|p| p.industries.is_empty() && p.themes.iter().any(|t| themes.contains(t)));
-    if open(Slot::Industry) && restricted && open_to_all {
-        return Some(Slot::Industry);
-    }
-    None
+    let kinds: Vec<Kind> = top3().map(|p| p.kind).collect();
+    // The questions that may apply, in the order a person would expect them, each only where
+    // the fact it asks for concerns this situation: which disaster only for someone hit by one,
+    // the succession stage only in a succession, 製造業 only where a manufacturing-only program
+    // competes with one open to all.
+    let candidates = [
+        (Slot::Disaster, themes.contains(&Theme::Disaster)),
+        (Slot::Stage, themes.contains(&Theme::Succession)),
+        (
+            Slot::Kind,
+            kinds.contains(&Kind::Subsidy) && kinds.contains(&Kind::Loan),
+        ),
+        (
+            Slot::Industry,
+            top3().any(|p| p.industries.iter().any(|i| i == MANUFACTURING))
+                && top.iter().any(|p| {
+                    p.industries.is_empty() && p.themes.iter().any(|t| themes.contains(t))
+                }),
+        ),
+        // Who applies matters when programs an owner applies to and programs a 商工団体 or
+        // 市町村 applies for compete among the best three.
+        (
+            Slot::Who,
+            top3().any(|p| p.applicant.is_some_and(|(a, _)| a.is_direct()))
+                && top3().any(|p| p.applicant.is_some_and(|(a, _)| !a.is_direct())),
+        ),
+    ];
+    candidates
+        .into_iter()
+        .filter(|&(slot, concerns)| concerns && open(slot))
+        .map(|(slot, _)| slot)
+        .find(|&slot| {
+            engine
+                .corpus
+                .question(slot)
+                .is_some_and(|q| answers_differ(&q.options, hits))
+        })
+}
+
+/// Whether the options of a question lead to different answers: each option's facts are
+/// applied to the candidates, and the question is worth asking only if the best three differ
+/// between options. Never ask a question whose every answer gives the same programs.
+fn answers_differ(options: &[QuestionOption], hits: &[(Hit, &Program)]) -> bool {
+    let money = |p: &Program| matches!(p.kind, Kind::Subsidy | Kind::Loan);
+    let answer = |o: &QuestionOption| -> Vec<&str> {
+        // Staff see programs run by a 商工団体 or 市町村 at their full score (the candidates
+        // carry the owner's weighting, the usual reading of an unknown person).
+        let mut scored: Vec<(f32, &Program)> = hits
+            .iter()
+            .take(MAX_PROGRAMS)
+            .map(|(h, p)| {
+                let staff = matches!(o.who, Some(WhoAnswer::Staff(_)));
+                let run_by_others = p.applicant.is_some_and(|(a, _)| !a.is_direct());
+                let score = if staff && run_by_others {
+                    h.score / RUN_BY_OTHERS
+                } else {
+                    h.score
+                };
+                (score, *p)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let kept: Vec<&Program> = scored
+            .into_iter()
+            .map(|(_, p)| p)
+            .filter(|p| match o.disaster {
+                Some(DisasterAnswer::Known(d)) => {
+                    p.disasters.is_empty() || p.disasters.contains(&d)
+                }
+                Some(DisasterAnswer::Other) => p.disasters.is_empty(),
+                None => true,
+            })
+            .filter(|p| {
+                o.stage
+                    .is_none_or(|s| p.stages.is_empty() || p.stages.contains(&s))
+            })
+            .filter(|p| match o.kind {
+                Some(KindAnswer::Only(k)) => !money(p) || p.kind == k,
+                _ => true,
+            })
+            .filter(|p| {
+                o.manufacturer != Some(false) || !p.industries.iter().any(|i| i == MANUFACTURING)
+            })
+            .collect();
+        kept.iter().take(3).map(|p| p.id.as_str()).collect()
+    };
+    let mut answers: Vec<Vec<&str>> = options.iter().map(answer).collect();
+    answers.sort();
+    answers.dedup();
+    answers.len() >= 2
 }
 
 fn ask(

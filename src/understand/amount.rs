@@ -134,11 +134,13 @@ fn months(chars: &[char]) -> Option<u64> {
         if matches!(c, 'か' | 'ヶ' | 'カ' | 'ケ' | '箇' | 'ヵ') && next == Some('月') {
             return number_before(i);
         }
-        if c == '年' && i > 0 && next != Some('度') {
-            if let Some(y) = number_before(i) {
-                let half = chars.get(i + 1) == Some(&'半');
-                return Some(y * 12 + if half { 6 } else { 0 });
-            }
+        if c == '年'
+            && i > 0
+            && next != Some('度')
+            && let Some(y) = number_before(i)
+        {
+            let half = chars.get(i + 1) == Some(&'半');
+            return Some(y * 12 + if half { 6 } else { 0 });
         }
     }
     None

@@ -42,7 +42,8 @@ impl Facts {
             Slot::Stage => self.stage.is_some(),
             Slot::Industry => self.manufacturer.is_some(),
             Slot::Kind => self.kind.is_some(),
-            Slot::Theme => false,
+            // Who the person is lives in the session, not in these facts.
+            Slot::Theme | Slot::Who => false,
         }
     }
 }

@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 
 use crate::corpus::{
     Corpus, Disaster, DisasterAnswer, Kind, KindAnswer, QuestionOption, Size, Slot, Stage,
-    TermLabel, Theme,
+    TermLabel, Theme, WhoAnswer,
 };
 use crate::text::{Japanese, Normalized, TextError, bigram_ranges, normalize};
 
@@ -151,12 +151,17 @@ pub struct Understanding {
     pub spans: Vec<Span>,
     /// Who is asking, from where, for what.
     pub scope: Scope,
+    /// The message names a program (its printed name, or the name without its brackets): the
+    /// position of the longest one named in `Corpus::programs`.
+    pub named: Option<usize>,
 }
 
 /// The understanding stage, built once from the vocabulary and the questions' options.
 #[derive(Debug, Clone)]
 pub struct Understander {
     japanese: Japanese,
+    /// Each program's name, normalized and without brackets, with its position.
+    names: Vec<(String, usize)>,
     triggers: Triggers,
     rules: Vec<Rule>,
     options: Vec<(Slot, QuestionOption)>,
@@ -250,7 +255,23 @@ impl Understander {
             .iter()
             .flat_map(|q| q.options.iter().map(|o| (q.slot, o.clone())))
             .collect();
+        let mut names: Vec<(String, usize)> = corpus
+            .programs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let n: String = normalize(&p.name)
+                    .as_str()
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .collect();
+                (n, i)
+            })
+            .filter(|(n, _)| n.chars().count() >= 4)
+            .collect();
+        names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
         Ok(Self {
+            names,
             triggers: Triggers::new(phrases)?,
             japanese,
             rules,
@@ -335,9 +356,20 @@ impl Understander {
             .into_iter()
             .map(|(a, b)| &n[a..b])
             .collect();
+        let compact: String = normalized
+            .as_str()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect();
+        let named = self
+            .names
+            .iter()
+            .find(|(n, _)| compact.contains(n.as_str()))
+            .map(|(_, i)| *i);
         let mut u = Understanding {
             text: text.to_string(),
             scope,
+            named,
             ..Understanding::default()
         };
         u.search.words = TermList::of(words.iter().map(|t| t.text.as_str()).collect());
@@ -450,6 +482,11 @@ fn apply_option(u: &mut Understanding, o: &QuestionOption) {
         },
     };
     u.themes.extend(o.theme);
+    match o.who {
+        Some(WhoAnswer::Owner) => u.scope.who = Who::Business(crate::corpus::BusinessRole::Owner),
+        Some(WhoAnswer::Staff(role)) => u.scope.who = Who::Staff(role),
+        None => {}
+    }
     if let Some(DisasterAnswer::Known(_)) = o.disaster {
         u.themes.insert(Theme::Disaster);
     }
