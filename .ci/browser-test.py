@@ -29,6 +29,8 @@ except ImportError:
     sys.exit("browser test: selenium is not installed (pip install selenium)")
 
 QUESTION = "災害で店の建物が壊れました。再建の支援はありますか"
+# A question whose best program states 令和6～7年度 as its period (taiwan-yushutsu).
+PERIOD_QUESTION = "台湾の百貨店で県産の菓子を売り込みたい"
 CITE = re.compile(r"p\.\d+ l\.\d+")
 WAIT = 10  # seconds, every wait
 
@@ -197,6 +199,24 @@ class Run:
         if not stored[0] or not stored[1]:
             raise StepFailed("madoguchi.session / madoguchi.history are not in localStorage")
 
+    def widget_period_badge(self):
+        """A program whose quoted 事業期間 has passed (the server runs with --today 2026-11-29)
+        carries the badge 「事業期間：令和6〜7年度（終了の可能性）」."""
+        d = self.d
+        root = shadow(d)
+        box = css(root, "[data-testid=madoguchi-input]")[0]
+        box.send_keys(PERIOD_QUESTION)
+        box.send_keys(Keys.ENTER)
+
+        def badge():
+            for b in css(root, "[data-role=assistant] [data-testid=madoguchi-period]"):
+                if b.get_attribute("data-status") == "after" and "終了の可能性" in b.text:
+                    return b
+            return None
+        b = wait_for(d, "a card with the badge 事業期間：…（終了の可能性）", badge)
+        if "令和6〜7年度" not in b.text:
+            raise StepFailed(f"the badge does not name the quoted years: {b.text!r}")
+
     def widget_screenshots(self):
         d = self.d
         self.shot("widget-desktop.png")
@@ -349,6 +369,7 @@ def main():
         ("ask a question, a card with 「p.N l.M」 appears", run.widget_ask),
         ("click a follow-up option, the next reply has cards", run.widget_follow_up),
         ("reload: the conversation is restored", run.widget_restore),
+        ("a card shows its 事業期間 badge (終了の可能性)", run.widget_period_badge),
         ("screenshots at desktop and phone width", run.widget_screenshots),
         ("Escape closes the panel, focus returns to the launcher", run.widget_escape),
         ("widget page: no SEVERE console entries", run.console_clean),

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::dialogue::{Dialogue, Turn};
+use crate::dialogue::{Clock, Dialogue, Turn};
 use crate::engine::Engine;
 use crate::http::ProgramWire;
 
@@ -24,6 +24,10 @@ struct Cli {
     /// The corpus directory (default: ./corpus, else the one the binary was built from).
     #[arg(long, global = true, env = "MADOGUCHI_CORPUS")]
     corpus: Option<PathBuf>,
+    /// Today's date (YYYY-MM-DD) against which programs' 事業期間 are read; default: the
+    /// system's date in Japan time. For tests and demos.
+    #[arg(long, global = true, env = "MADOGUCHI_TODAY")]
+    today: Option<String>,
     /// Log format on stderr: text for people, json for a log collector.
     #[arg(long, global = true, env = "MADOGUCHI_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -91,6 +95,13 @@ fn init_tracing(format: LogFormat) {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let dir = cli.corpus.unwrap_or_else(crate::corpus::default_dir);
+    let clock = match cli.today.as_deref() {
+        None => Clock::System,
+        Some(s) => Clock::Fixed(
+            crate::corpus::Date::parse(s)
+                .ok_or_else(|| anyhow::anyhow!("--today {s:?} is not a date like 2026-11-29"))?,
+        ),
+    };
     match cli.command {
         Command::Check => {
             let engine = Engine::load(&dir)
@@ -109,7 +120,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if explain {
                 eprintln!("{:#?}", engine.understand(&question));
             }
-            let dialogue = Dialogue::in_memory(Arc::new(engine), Default::default());
+            let dialogue =
+                Dialogue::in_memory(Arc::new(engine), Default::default()).with_clock(clock);
             let turn = block_on(dialogue.respond(None, &question))?;
             if json {
                 let programs: Vec<ProgramWire<'_>> = turn
@@ -128,7 +140,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Chat => {
             let engine = Engine::load(&dir)
                 .with_context(|| format!("loading the corpus in {}", dir.display()))?;
-            chat(engine)?;
+            chat(engine, clock)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve(config) => {
@@ -136,7 +148,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let started = std::time::Instant::now();
             let engine = Engine::load(&dir)
                 .with_context(|| format!("loading the corpus in {}", dir.display()))?;
-            let state = config.state(engine, dir.clone())?;
+            let state = config.state(engine, dir.clone(), clock)?;
             let runtime = tokio::runtime::Runtime::new()?;
             runtime
                 .block_on(crate::http::serve(state, config.bind, started))
@@ -178,6 +190,7 @@ pub fn check_summary(engine: &Engine) -> String {
         "corpus ok: {} ids ({} programs, {} menus), {} quoted terms, all verbatim at their page and line\n\
          {}\
          vocabulary: {} expansion rules, {} out-of-scope topics; user dictionary: {} entries\n\
+         periods: {} read from their 事業期間 quote, {} without one, unreadable: {}\n\
          index: {} documents, {:.1} KiB\n\
          load time: {:.1} ms (corpus {:.1} ms, dictionary {:.1} ms, index {:.1} ms)\n",
         c.programs.len(),
@@ -188,6 +201,24 @@ pub fn check_summary(engine: &Engine) -> String {
         c.vocabulary.expansions.len(),
         c.vocabulary.out_of_scope.len(),
         crate::text::user_dictionary_entries(),
+        c.programs.iter().filter(|p| p.period.is_some()).count(),
+        c.programs
+            .iter()
+            .filter(|p| p.period.is_none() && !p.period_unreadable)
+            .count(),
+        {
+            let bad: Vec<&str> = c
+                .programs
+                .iter()
+                .filter(|p| p.period_unreadable)
+                .map(|p| p.id.as_str())
+                .collect();
+            if bad.is_empty() {
+                "none".to_string()
+            } else {
+                bad.join(", ")
+            }
+        },
         c.programs.len(),
         engine.index.size_bytes() as f64 / 1024.0,
         ms(t.total()),
@@ -229,13 +260,31 @@ fn programs_text(turn: &Turn, limit: usize) -> String {
                 q.label, text, q.page, q.line
             );
         }
+        let _ = writeln!(out, "    事業期間の状況：{}", period_status(&p.period));
     }
     out
 }
 
-fn chat(engine: Engine) -> anyhow::Result<()> {
+/// The period's status as a person reads it.
+fn period_status(p: &crate::dialogue::PeriodNote) -> String {
+    let years = |y: i32| format!("令和{}", y - 2018);
+    let span = match (p.first_year, p.last_year) {
+        (Some(a), Some(b)) if a == b => format!("{}年度", years(a)),
+        (Some(a), Some(b)) => format!("{}〜{}年度", years(a), b - 2018),
+        (Some(a), None) => format!("{}年度〜", years(a)),
+        _ => String::new(),
+    };
+    match p.status {
+        crate::corpus::Status::Within => format!("{span}（実施期間内）"),
+        crate::corpus::Status::After => format!("{span}（終了の可能性）"),
+        crate::corpus::Status::Before => format!("{span}（開始前）"),
+        crate::corpus::Status::Unknown => "資料に事業期間の記載なし".to_string(),
+    }
+}
+
+fn chat(engine: Engine, clock: Clock) -> anyhow::Result<()> {
     use std::io::{BufRead, Write};
-    let dialogue = Dialogue::in_memory(Arc::new(engine), Default::default());
+    let dialogue = Dialogue::in_memory(Arc::new(engine), Default::default()).with_clock(clock);
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
     let mut session: Option<String> = None;
     let mut options: Vec<String> = Vec::new();

@@ -9,6 +9,7 @@ mod corpus;
 mod dialogue;
 mod faults;
 mod golden;
+mod periods;
 mod redis;
 mod retrieval;
 mod robustness;

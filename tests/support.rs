@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use madoguchi::Engine;
-use madoguchi::dialogue::{Dialogue, SessionLimits};
+use madoguchi::dialogue::{Clock, Dialogue, SessionLimits};
+
+/// The date the tests read periods against.
+pub(crate) const TODAY: &str = "2026-11-29";
 use madoguchi::http::AppState;
 
 /// The repository root.
@@ -37,7 +40,11 @@ pub(crate) fn engine() -> &'static Arc<Engine> {
 
 /// A dialogue over the shared engine with its own sessions.
 pub(crate) fn dialogue(limits: SessionLimits) -> Dialogue {
-    Dialogue::in_memory(engine().clone(), limits)
+    // A fixed date, so that rankings and replies do not change with the calendar: the day the
+    // golden file was recorded (令和8年度, after the document's 令和7年度).
+    Dialogue::in_memory(engine().clone(), limits).with_clock(Clock::Fixed(
+        madoguchi::corpus::Date::parse(TODAY).expect("a date"),
+    ))
 }
 
 /// One turn of a conversation (a test's stand-in for a chat request).

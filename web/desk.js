@@ -51,6 +51,19 @@
     if (rest || !s) s += rest.toLocaleString("ja-JP");
     return s + "円";
   }
+  // The period as the server read it against today: 「事業期間：令和6〜7年度（終了の可能性）」.
+  function periodRow(period) {
+    if (!period || period.status === "unknown" || !period.first_year) return null;
+    var r = function (y) { return y - 2018; };
+    var unit = period.unit === "calendar_year" ? "年" : "年度";
+    var span = "令和" + r(period.first_year) +
+      (period.last_year == null ? unit + "〜" :
+        period.last_year === period.first_year ? unit : "〜" + r(period.last_year) + unit);
+    var state = { within: "（実施期間内）", after: "（終了の可能性）", before: "（開始前）" }[period.status] || "";
+    return h("div", { class: "tagrow", "data-testid": "desk-period", "data-status": period.status }, [
+      h("dt", { text: "事業期間" }), h("dd", { text: span + state })]);
+  }
+
   // The label comes from the server (kind_label), one Japanese label per kind.
   function kindBadge(kind, label) {
     return h("span", { class: "badge kind-" + (kind || "other"), text: label || "支援制度" });
@@ -507,7 +520,9 @@
         h("div", { class: "tagrow" }, [h("dt", { text: "担当課" }), h("dd", { text: p.division })]),
         p.pages && p.pages.length ? h("div", { class: "tagrow" }, [h("dt", { text: "掲載ページ" }), h("dd", { text: "p." + p.pages.join(", p.") + "（名称 p." + p.pages[0] + " l." + p.name_line + "）" })]) : null,
         tags("テーマ", p.themes), tags("対象の災害", p.disasters), tags("事業者の規模", p.sizes),
-        tags("業種", p.industries), tags("承継の段階", p.succession_stages)
+        tags("業種", p.industries), tags("承継の段階", p.succession_stages),
+        periodRow(p.period), p.applicant ? h("div", { class: "tagrow" }, [h("dt", { text: "申し込む方" }),
+          h("dd", { text: p.applicant.kind + "：" + p.applicant.how })]) : null
       ]));
       if (p.purpose) view.appendChild(h("p", { class: "purpose" }, [h("strong", { text: "概要（要約・原文ではありません）：" }), p.purpose]));
       view.appendChild(h("h3", { text: "条件（原文の引用）" }));

@@ -54,6 +54,9 @@
     ".meta{display:flex;flex-wrap:wrap;align-items:center;gap:6px;font-size:12px;color:#52606d;margin-bottom:6px}",
     ".badge{display:inline-block;font-size:11.5px;font-weight:700;padding:1px 8px;border-radius:999px;background:#e3eefa;color:#0b4f94;border:1px solid #b7d0ea}",
     ".badge.loan{background:#eaf6ec;color:#1e6b33;border-color:#b9dcc1}",
+    ".badge.period{background:#f4f5f7;color:#3e4c59;border-color:#cbd2d9;font-weight:600}",
+    ".badge.period.after{background:#fff4e5;color:#8a4b00;border-color:#f0c27b}",
+    ".applicant{margin-top:6px;font-size:13px;color:#3e4c59}",
     ".terms{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:5px;font-size:13.5px}",
     ".lbl{font-weight:700;color:#334e68}",
     "q{quotes:none;background:#f7f3e3;border-radius:3px;padding:0 2px;word-break:break-word}",
@@ -247,6 +250,18 @@
         h("span", { class: "sr", text: "あなた：" }), text
       ]));
     }
+    // 「事業期間：令和6〜7年度（終了の可能性）」: the period as the server read it, today.
+    function periodBadge(period) {
+      if (!period || period.status === "unknown" || !period.first_year) return null;
+      var r = function (y) { return y - 2018; };
+      var unit = period.unit === "calendar_year" ? "年" : "年度";
+      var span = "令和" + r(period.first_year) +
+        (period.last_year == null ? unit + "〜" :
+          period.last_year === period.first_year ? unit : "〜" + r(period.last_year) + unit);
+      var state = { within: "", after: "（終了の可能性）", before: "（開始前）" }[period.status] || "";
+      return h("span", { class: "badge period " + period.status, "data-testid": "madoguchi-period",
+        "data-status": period.status, text: "事業期間：" + span + state });
+    }
     function card(p) {
       var quotes = Array.isArray(p.quotes) ? p.quotes : [];
       var terms = quotes.filter(function (q) { return q.label !== "窓口"; });
@@ -255,9 +270,14 @@
         h("h3", { text: p.name }),
         h("div", { class: "meta" }, [
           h("span", { class: "badge " + (p.kind || ""), text: p.kind_label || "支援制度" }),
-          p.division ? h("span", { text: "担当：" + p.division }) : null
+          p.division ? h("span", { text: "担当：" + p.division }) : null,
+          periodBadge(p.period)
         ])
       ];
+      if (p.applicant && p.applicant.how) {
+        kids.push(h("p", { class: "applicant", "data-testid": "madoguchi-applicant",
+          text: "申し込み：" + p.applicant.how }));
+      }
       if (terms.length) kids.push(h("ul", { class: "terms" }, terms.map(quoteItem)));
       var e = p.estimate;
       if (e && typeof e === "object") {

@@ -7,6 +7,7 @@
 
 mod error;
 mod model;
+pub mod period;
 mod questions;
 mod record;
 mod scope;
@@ -24,6 +25,7 @@ pub use error::{CorpusError, RecordError};
 pub use model::{
     Applicant, Disaster, Kind, Program, ProgramId, Quote, Size, Stage, TermLabel, Theme,
 };
+pub use period::{Date, Period, Status, YearUnit};
 pub use questions::{DisasterAnswer, KindAnswer, Question, QuestionOption, Slot, WhoAnswer};
 pub use scope::{
     BusinessRole, KumamotoPlace, Places, Prefecture, PrivateRule, ScopeRules, StaffRole,

@@ -253,6 +253,11 @@ pub struct Program {
     pub terms: Vec<Quote>,
     /// Who applies, and the index in `terms` of the quote that says so.
     pub applicant: Option<(Applicant, usize)>,
+    /// The period its 事業期間 quote states; `None` without such a quote, or when the quote
+    /// cannot be read (then `period_unreadable` says so).
+    pub period: Option<super::period::Period>,
+    /// A 事業期間 quote whose years could not be read (listed by `madoguchi check`).
+    pub period_unreadable: bool,
 }
 
 impl Program {

@@ -256,6 +256,19 @@ impl RawRecord {
         if errors.0.len() != before {
             return None;
         }
+        let period_quote = terms.iter().position(|q| q.label == TermLabel::Period);
+        let period = period_quote.and_then(|i| {
+            super::period::parse(&terms[i].text).map(|(first, last, unit, carried)| {
+                super::period::Period {
+                    quote: i,
+                    first_year: first,
+                    last_year: last,
+                    unit,
+                    carried_over: carried,
+                }
+            })
+        });
+        let period_unreadable = period_quote.is_some() && period.is_none();
         Some(Program {
             source: source_index,
             parent: pid.parent(),
@@ -275,6 +288,8 @@ impl RawRecord {
             body: body.join("\n"),
             terms,
             applicant,
+            period,
+            period_unreadable,
         })
     }
 }

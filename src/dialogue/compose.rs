@@ -2,7 +2,7 @@
 //! about first, as the understanding stage read them) and the 目安 estimate. Every term shown
 //! is a quote.
 
-use crate::corpus::{Kind, Program, Quote, TermLabel};
+use crate::corpus::{Date, Kind, Program, Quote, Status, TermLabel, YearUnit};
 use crate::understand::amount::{Fraction, first_fraction, yen_amounts};
 
 /// Quotes shown per program in a chat answer (the full record is one request away).
@@ -32,9 +32,41 @@ const DEFAULT_ORDER: &[TermLabel] = &[
     TermLabel::Contact,
 ];
 
+/// A program's 事業期間 read against today.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodNote {
+    /// The 事業期間 quote, when the record has one.
+    pub quote: Option<Quote>,
+    pub first_year: Option<i32>,
+    pub last_year: Option<i32>,
+    pub unit: Option<YearUnit>,
+    pub status: Status,
+}
+
+/// The period note for a program today.
+pub fn period_note(p: &Program, today: Date) -> PeriodNote {
+    match p.period {
+        Some(period) => PeriodNote {
+            quote: p.terms.get(period.quote).cloned(),
+            first_year: Some(period.first_year),
+            last_year: period.last_year,
+            unit: Some(period.unit),
+            status: period.status(today),
+        },
+        None => PeriodNote {
+            quote: p.terms_labelled(TermLabel::Period).next().cloned(),
+            first_year: None,
+            last_year: None,
+            unit: None,
+            status: Status::Unknown,
+        },
+    }
+}
+
 /// The quotes to show for a program: asked-about labels first, then the usual order, at most
-/// `limit` (the chat shows [`QUOTES_PER_PROGRAM`]), always ending with a 窓口 quote when the
-/// record has one.
+/// `limit` (the chat shows [`QUOTES_PER_PROGRAM`]), always including the 事業期間 quote and
+/// ending with a 窓口 quote when the record has them: when a program runs and whom to ask are
+/// never trimmed away.
 pub fn select_quotes<'a>(p: &'a Program, asked: &[TermLabel], limit: usize) -> Vec<&'a Quote> {
     let rank = |l: TermLabel| {
         asked.iter().position(|&a| a == l).unwrap_or_else(|| {
@@ -51,8 +83,22 @@ pub fn select_quotes<'a>(p: &'a Program, asked: &[TermLabel], limit: usize) -> V
         .iter()
         .position(|q| q.label == TermLabel::Contact)
         .map(|i| all.remove(i));
-    let room = limit.max(1) - usize::from(contact.is_some());
+    let period = all
+        .iter()
+        .position(|q| q.label == TermLabel::Period)
+        .map(|i| all.remove(i));
+    let pinned = usize::from(contact.is_some()) + usize::from(period.is_some());
+    let room = limit.max(pinned + 1) - pinned;
     let mut out: Vec<&Quote> = all.into_iter().take(room).collect();
+    // The period keeps its place in the usual order when it fits there, else it goes last
+    // before the 窓口.
+    if let Some(q) = period {
+        let at = out
+            .iter()
+            .position(|o| rank(o.label) > rank(q.label))
+            .unwrap_or(out.len());
+        out.insert(at, q);
+    }
     out.extend(contact);
     out
 }

@@ -7,6 +7,7 @@
 //! Stages: `understand` (what a message says) → [`policy`](self::policy) (answer / clarify /
 //! no match, and which question) → [`compose`] (quotes, estimate) → [`reply`] (the text).
 
+mod clock;
 pub mod compose;
 mod policy;
 mod reply;
@@ -21,7 +22,8 @@ use arc_swap::ArcSwap;
 use crate::corpus::{Kind, ProgramId, Quote, Slot, SourceInfo};
 use crate::engine::{Engine, LoadError};
 
-pub use compose::Estimate;
+pub use clock::Clock;
+pub use compose::{Estimate, PeriodNote};
 pub use session::{
     MemoryStore, Session, SessionLimits, SessionStatus, SessionStore, StoreFuture, Taken,
 };
@@ -39,6 +41,10 @@ pub struct Recommendation {
     pub score: f32,
     pub quotes: Vec<Quote>,
     pub estimate: Option<Estimate>,
+    /// The program's 事業期間 read against today (status unknown without the quote).
+    pub period: PeriodNote,
+    /// Who applies, with the quote that says so.
+    pub applicant: Option<(crate::corpus::Applicant, Quote)>,
 }
 
 /// A clarifying question with its options (shown as buttons).
@@ -131,6 +137,8 @@ pub struct Turn {
     pub primary: Arc<SourceInfo>,
     /// The 年度 of the cited documents (令和7年度).
     pub as_of: String,
+    /// Today's date, as the dialogue's clock gave it.
+    pub today: crate::corpus::Date,
 }
 
 /// The dialogue service: the engine (swappable by a reload), the sessions, the unanswered log.
@@ -139,6 +147,7 @@ pub struct Dialogue {
     engine: ArcSwap<Engine>,
     sessions: Arc<dyn SessionStore>,
     unanswered: Unanswered,
+    clock: Clock,
 }
 
 impl Dialogue {
@@ -148,7 +157,19 @@ impl Dialogue {
             engine: ArcSwap::new(engine),
             sessions,
             unanswered: Unanswered::default(),
+            clock: Clock::System,
         }
+    }
+
+    /// Today's date as the dialogue reads it.
+    pub fn today(&self) -> crate::corpus::Date {
+        self.clock.today()
+    }
+
+    /// The same dialogue reading today's date from `clock`.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// A dialogue with sessions in this process.
@@ -195,7 +216,9 @@ impl Dialogue {
     /// the message is answered on its own.
     pub async fn respond(&self, session_id: Option<&str>, message: &str) -> Turn {
         let engine = self.engine();
+        let today = self.clock.today();
         let understanding = engine.understand(message);
+        let asks_time = understanding.asks_time;
         let Taken {
             id,
             mut session,
@@ -203,7 +226,7 @@ impl Dialogue {
             ended,
         } = self.sessions.take(session_id).await;
         self.note_ended(ended);
-        let reply = policy::turn(&engine, &mut session, understanding);
+        let reply = policy::turn(&engine, &mut session, understanding, today);
         session.turns = session.turns.saturating_add(1);
         session.waiting = matches!(reply, Reply::Clarify { .. }).then(|| {
             message
@@ -238,7 +261,8 @@ impl Dialogue {
         Turn {
             session_id: id,
             status,
-            text: reply::text(&reply, status, &sources),
+            text: reply::text(&reply, status, &sources, today, asks_time),
+            today,
             as_of: years.join("・"),
             primary: corpus.primary().info.clone(),
             sources,

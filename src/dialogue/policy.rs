@@ -5,13 +5,14 @@
 use std::collections::BTreeSet;
 
 use crate::corpus::{
-    DisasterAnswer, Kind, KindAnswer, Program, QuestionOption, Slot, TermLabel, Theme, WhoAnswer,
+    Date, DisasterAnswer, Kind, KindAnswer, Program, QuestionOption, Slot, Status, TermLabel,
+    Theme, WhoAnswer,
 };
 use crate::engine::{Engine, query_of};
 use crate::search::{Hit, Query};
 use crate::understand::{MANUFACTURING, OutOfScope, Understanding, Who};
 
-use super::compose::{QUOTES_PER_PROGRAM, estimate, select_quotes};
+use super::compose::{QUOTES_PER_PROGRAM, estimate, period_note, select_quotes};
 use super::session::{Session, TOPIC_MESSAGES};
 use super::{FollowUp, NoMatchReason, Recommendation, Reply};
 
@@ -30,9 +31,12 @@ const SPECIFIC_EVIDENCE: f32 = 20.0;
 /// For a business owner, a program that a 商工団体 or a 市町村 applies for counts this share of
 /// its score: it still shows, below the programs the owner can apply to directly.
 const RUN_BY_OTHERS: f32 = 0.75;
+/// A program whose stated 事業期間 has ended counts this share: among programs that fit
+/// equally (within a few percent) it comes after one that still runs, and it stays listed.
+const PERIOD_PASSED: f32 = 0.97;
 
 /// Runs one turn of an understood message against the session; the caller stores the session.
-pub(super) fn turn(engine: &Engine, session: &mut Session, u: Understanding) -> Reply {
+pub(super) fn turn(engine: &Engine, session: &mut Session, u: Understanding, today: Date) -> Reply {
     if u.reset {
         *session = Session::default();
         if u.text.is_empty() {
@@ -46,7 +50,7 @@ pub(super) fn turn(engine: &Engine, session: &mut Session, u: Understanding) -> 
     if let Some(reply) = out_of_scope(engine, &u) {
         return reply;
     }
-    decide(engine, session, u)
+    decide(engine, session, u, today)
 }
 
 /// The no-match a message gets on its own, whatever the conversation before: a private person
@@ -99,7 +103,7 @@ fn out_of_scope(engine: &Engine, u: &Understanding) -> Option<Reply> {
     None
 }
 
-fn decide(engine: &Engine, session: &mut Session, u: Understanding) -> Reply {
+fn decide(engine: &Engine, session: &mut Session, u: Understanding, today: Date) -> Reply {
     session.facts.merge(u.facts);
     if u.scope.who != Who::Unknown {
         session.who = u.scope.who;
@@ -130,7 +134,7 @@ fn decide(engine: &Engine, session: &mut Session, u: Understanding) -> Reply {
         .iter()
         .any(|k| matches!(k, Kind::Subsidy | Kind::Loan));
     let ranked = engine.rank(&query, MAX_PROGRAMS * 2);
-    let hits = candidates(session, ranked.hits);
+    let hits = candidates(session, ranked.hits, today);
     // How much the person's own words touch the corpus matters only when no theme was
     // recognised.
     let evidence = if themed {
@@ -146,7 +150,7 @@ fn decide(engine: &Engine, session: &mut Session, u: Understanding) -> Reply {
         };
     }
 
-    let programs = recommend(engine, session, &u.asked, &hits);
+    let programs = recommend(engine, session, &u.asked, &hits, today);
     let vague = !themed && evidence < SPECIFIC_EVIDENCE;
     // A person who names a program asks about that program: no question first.
     let question = if u.named.is_some() {
@@ -201,19 +205,26 @@ fn situation_query(session: &Session) -> Query<'_> {
 }
 
 /// Ranked programs that the stated facts do not rule out.
-fn candidates<'e>(session: &Session, ranked: Vec<(Hit, &'e Program)>) -> Vec<(Hit, &'e Program)> {
+fn candidates<'e>(
+    session: &Session,
+    ranked: Vec<(Hit, &'e Program)>,
+    today: Date,
+) -> Vec<(Hit, &'e Program)> {
     let f = &session.facts;
     // A business owner applies to some programs directly; others are a 商工団体's or a
     // 市町村's to apply for: those rank lower for an owner (not for staff).
     let mut ranked = ranked;
-    if !matches!(session.who, Who::Staff(_)) {
-        for (h, p) in &mut ranked {
-            if p.applicant.is_some_and(|(a, _)| !a.is_direct()) {
-                h.score *= RUN_BY_OTHERS;
-            }
+    let owner = !matches!(session.who, Who::Staff(_));
+    for (h, p) in &mut ranked {
+        if owner && p.applicant.is_some_and(|(a, _)| !a.is_direct()) {
+            h.score *= RUN_BY_OTHERS;
         }
-        ranked.sort_by(|(a, _), (b, _)| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+        // Of programs that fit equally, one whose stated period still runs comes first.
+        if p.period.is_some_and(|x| x.status(today) == Status::After) {
+            h.score *= PERIOD_PASSED;
+        }
     }
+    ranked.sort_by(|(a, _), (b, _)| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
     let mut hits: Vec<(Hit, &Program)> = ranked
         .into_iter()
         .filter(|(_, p)| {
@@ -243,6 +254,7 @@ fn recommend(
     session: &Session,
     asked: &[TermLabel],
     hits: &[(Hit, &Program)],
+    today: Date,
 ) -> Vec<Recommendation> {
     hits.iter()
         .take(MAX_PROGRAMS)
@@ -270,6 +282,10 @@ fn recommend(
                     session.facts.expense_kinds & paid != 0 && on_topic
                 })
                 .and_then(|e| estimate(p, e)),
+            period: period_note(p, today),
+            applicant: p
+                .applicant
+                .and_then(|(a, i)| Some((a, p.terms.get(i)?.clone()))),
         })
         .collect()
 }

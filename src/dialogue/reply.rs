@@ -5,7 +5,7 @@
 use std::fmt::Write;
 use std::sync::Arc;
 
-use crate::corpus::{SourceInfo, TermLabel};
+use crate::corpus::{Date, SourceInfo, Status, TermLabel, period};
 
 use super::compose::yen;
 use super::session::SessionStatus;
@@ -14,7 +14,13 @@ use super::{NoMatchReason, Recommendation, Reply};
 /// The general places to ask, named in the source document's own terms.
 const GENERAL_DESK: &str = "お近くの商工会・商工会議所、または熊本県の商工振興金融課";
 
-pub(super) fn text(reply: &Reply, status: SessionStatus, sources: &[Arc<SourceInfo>]) -> String {
+pub(super) fn text(
+    reply: &Reply,
+    status: SessionStatus,
+    sources: &[Arc<SourceInfo>],
+    today: Date,
+    asks_time: bool,
+) -> String {
     let mut out = String::new();
     match status {
         SessionStatus::Expired => {
@@ -98,6 +104,24 @@ pub(super) fn text(reply: &Reply, status: SessionStatus, sources: &[Arc<SourceIn
         }
     }
     if !matches!(reply, Reply::NoMatch { .. }) {
+        // Once per reply: the documents' year against today's, when today is later.
+        let document_year = sources
+            .iter()
+            .filter_map(|d| period::parse(&d.year).map(|(first, ..)| first))
+            .max();
+        if let Some(year) = document_year.filter(|y| today.fiscal_year() > *y) {
+            let _ = write!(
+                out,
+                "\n※この資料は令和{}年度のものです。現在は令和{}年度です。資料の事業期間が終わっている制度は、今年度の実施状況が変わっている可能性があります。",
+                year - 2018,
+                today.reiwa_fiscal_year()
+            );
+        }
+        if asks_time {
+            out.push_str(
+                "\n※この資料には申請の締め切り（受付期間）は書かれていません。掲載している「事業期間」をご覧のうえ、受付の状況は各制度の窓口にご確認ください。",
+            );
+        }
         let documents: Vec<String> = sources
             .iter()
             .map(|d| format!("{}の資料「{}」", d.year, d.title))
@@ -113,7 +137,15 @@ pub(super) fn text(reply: &Reply, status: SessionStatus, sources: &[Arc<SourceIn
 
 fn list(out: &mut String, programs: &[Recommendation]) {
     for (i, p) in programs.iter().enumerate() {
-        let _ = writeln!(out, "{}. {}（{}）", i + 1, p.name, p.kind.japanese());
+        let _ = write!(out, "{}. {}（{}）", i + 1, p.name, p.kind.japanese());
+        if p.period.status == Status::After {
+            let _ = write!(
+                out,
+                "　※資料の事業期間が終わっており、終了している可能性があります（{}にご確認ください）",
+                p.division
+            );
+        }
+        out.push('\n');
     }
 }
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 use super::{AppState, Limits, RateLimit, RedisSessions};
-use crate::dialogue::{Dialogue, MemoryStore, SessionLimits, SessionStore};
+use crate::dialogue::{Clock, Dialogue, MemoryStore, SessionLimits, SessionStore};
 use crate::engine::Engine;
 
 /// Flags of `madoguchi serve`.
@@ -95,9 +95,14 @@ impl ServeConfig {
     }
 
     /// The state of a server over `engine`, reading `corpus_dir` on reloads.
-    pub fn state(&self, engine: Engine, corpus_dir: PathBuf) -> anyhow::Result<AppState> {
+    pub fn state(
+        &self,
+        engine: Engine,
+        corpus_dir: PathBuf,
+        clock: Clock,
+    ) -> anyhow::Result<AppState> {
         self.check()?;
-        let dialogue = Dialogue::new(Arc::new(engine), self.store()?);
+        let dialogue = Dialogue::new(Arc::new(engine), self.store()?).with_clock(clock);
         let limits = Limits {
             max_concurrency: self.max_concurrency,
             request_timeout: Duration::from_millis(self.request_timeout_ms),

@@ -31,6 +31,8 @@ use utoipa::OpenApi;
         super::wire::ProgramWire<'static>,
         super::wire::QuoteWire<'static>,
         super::wire::EstimateWire<'static>,
+        super::wire::PeriodWire<'static>,
+        super::wire::ApplicantWire<'static>,
         super::wire::FollowUpWire<'static>,
         super::wire::SessionWire,
         super::wire::SourceWire<'static>,

@@ -49,5 +49,6 @@ pub(super) async fn program(
     let p = corpus
         .get(&id)
         .ok_or_else(|| ApiError::not_found(&format!("program {id:?}")))?;
-    Ok(json(&ProgramDetail::new(p, corpus)))
+    let period = crate::dialogue::compose::period_note(p, state.dialogue.today());
+    Ok(json(&ProgramDetail::new(p, corpus, &period)))
 }

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::corpus::{Corpus, Document, Program, Quote, SourceInfo};
-use crate::dialogue::{Estimate, Recommendation, Reply, SessionStatus, Turn};
+use crate::corpus::{Corpus, Document, Program, Quote, SourceInfo, YearUnit};
+use crate::dialogue::{Estimate, PeriodNote, Recommendation, Reply, SessionStatus, Turn};
 
 /// `POST /api/v1/chat` request.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -71,6 +71,40 @@ impl<'a> EstimateWire<'a> {
     }
 }
 
+/// A program's 事業期間, quoted, read as years and against today.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PeriodWire<'a> {
+    /// The 事業期間 quote (null when the record has none).
+    pub text: Option<&'a str>,
+    pub page: Option<u32>,
+    pub line: Option<u32>,
+    /// First and last year, Gregorian (null when unknown; last null when open-ended).
+    pub first_year: Option<i32>,
+    pub last_year: Option<i32>,
+    /// fiscal_year (年度, April to March) | calendar_year (年); null when unknown.
+    pub unit: Option<&'a str>,
+    /// within (today's year is inside the period) | after (the period has passed) | before |
+    /// unknown.
+    pub status: &'a str,
+}
+
+impl<'a> PeriodWire<'a> {
+    pub fn new(p: &'a PeriodNote) -> Self {
+        Self {
+            text: p.quote.as_ref().map(|q| &*q.text),
+            page: p.quote.as_ref().map(|q| q.page),
+            line: p.quote.as_ref().map(|q| q.line),
+            first_year: p.first_year,
+            last_year: p.last_year,
+            unit: p.unit.map(|u| match u {
+                YearUnit::Fiscal => "fiscal_year",
+                YearUnit::Calendar => "calendar_year",
+            }),
+            status: p.status.as_str(),
+        }
+    }
+}
+
 /// A program in a chat answer (and in `madoguchi ask --json`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProgramWire<'a> {
@@ -87,6 +121,21 @@ pub struct ProgramWire<'a> {
     pub source: &'a str,
     pub quotes: Vec<QuoteWire<'a>>,
     pub estimate: Option<EstimateWire<'a>>,
+    /// The 事業期間 and whether today falls inside it.
+    pub period: PeriodWire<'a>,
+    /// Who applies (事業者 | 商工会経由 | 商工団体 | 市町村) and how an owner takes part.
+    pub applicant: Option<ApplicantWire<'a>>,
+}
+
+/// Who applies for a program, from a quoted term, and how a business owner takes part.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicantWire<'a> {
+    /// 事業者 | 商工会経由 | 商工団体 | 市町村
+    pub kind: &'a str,
+    /// One sentence for the card.
+    pub how: &'a str,
+    /// The quoted term that says who applies.
+    pub quote: QuoteWire<'a>,
 }
 
 impl<'a> From<&'a Recommendation> for ProgramWire<'a> {
@@ -105,6 +154,12 @@ impl<'a> From<&'a Recommendation> for ProgramWire<'a> {
                 .map(|q| QuoteWire::new(q, &r.source))
                 .collect(),
             estimate: r.estimate.as_ref().map(|e| EstimateWire::new(e, &r.source)),
+            period: PeriodWire::new(&r.period),
+            applicant: r.applicant.as_ref().map(|(a, q)| ApplicantWire {
+                kind: a.as_str(),
+                how: a.how(),
+                quote: QuoteWire::new(q, &r.source),
+            }),
         }
     }
 }
@@ -282,10 +337,14 @@ pub struct ProgramDetail<'a> {
     /// The 窓口 quotes.
     pub contacts: Vec<QuoteWire<'a>>,
     pub source: SourceWire<'a>,
+    /// The 事業期間 and whether today falls inside it.
+    pub period: PeriodWire<'a>,
+    /// Who applies and how an owner takes part.
+    pub applicant: Option<ApplicantWire<'a>>,
 }
 
 impl<'a> ProgramDetail<'a> {
-    pub fn new(p: &'a Program, corpus: &'a Corpus) -> Self {
+    pub fn new(p: &'a Program, corpus: &'a Corpus, period: &'a PeriodNote) -> Self {
         let doc = corpus.document_of(p);
         let sid: &str = &doc.info.id;
         Self {
@@ -310,6 +369,14 @@ impl<'a> ProgramDetail<'a> {
                 .map(|q| QuoteWire::new(q, sid))
                 .collect(),
             source: doc.into(),
+            period: PeriodWire::new(period),
+            applicant: p.applicant.and_then(|(a, i)| {
+                Some(ApplicantWire {
+                    kind: a.as_str(),
+                    how: a.how(),
+                    quote: QuoteWire::new(p.terms.get(i)?, sid),
+                })
+            }),
         }
     }
 }

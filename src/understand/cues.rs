@@ -284,3 +284,29 @@ pub(crate) const ASK_LOAN: &[&str] = &[
     "貸して",
     "借り換え",
 ];
+
+/// Ways of asking about time: a deadline, whether it is still possible, this year's programs.
+pub(crate) const TIME_QUESTIONS: &[&str] = &[
+    "締め切り",
+    "締切",
+    "〆切",
+    "しめきり",
+    "いつまで",
+    "期限",
+    "間に合",
+    "まだ申請",
+    "まだ使え",
+    "まだ申し込",
+    "まだやって",
+    "今年度",
+    "今年も",
+    "来年度",
+    "受付は",
+    "受付期間",
+    "募集は",
+    "募集期間",
+    "令和8年度",
+    "令和9年度",
+    "2026年度",
+    "2027年度",
+];

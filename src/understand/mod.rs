@@ -151,6 +151,8 @@ pub struct Understanding {
     pub spans: Vec<Span>,
     /// Who is asking, from where, for what.
     pub scope: Scope,
+    /// The message asks about time (締め切り, いつまで, 今から間に合う, 令和8年度の…).
+    pub asks_time: bool,
     /// The message names a program (its printed name, or the name without its brackets): the
     /// position of the longest one named in `Corpus::programs`.
     pub named: Option<usize>,
@@ -227,6 +229,11 @@ impl Understander {
             cues::ASK_LOAN
                 .iter()
                 .map(|w| (w.to_string(), Cue::Asks(Kind::Loan))),
+        );
+        phrases.extend(
+            cues::TIME_QUESTIONS
+                .iter()
+                .map(|w| (w.to_string(), Cue::Time)),
         );
         for (i, e) in v.expenses.iter().enumerate() {
             phrases.extend(e.when.iter().map(|w| (w.clone(), Cue::Expense(i))));
@@ -370,6 +377,7 @@ impl Understander {
             text: text.to_string(),
             scope,
             named,
+            asks_time: found.iter().any(|f| f.cue == Cue::Time),
             ..Understanding::default()
         };
         u.search.words = TermList::of(words.iter().map(|t| t.text.as_str()).collect());

@@ -56,6 +56,8 @@ pub enum Cue {
     Asks(Kind),
     /// A kind of cost (the vocabulary's `[[expense]]`, by index).
     Expense(usize),
+    /// A question about time: a deadline, whether it is still open, this year.
+    Time,
 }
 
 /// One occurrence of a trigger in the normalized text.
