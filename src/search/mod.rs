@@ -169,6 +169,15 @@ impl Index {
         self.bytes
     }
 
+    /// The hit for the program at `ord` (none for an ord the corpus does not have).
+    fn hit(&self, ord: usize, score: f32) -> Option<Hit> {
+        Some(Hit {
+            id: self.ids.get(ord)?.clone(),
+            ord,
+            score,
+        })
+    }
+
     /// Number of (field, term) entries in the term table.
     pub fn table_terms(&self) -> usize {
         self.tables.iter().map(ShardTable::terms).sum()
@@ -197,12 +206,7 @@ impl Index {
             found
                 .hits
                 .extend(top.into_iter().filter_map(|(score, doc)| {
-                    let ord = *table.ords.get(doc as usize)? as usize;
-                    Some(Hit {
-                        id: self.ids.get(ord)?.clone(),
-                        ord,
-                        score,
-                    })
+                    self.hit(*table.ords.get(doc as usize)? as usize, score)
                 }));
         }
         sort_hits(&mut found.hits, limit);
@@ -241,12 +245,7 @@ impl Index {
                         .fast_fields()
                         .u64("ord")
                         .ok()?;
-                    let ord = ords.first(addr.doc_id)? as usize;
-                    Some(Hit {
-                        id: self.ids.get(ord)?.clone(),
-                        ord,
-                        score,
-                    })
+                    self.hit(ords.first(addr.doc_id)? as usize, score)
                 }));
         }
         sort_hits(&mut found.hits, limit);
