@@ -187,8 +187,9 @@ pub fn http_service(
 /// Why the stdio server stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum StdioError {
+    /// Boxed: the handshake error carries a whole message and is rare.
     #[error("the MCP client did not complete the handshake: {0}")]
-    Handshake(#[from] rmcp::service::ServerInitializeError),
+    Handshake(Box<rmcp::service::ServerInitializeError>),
     #[error("the MCP service task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
 }
@@ -198,7 +199,8 @@ pub enum StdioError {
 pub async fn serve_stdio(dialogue: Arc<Dialogue>) -> Result<(), StdioError> {
     let running = McpServer::new(dialogue)
         .serve(rmcp::transport::stdio())
-        .await?;
+        .await
+        .map_err(|e| StdioError::Handshake(Box::new(e)))?;
     let reason = running.waiting().await?;
     tracing::info!("MCP client gone ({reason:?})");
     Ok(())
