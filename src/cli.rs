@@ -1,6 +1,7 @@
 //! The command line: `check` verifies the corpus and dictionary, `ask` answers one question and
 //! `chat` holds a conversation (both through the same `Dialogue::respond` as the API), `serve`
-//! runs the HTTP service. Only this module and `http` know JSON.
+//! runs the HTTP service (with MCP at `/mcp`), `mcp` serves the MCP tools on stdio. Only the
+//! edges — this module, `http` and `mcp` — know JSON.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,8 +64,11 @@ enum Command {
     /// A conversation in the terminal with the same dialogue engine as the chat API. Type a
     /// number to choose an option, "最初から" to start over, an empty line or Ctrl-D to end.
     Chat,
-    /// Run the HTTP service.
+    /// Run the HTTP service (the MCP service too, at /mcp).
     Serve(crate::http::ServeConfig),
+    /// Serve the MCP tools (find_programs, get_program, list_programs) on stdin/stdout, for an
+    /// AI assistant's MCP client to start. Logs go to stderr.
+    Mcp,
 }
 
 /// Runs the command line; returns the process exit code.
@@ -141,6 +145,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let engine = Engine::load(&dir)
                 .with_context(|| format!("loading the corpus in {}", dir.display()))?;
             chat(engine, clock)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Mcp => {
+            let engine = Engine::load(&dir)
+                .with_context(|| format!("loading the corpus in {}", dir.display()))?;
+            let dialogue = Dialogue::in_memory(Arc::new(engine), Default::default());
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime
+                .block_on(crate::mcp::serve_stdio(Arc::new(dialogue)))
+                .context("serving MCP on stdio")?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve(config) => {

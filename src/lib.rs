@@ -9,14 +9,20 @@
 //! - [`search`]: the tantivy index over the corpus, its term table, and scoring of a query.
 //! - [`engine`]: corpus + understanding stage + index, loaded once and shared.
 //! - [`dialogue`]: one turn of a conversation: sessions, answer / clarify / no match.
-//! - [`http`]: the HTTP API (`app(state)`), the only place besides `cli` that knows JSON.
-//! - [`cli`]: the `madoguchi` command line (`check`, `ask`, `chat`, `serve`).
+//! - [`http`]: the HTTP API (`app(state)`, which also mounts `mcp` at `/mcp`); an edge that
+//!   knows JSON.
+//! - [`mcp`]: the tools for AI assistants over MCP (stdio and streamable HTTP); an edge that
+//!   knows JSON. It uses `dialogue` as `http` does, plus `http`'s wire types (the one exception
+//!   to "never up": the JSON contract is shared, not copied).
+//! - [`cli`]: the `madoguchi` command line (`check`, `ask`, `chat`, `serve`, `mcp`); an edge
+//!   that knows JSON.
 
 pub mod cli;
 pub mod corpus;
 pub mod dialogue;
 pub mod engine;
 pub mod http;
+pub mod mcp;
 pub mod search;
 pub mod text;
 pub mod understand;

@@ -1,5 +1,5 @@
 //! The one integration-test binary: corpus checks, analysis, retrieval, dialogue scenarios,
-//! the HTTP API (in-process and over TCP), the CLI and tidiness.
+//! the HTTP API (in-process and over TCP), the MCP tools, the CLI and tidiness.
 
 mod analysis;
 mod api;
@@ -9,6 +9,7 @@ mod corpus;
 mod dialogue;
 mod faults;
 mod golden;
+mod mcp;
 mod periods;
 mod redis;
 mod retrieval;

@@ -52,6 +52,10 @@ pub struct ServeConfig {
     /// Requests a client may send in a burst above that rate.
     #[arg(long, env = "MADOGUCHI_RATE_BURST", default_value_t = 40)]
     pub rate_burst: u32,
+    /// Host names /mcp answers to (comma-separated, e.g. madoguchi.example.jp), against DNS
+    /// rebinding; `*` for any. Default: the loopback names (localhost, 127.0.0.1, ::1).
+    #[arg(long, env = "MADOGUCHI_MCP_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub mcp_allowed_host: Vec<String>,
 }
 
 impl ServeConfig {
@@ -116,6 +120,17 @@ impl ServeConfig {
         state.corpus_dir = corpus_dir;
         state.rate = RateLimit::new(&limits);
         state.limits = limits;
+        let hosts: Vec<String> = self
+            .mcp_allowed_host
+            .iter()
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty())
+            .collect();
+        if hosts.iter().any(|h| h == "*") {
+            state.mcp_allowed_hosts.clear();
+        } else if !hosts.is_empty() {
+            state.mcp_allowed_hosts = hosts;
+        }
         Ok(state)
     }
 }

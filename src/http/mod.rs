@@ -1,7 +1,8 @@
 //! The HTTP API: `app(state)` builds the router that `serve`, the `oneshot` tests and the
 //! port-0 tests all use, from one router per area — chat, programs, desk, admin, web assets,
-//! operations (health, metrics, OpenAPI) — under the layers every route gets. Every client error
-//! is a JSON 4xx (see [`error`]), every refusal under load a JSON 429/503 (see [`guard`]).
+//! operations (health, metrics, OpenAPI), and the MCP service of [`crate::mcp`] at `/mcp` —
+//! under the layers every route gets. Every client error is a JSON 4xx (see [`error`]), every
+//! refusal under load a JSON 429/503 (see [`guard`]).
 
 mod admin;
 mod chat;
@@ -67,6 +68,8 @@ pub struct AppState {
     pub limits: Limits,
     pub rate: RateLimit,
     pub metrics: Arc<Metrics>,
+    /// The `Host` names `/mcp` answers to, against DNS rebinding (empty: any).
+    pub mcp_allowed_hosts: Vec<String>,
 }
 
 impl AppState {
@@ -82,13 +85,20 @@ impl AppState {
             rate: RateLimit::new(&limits),
             limits,
             metrics: Arc::new(Metrics::default()),
+            mcp_allowed_hosts: LOOPBACK_HOSTS.iter().map(|h| h.to_string()).collect(),
         }
     }
 }
 
-/// The router of the whole API, with every layer.
+/// The `Host` names `/mcp` answers to by default: a server reached on loopback only.
+pub const LOOPBACK_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
+
+/// The router of the whole API, with every layer. `/mcp` is the MCP service (streamable HTTP)
+/// over the same dialogue, under the same layers as the API.
 pub fn app(state: AppState) -> Router {
+    let mcp = crate::mcp::http_service(state.dialogue.clone(), &state.mcp_allowed_hosts);
     let routes = Router::new()
+        .nest_service("/mcp", mcp)
         .merge(chat::router())
         .merge(programs::router())
         .merge(desk::router())

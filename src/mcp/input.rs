@@ -1,0 +1,132 @@
+//! The tools' arguments as an MCP client sends them (with the JSON Schemas it is shown), and
+//! their parsing into typed values: a [`Situation`] the dialogue may answer, a [`Theme`], an id
+//! the corpus holds. Anything else becomes an [`InputError`], which the tool returns as an MCP
+//! tool error in Japanese and English.
+
+use rmcp::schemars;
+use serde::Deserialize;
+
+use crate::corpus::Theme;
+use crate::http::MAX_MESSAGE_CHARS;
+
+/// `find_programs` arguments.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct FindPrograms {
+    /// 相談者の状況を、相談者の言葉のまま日本語で（例：「台湾のデパートで県産の菓子を売り込みたい」）。
+    /// 1〜2,000文字。 / The person's situation in their own words, in Japanese (1 to 2,000
+    /// characters).
+    pub situation: String,
+}
+
+/// `get_program` arguments.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct GetProgram {
+    /// 制度のID（find_programs・list_programs が返す id、例：taiwan-yushutsu）。 / A program
+    /// id as returned by find_programs or list_programs, e.g. taiwan-yushutsu.
+    pub id: String,
+}
+
+/// `list_programs` arguments.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+pub struct ListPrograms {
+    /// 絞り込むテーマ（省略時はすべて）：被災・復旧、事業承継、台湾・輸出、DX、資金繰り・融資、
+    /// 販路開拓、商店街、事業再生、生産性・賃上げ、人材、脱炭素、創業、経営改善、子育て。 / An
+    /// optional theme to filter by, one of the Japanese labels above.
+    #[serde(default)]
+    pub theme: Option<String>,
+}
+
+/// A situation the dialogue may answer: trimmed, not empty, at most [`MAX_MESSAGE_CHARS`]
+/// characters — the same bounds as a chat message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Situation(String);
+
+impl Situation {
+    pub fn parse(raw: &str) -> Result<Situation, InputError> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(InputError::EmptySituation);
+        }
+        let chars = s.chars().count();
+        if chars > MAX_MESSAGE_CHARS {
+            return Err(InputError::SituationTooLong { chars });
+        }
+        Ok(Situation(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Parses a theme label; an absent or blank one means every theme.
+pub fn parse_theme(raw: Option<&str>) -> Result<Option<Theme>, InputError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => Theme::parse(t)
+            .map(Some)
+            .ok_or_else(|| InputError::UnknownTheme(t.to_string())),
+    }
+}
+
+/// Why a tool could not run with the arguments it was given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputError {
+    EmptySituation,
+    SituationTooLong { chars: usize },
+    UnknownId(String),
+    UnknownTheme(String),
+}
+
+impl InputError {
+    /// A stable machine-readable code, like the chat API's error codes.
+    pub fn code(&self) -> &'static str {
+        match self {
+            InputError::EmptySituation => "empty_situation",
+            InputError::SituationTooLong { .. } => "situation_too_long",
+            InputError::UnknownId(_) => "unknown_id",
+            InputError::UnknownTheme(_) => "unknown_theme",
+        }
+    }
+
+    pub fn japanese(&self) -> String {
+        match self {
+            InputError::EmptySituation => {
+                "situation が空です。相談者の状況を日本語で入れてください（例：「台湾のデパートで県産の菓子を売り込みたい」）。".to_string()
+            }
+            InputError::SituationTooLong { chars } => format!(
+                "situation が長すぎます（{chars} 文字、上限 {MAX_MESSAGE_CHARS} 文字）。要点を短くまとめてください。"
+            ),
+            InputError::UnknownId(id) => format!(
+                "ID「{id}」の制度はありません。list_programs または find_programs が返す id を使ってください。"
+            ),
+            InputError::UnknownTheme(t) => format!(
+                "テーマ「{t}」はありません。次のいずれかを指定するか、省略してください：{}。",
+                theme_labels().join("、")
+            ),
+        }
+    }
+
+    pub fn english(&self) -> String {
+        match self {
+            InputError::EmptySituation => {
+                "`situation` is empty: send the person's situation in Japanese.".to_string()
+            }
+            InputError::SituationTooLong { chars } => {
+                format!("`situation` has {chars} characters; the limit is {MAX_MESSAGE_CHARS}.")
+            }
+            InputError::UnknownId(id) => format!(
+                "There is no program with id {id:?}; use an id returned by list_programs or find_programs."
+            ),
+            InputError::UnknownTheme(t) => format!(
+                "There is no theme {t:?}; use one of: {}, or leave it out.",
+                theme_labels().join(", ")
+            ),
+        }
+    }
+}
+
+/// Every theme label, in declaration order.
+pub fn theme_labels() -> Vec<&'static str> {
+    Theme::ALL.iter().map(|t| t.as_str()).collect()
+}
