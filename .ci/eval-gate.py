@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The eval gate: run ../shared/eval/run_eval.py against a running server and fail unless
 hit@3 >= 0.95, every no-match case abstains, every quote check passes and every dialogue's first
-turn asks; then pipe GET /api/v1/programs/{id} for every id through verify_quotes.py.
+turn asks; pipe GET /api/v1/programs/{id} for every id through verify_quotes.py; and run
+scope.jsonl, every case of which must pass.
 Usage: .ci/eval-gate.py BASE_URL SHARED_DIR"""
 import json, subprocess, sys, urllib.request
 
@@ -42,11 +43,24 @@ def main():
         else:
             verified += 1
     print(f"verify_quotes: {verified}/{len(ids)} program records verified")
+
+    # Who the programs are for: every case of scope.jsonl must pass (people they are not for
+    # get no programs; owners who only sound like them get the right one in the top three).
+    scope = subprocess.run([sys.executable, f"{shared}/eval/run_eval.py", "--base-url", base,
+                            f"{shared}/eval/scope.jsonl"], capture_output=True, text=True)
+    print(scope.stdout, end="")
+    if scope.returncode != 0:
+        print(scope.stderr, file=sys.stderr)
+        return 1
+    scope_summary = json.loads(scope.stdout.strip().splitlines()[-1])
+    if not fraction_full(scope_summary["all_ok"]):
+        failures.append(f"scope.jsonl all_ok {scope_summary['all_ok']} is not all")
     if failures:
         print("EVAL GATE FAILED:\n  " + "\n  ".join(failures))
         return 1
     print(f"eval gate passed: hit@3 {summary['hit@3']} (floor {HIT3_FLOOR}), abstain {summary['abstain_ok']}, "
-          f"quotes {summary['quotes_ok']}, first turn asks {summary['clarifies_first']}, median {summary['median_ms']} ms")
+          f"quotes {summary['quotes_ok']}, first turn asks {summary['clarifies_first']}, median {summary['median_ms']} ms; "
+          f"scope {scope_summary['all_ok']}")
     return 0
 
 

@@ -74,9 +74,13 @@ impl<'a> EstimateWire<'a> {
 /// A program's 事業期間, quoted, read as years and against today.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PeriodWire<'a> {
-    /// The 事業期間 quote (null when the record has none).
+    /// The 事業期間 quote, with its page and line (all three absent when the record has none,
+    /// so that no quote-shaped object is without a real quote).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
     /// First and last year, Gregorian (null when unknown; last null when open-ended).
     pub first_year: Option<i32>,
