@@ -60,7 +60,7 @@ enum Command {
     /// number to choose an option, "最初から" to start over, an empty line or Ctrl-D to end.
     Chat,
     /// Run the HTTP service.
-    Serve(crate::http::ServeConfig),
+    Serve(Box<crate::http::ServeConfig>),
 }
 
 /// Runs the command line; returns the process exit code.
