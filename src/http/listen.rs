@@ -316,6 +316,10 @@ impl Conn {
                     return;
                 }
                 _ = closing.changed(), if !ending => {
+                    if activity.requests() == 0 {
+                        // Nothing was ever asked on it (at most a head is half-sent): close now.
+                        return;
+                    }
                     // Closes the connection now if it is between requests, else after the
                     // answer in progress.
                     conn.as_mut().graceful_shutdown();
@@ -325,6 +329,9 @@ impl Conn {
                     if let Some(d) = idle
                         && activity.is_idle(d)
                     {
+                        if activity.requests() == 0 {
+                            return;
+                        }
                         conn.as_mut().graceful_shutdown();
                         ending = true;
                     }
@@ -334,13 +341,18 @@ impl Conn {
     }
 }
 
-/// When a connection last did something: received bytes or finished a request.
+/// When a connection last did something (received bytes or finished a request), and what it
+/// is doing. hyper's graceful shutdown closes a connection at once only between two requests,
+/// not before its first one, so a connection that never got a request is dropped instead.
 #[derive(Debug)]
 struct Activity {
     start: Instant,
     /// Milliseconds from `start` to the last activity.
     last: AtomicU64,
+    /// Requests in flight.
     busy: AtomicUsize,
+    /// Requests started on this connection.
+    requests: AtomicUsize,
 }
 
 impl Activity {
@@ -349,7 +361,12 @@ impl Activity {
             start: Instant::now(),
             last: AtomicU64::new(0),
             busy: AtomicUsize::new(0),
+            requests: AtomicUsize::new(0),
         }
+    }
+
+    fn requests(&self) -> usize {
+        self.requests.load(Ordering::Relaxed)
     }
 
     fn touch(&self) {
@@ -376,6 +393,7 @@ struct Busy(Arc<Activity>);
 
 impl Busy {
     fn start(a: &Arc<Activity>) -> Self {
+        a.requests.fetch_add(1, Ordering::Relaxed);
         a.busy.fetch_add(1, Ordering::Relaxed);
         Self(a.clone())
     }
