@@ -198,7 +198,7 @@ fn the_admin_reload_needs_its_token_and_refuses_a_broken_corpus() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&root().join("corpus"), dir.path());
     let mut s = AppState::new(Arc::new(dialogue(SessionLimits::default())));
-    s.corpus_dir = dir.path().to_path_buf();
+    s.corpus_dir = dir.path().into();
     let disabled = app(s.clone());
     let reload = |token: Option<&str>| {
         let mut r = Request::post("/api/v1/admin/reload");

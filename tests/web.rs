@@ -20,7 +20,7 @@ const TOKEN: &str = "desk-token-for-tests";
 fn state(limits: SessionLimits) -> AppState {
     let mut s = AppState::new(Arc::new(dialogue(limits)));
     s.desk_token = Some(Token::new(TOKEN));
-    s.allow_origins = vec!["https://shokokai.example.jp".to_string()];
+    s.allow_origins = vec!["https://shokokai.example.jp".to_string()].into();
     s
 }
 

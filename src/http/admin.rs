@@ -90,7 +90,7 @@ pub(super) async fn reload_handler(
 ) -> Result<Json<Reloaded>, ApiError> {
     auth::check(
         state.admin_token.as_ref(),
-        &state.per_client.failures,
+        state.per_client.failures(),
         client,
         &headers,
         "admin",

@@ -218,9 +218,9 @@ impl ServeConfig {
         let mut state = AppState::new(Arc::new(dialogue));
         state.desk_token = desk_token;
         state.admin_token = admin_token;
-        state.allow_origins = self.allow_origin.clone();
+        state.allow_origins = self.allow_origin.clone().into();
         state.trusted_proxies = TrustedProxies::new(self.trusted_proxy.clone());
-        state.corpus_dir = corpus_dir;
+        state.corpus_dir = corpus_dir.into();
         state.set_limits(self.limits());
         Ok(state)
     }

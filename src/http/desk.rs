@@ -50,7 +50,7 @@ fn disabled() -> ApiError {
 fn authorize(state: &AppState, client: Client, headers: &HeaderMap) -> Result<(), ApiError> {
     auth::check(
         state.desk_token.as_ref(),
-        &state.per_client.failures,
+        state.per_client.failures(),
         client,
         headers,
         "desk",

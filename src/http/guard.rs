@@ -97,12 +97,12 @@ impl Default for Limits {
 type KeyedLimiter = DefaultKeyedRateLimiter<ClientKey>;
 
 /// A limiter of `per_hour` events per client, a sixth of which may come at once.
-fn hourly(per_hour: Option<NonZeroU32>) -> Option<Arc<KeyedLimiter>> {
+fn hourly(per_hour: Option<NonZeroU32>) -> Option<KeyedLimiter> {
     let n = per_hour?;
     let period = Duration::from_secs(3600) / n.get();
     let burst = NonZeroU32::new(n.get().div_ceil(6)).unwrap_or(NonZeroU32::MIN);
     let quota = Quota::with_period(period)?.allow_burst(burst);
-    Some(Arc::new(KeyedLimiter::keyed(quota)))
+    Some(KeyedLimiter::keyed(quota))
 }
 
 /// Seconds until a limiter lets `key` through again (at least one).
@@ -158,24 +158,25 @@ impl Drop for Held {
     }
 }
 
-/// Everything counted per client.
+/// Everything counted per client; one reference count to clone (it is, for every request).
 #[derive(Debug, Clone)]
-pub struct PerClient {
-    rate: Option<Arc<KeyedLimiter>>,
+pub struct PerClient(Arc<Counts>);
+
+#[derive(Debug)]
+struct Counts {
+    rate: Option<KeyedLimiter>,
     in_flight: Arc<InFlight>,
-    sessions: Option<Arc<KeyedLimiter>>,
-    unanswered: Option<Arc<KeyedLimiter>>,
-    pub(super) failures: Arc<Failures>,
+    sessions: Option<KeyedLimiter>,
+    unanswered: Option<KeyedLimiter>,
+    failures: Failures,
 }
 
 impl PerClient {
     pub fn new(limits: &Limits) -> Self {
         let rate = limits.rate_per_second.map(|rate| {
-            Arc::new(KeyedLimiter::keyed(
-                Quota::per_second(rate).allow_burst(limits.rate_burst),
-            ))
+            KeyedLimiter::keyed(Quota::per_second(rate).allow_burst(limits.rate_burst))
         });
-        Self {
+        Self(Arc::new(Counts {
             rate,
             in_flight: Arc::new(InFlight {
                 max: limits.max_concurrency_per_client.max(1),
@@ -183,21 +184,26 @@ impl PerClient {
             }),
             sessions: hourly(limits.new_sessions_per_hour),
             unanswered: hourly(limits.unanswered_per_hour),
-            failures: Arc::default(),
-        }
+            failures: Failures::default(),
+        }))
+    }
+
+    /// Failed token attempts per client (see `auth`).
+    pub(super) fn failures(&self) -> &Failures {
+        &self.0.failures
     }
 
     /// Forgets clients whose buckets are full again and old token failures, so the tables stay
     /// as small as the set of recently active clients.
     pub fn prune(&self) {
-        for l in [&self.rate, &self.sessions, &self.unanswered]
+        for l in [&self.0.rate, &self.0.sessions, &self.0.unanswered]
             .into_iter()
             .flatten()
         {
             l.retain_recent();
             l.shrink_to_fit();
         }
-        self.failures.prune();
+        self.0.failures.prune();
     }
 
     /// The budget of one client for a chat turn.
@@ -219,7 +225,7 @@ impl Budget for ClientBudget<'_> {
     type Refused = ApiError;
 
     fn start_session(&self) -> Result<(), ApiError> {
-        let Some(l) = &self.limits.sessions else {
+        let Some(l) = &self.limits.0.sessions else {
             return Ok(());
         };
         match wait(l, self.key) {
@@ -236,6 +242,7 @@ impl Budget for ClientBudget<'_> {
 
     fn log_unanswered(&self) -> bool {
         self.limits
+            .0
             .unanswered
             .as_ref()
             .is_none_or(|l| wait(l, self.key).is_none())
@@ -250,7 +257,7 @@ pub(super) async fn per_client(
     req: Request,
     next: Next,
 ) -> Response {
-    if let Some(secs) = limits.rate.as_deref().and_then(|l| wait(l, client.key)) {
+    if let Some(secs) = limits.0.rate.as_ref().and_then(|l| wait(l, client.key)) {
         return ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
@@ -260,7 +267,7 @@ pub(super) async fn per_client(
         .retry_after(secs)
         .into_response();
     }
-    let Some(_held) = limits.in_flight.enter(client.key) else {
+    let Some(_held) = limits.0.in_flight.enter(client.key) else {
         return ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_in_flight",
@@ -281,6 +288,10 @@ pub(super) async fn read_body(
     req: Request,
     next: Next,
 ) -> Response {
+    // Nothing to wait for (a GET): no timer, no copy.
+    if axum::body::HttpBody::is_end_stream(req.body()) {
+        return next.run(req).await;
+    }
     let (parts, body) = req.into_parts();
     let declared = parts
         .headers

@@ -24,7 +24,7 @@ mod sessions;
 mod web;
 mod wire;
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
 use axum::Router;
@@ -57,7 +57,8 @@ pub use wire::{
 
 use crate::dialogue::Dialogue;
 
-/// What every handler shares.
+/// What every handler shares. Cloned for every request (axum hands each handler its own), so
+/// every field is a reference count or a small copy, never an allocation.
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The dialogue, with its engine and its session store.
@@ -66,11 +67,11 @@ pub struct AppState {
     pub desk_token: Option<Token>,
     /// Origins allowed to call the API from another site (the widget embedded elsewhere).
     /// Empty: same origin only.
-    pub allow_origins: Vec<String>,
+    pub allow_origins: Arc<[String]>,
     /// The operator token for `POST /api/v1/admin/reload`; `None` disables it.
     pub admin_token: Option<Token>,
     /// Where a reload reads the corpus from.
-    pub corpus_dir: PathBuf,
+    pub corpus_dir: Arc<Path>,
     /// The reverse proxies whose `X-Forwarded-For` / `Forwarded` is believed.
     pub trusted_proxies: TrustedProxies,
     /// Read-only here: set with [`AppState::set_limits`], which rebuilds `per_client` to match.
@@ -87,9 +88,9 @@ impl AppState {
         Self {
             dialogue,
             desk_token: None,
-            allow_origins: Vec::new(),
+            allow_origins: Arc::from([]),
             admin_token: None,
-            corpus_dir: crate::corpus::default_dir(),
+            corpus_dir: crate::corpus::default_dir().into(),
             trusted_proxies: TrustedProxies::default(),
             per_client: PerClient::new(&limits),
             limits,
