@@ -54,7 +54,8 @@ measure() {
 
 echo "== madoguchi"
 PORT=$(free_port)
-RUST_LOG=warn target/release/madoguchi serve --bind "127.0.0.1:$PORT" --rate-per-second 0 &
+# All load comes from one address: no per-client rate or conversation budget.
+RUST_LOG=warn target/release/madoguchi serve --bind "127.0.0.1:$PORT" --rate-per-second 0 --new-sessions-per-hour 0 &
 SERVER=$!; PIDS+=("$SERVER")
 wait_ready "$PORT"
 # Warm-up: page in the binary and the index before measuring.

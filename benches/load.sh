@@ -52,7 +52,8 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
 echo "== madoguchi"
 PORT=$(free_port)
 T0=$(now_ms)
-RUST_LOG=info target/release/madoguchi serve --bind "127.0.0.1:$PORT" --rate-per-second 0 2>/tmp/madoguchi-load.log &
+# All load comes from one address: no per-client rate or conversation budget.
+RUST_LOG=info target/release/madoguchi serve --bind "127.0.0.1:$PORT" --rate-per-second 0 --new-sessions-per-hour 0 2>/tmp/madoguchi-load.log &
 SERVER=$!; PIDS+=("$SERVER")
 START_MS=$(wait_ready "$PORT" "$T0")
 echo "start-up: process start → first answer ${START_MS} ms; server log: $(grep -o 'start-up [0-9.]* ms' /tmp/madoguchi-load.log)"

@@ -65,7 +65,7 @@ enum Command {
     /// number to choose an option, "最初から" to start over, an empty line or Ctrl-D to end.
     Chat,
     /// Run the HTTP service (the MCP service too, at /mcp).
-    Serve(crate::http::ServeConfig),
+    Serve(Box<crate::http::ServeConfig>),
     /// Serve the MCP tools (find_programs, get_program, list_programs) on stdin/stdout, for an
     /// AI assistant's MCP client to start. Logs go to stderr.
     Mcp,

@@ -1,5 +1,6 @@
 //! The one integration-test binary: corpus checks, analysis, retrieval, dialogue scenarios,
-//! the HTTP API (in-process and over TCP), the MCP tools, the CLI and tidiness.
+//! the HTTP API (in-process and over TCP), its limits and the real binary under hostile
+//! traffic, the MCP tools, the CLI and tidiness.
 
 mod analysis;
 mod api;
@@ -9,6 +10,8 @@ mod corpus;
 mod dialogue;
 mod faults;
 mod golden;
+mod hostile;
+mod limits;
 mod mcp;
 mod periods;
 mod redis;

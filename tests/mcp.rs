@@ -11,7 +11,7 @@ use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use madoguchi::corpus::Theme;
 use madoguchi::dialogue::SessionLimits;
-use madoguchi::http::{AppState, Limits, RateLimit, app};
+use madoguchi::http::{AppState, Limits, app};
 use madoguchi::mcp::McpServer;
 use madoguchi::mcp::input::{FindPrograms, GetProgram, ListPrograms};
 use rmcp::handler::server::wrapper::Parameters;
@@ -308,12 +308,11 @@ async fn mcp_over_http_is_under_the_apps_layers() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN, "a foreign Host");
 
     let mut s = AppState::new(Arc::new(dialogue(SessionLimits::default())));
-    s.limits = Limits {
+    s.set_limits(Limits {
         rate_per_second: NonZeroU32::new(1),
         rate_burst: NonZeroU32::MIN,
         ..Limits::default()
-    };
-    s.rate = RateLimit::new(&s.limits);
+    });
     let limited = app(s);
     let first = limited
         .clone()

@@ -11,7 +11,7 @@ use axum::http::{Request, StatusCode, header};
 use axum::routing::get;
 use http_body_util::BodyExt;
 use madoguchi::dialogue::SessionLimits;
-use madoguchi::http::{AppState, Limits, RateLimit, app, with_layers};
+use madoguchi::http::{AppState, Limits, Token, app, with_layers};
 use proptest::prelude::*;
 use serde_json::Value;
 use tower::ServiceExt;
@@ -23,13 +23,18 @@ fn runtime() -> &'static tokio::runtime::Runtime {
     RT.get_or_init(|| tokio::runtime::Runtime::new().expect("a runtime"))
 }
 
-/// One app for the property tests, with the rate limit off (they send thousands of requests).
+/// One app for the property tests, with the per-client limits off (they send thousands of
+/// requests, each starting a conversation).
 fn unlimited() -> &'static Router {
     static APP: OnceLock<Router> = OnceLock::new();
     APP.get_or_init(|| {
         let mut s = AppState::new(Arc::new(dialogue(SessionLimits::default())));
-        s.limits.rate_per_second = None;
-        s.rate = RateLimit::new(&s.limits);
+        s.set_limits(Limits {
+            rate_per_second: None,
+            new_sessions_per_hour: None,
+            unanswered_per_hour: None,
+            ..Limits::default()
+        });
         app(s)
     })
 }
@@ -157,27 +162,20 @@ fn a_panicking_handler_becomes_a_500_json_and_the_app_goes_on() {
 #[test]
 fn the_rate_limit_answers_429_with_retry_after() {
     let mut s = AppState::new(Arc::new(dialogue(SessionLimits::default())));
-    s.limits = Limits {
+    s.set_limits(Limits {
         rate_per_second: NonZeroU32::new(1),
         rate_burst: NonZeroU32::new(3).unwrap(),
         ..Limits::default()
-    };
-    s.rate = RateLimit::new(&s.limits);
+    });
     let router = app(s);
-    let statuses: Vec<StatusCode> = (0..5)
-        .map(|_| {
-            send(
-                &router,
-                Request::get("/healthz").body(Body::empty()).unwrap(),
-            )
-            .0
-        })
-        .collect();
+    let programs = || {
+        Request::get("/api/v1/programs")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let statuses: Vec<StatusCode> = (0..5).map(|_| send(&router, programs()).0).collect();
     assert_eq!(&statuses[..3], &[StatusCode::OK; 3]);
-    let (status, headers, body) = send(
-        &router,
-        Request::get("/healthz").body(Body::empty()).unwrap(),
-    );
+    let (status, headers, body) = send(&router, programs());
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert!(
         headers[header::RETRY_AFTER]
@@ -188,6 +186,11 @@ fn the_rate_limit_answers_429_with_retry_after() {
             >= 1
     );
     assert!(String::from_utf8_lossy(&body).contains("\"rate_limited\""));
+    // Health and metrics stay outside the limits: a monitor sees a busy server, not a dead one.
+    for path in ["/healthz", "/metrics"] {
+        let (status, _, _) = send(&router, Request::get(path).body(Body::empty()).unwrap());
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
 }
 
 #[test]
@@ -195,7 +198,7 @@ fn the_admin_reload_needs_its_token_and_refuses_a_broken_corpus() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&root().join("corpus"), dir.path());
     let mut s = AppState::new(Arc::new(dialogue(SessionLimits::default())));
-    s.corpus_dir = dir.path().to_path_buf();
+    s.corpus_dir = dir.path().into();
     let disabled = app(s.clone());
     let reload = |token: Option<&str>| {
         let mut r = Request::post("/api/v1/admin/reload");
@@ -209,7 +212,7 @@ fn the_admin_reload_needs_its_token_and_refuses_a_broken_corpus() {
         StatusCode::NOT_FOUND
     );
 
-    s.admin_token = Some(Arc::from("admin-token-for-tests"));
+    s.admin_token = Some(Token::new("admin-token-for-tests"));
     let router = app(s);
     assert_eq!(send(&router, reload(None)).0, StatusCode::UNAUTHORIZED);
     let (status, _, body) = send(&router, reload(Some("admin-token-for-tests")));

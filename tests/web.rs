@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use madoguchi::dialogue::SessionLimits;
-use madoguchi::http::{AppState, app};
+use madoguchi::http::{AppState, Token, app};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -19,8 +19,8 @@ const TOKEN: &str = "desk-token-for-tests";
 
 fn state(limits: SessionLimits) -> AppState {
     let mut s = AppState::new(Arc::new(dialogue(limits)));
-    s.desk_token = Some(Arc::from(TOKEN));
-    s.allow_origins = vec!["https://shokokai.example.jp".to_string()];
+    s.desk_token = Some(Token::new(TOKEN));
+    s.allow_origins = vec!["https://shokokai.example.jp".to_string()].into();
     s
 }
 

@@ -1,8 +1,8 @@
 //! The dialogue: one turn of a conversation. Understands the message (once), merges its facts
 //! into the session, decides between answering, asking one clarifying question, and saying
 //! plainly that nothing fits, and composes the reply. Every caller — the HTTP API, `chat`, `ask`
-//! — goes through [`Dialogue::respond`], whatever the session store. Understanding a message
-//! cannot fail.
+//! — goes through [`Dialogue::respond`] (the API through `respond_for`, within a client's
+//! [`Budget`]), whatever the session store. Understanding a message cannot fail.
 //!
 //! Stages: `understand` (what a message says) → [`policy`](self::policy) (answer / clarify /
 //! no match, and which question) → [`compose`] (quotes, estimate) → [`reply`] (the text).
@@ -141,6 +141,34 @@ pub struct Turn {
     pub today: crate::corpus::Date,
 }
 
+/// What a caller lets one client do: the HTTP layer's per-address budgets for starting
+/// conversations and for adding to the unanswered log, so that one client cannot push other
+/// people's out of either. `ask` and `chat` at a terminal use [`Unlimited`].
+pub trait Budget {
+    /// Why a turn was refused.
+    type Refused;
+    /// Spends one new conversation, or refuses the turn (before anything is stored).
+    fn start_session(&self) -> Result<(), Self::Refused>;
+    /// Spends one line of the unanswered log; `false`: this question is not logged.
+    fn log_unanswered(&self) -> bool;
+}
+
+/// No limits: one person at a terminal.
+#[derive(Debug, Clone, Copy)]
+pub struct Unlimited;
+
+impl Budget for Unlimited {
+    type Refused = std::convert::Infallible;
+
+    fn start_session(&self) -> Result<(), Self::Refused> {
+        Ok(())
+    }
+
+    fn log_unanswered(&self) -> bool {
+        true
+    }
+}
+
 /// The dialogue service: the engine (swappable by a reload), the sessions, the unanswered log.
 #[derive(Debug)]
 pub struct Dialogue {
@@ -215,6 +243,19 @@ impl Dialogue {
     /// expired). Never fails and never panics on any text; when the store cannot be reached
     /// the message is answered on its own.
     pub async fn respond(&self, session_id: Option<&str>, message: &str) -> Turn {
+        let Ok(turn) = self.respond_for(&Unlimited, session_id, message).await;
+        turn
+    }
+
+    /// [`respond`](Self::respond) within one client's `budget`: a turn that would start a
+    /// conversation (none given, or the one given is unknown or expired) is refused when the
+    /// budget says so, and a question nothing answers is logged only while it allows.
+    pub async fn respond_for<B: Budget + Sync>(
+        &self,
+        budget: &B,
+        session_id: Option<&str>,
+        message: &str,
+    ) -> Result<Turn, B::Refused> {
         let engine = self.engine();
         let today = self.clock.today();
         let understanding = engine.understand(message);
@@ -226,6 +267,12 @@ impl Dialogue {
             ended,
         } = self.sessions.take(session_id).await;
         self.note_ended(ended);
+        if matches!(
+            status,
+            SessionStatus::New | SessionStatus::Unknown | SessionStatus::Expired
+        ) {
+            budget.start_session()?;
+        }
         let reply = policy::turn(&engine, &mut session, understanding, today);
         session.turns = session.turns.saturating_add(1);
         session.waiting = matches!(reply, Reply::Clarify { .. }).then(|| {
@@ -235,7 +282,7 @@ impl Dialogue {
                 .take(session::LAST_MESSAGE_CHARS)
                 .collect()
         });
-        if matches!(reply, Reply::NoMatch { .. }) {
+        if matches!(reply, Reply::NoMatch { .. }) && budget.log_unanswered() {
             self.unanswered.record(message, Reason::NoMatch);
         }
         if status != SessionStatus::Degraded {
@@ -258,7 +305,7 @@ impl Dialogue {
                 years.push(&s.year);
             }
         }
-        Turn {
+        Ok(Turn {
             session_id: id,
             status,
             text: reply::text(&reply, status, &sources, today, asks_time),
@@ -267,6 +314,6 @@ impl Dialogue {
             primary: corpus.primary().info.clone(),
             sources,
             reply,
-        }
+        })
     }
 }

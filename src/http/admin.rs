@@ -11,7 +11,7 @@ use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{ApiError, AppState};
+use super::{ApiError, AppState, Client, auth};
 
 /// A successful reload.
 #[derive(Debug, Serialize, ToSchema)]
@@ -77,16 +77,25 @@ pub fn reload(state: &AppState) -> Result<Reloaded, ApiError> {
 /// and the old corpus keeps serving. Needs the admin token.
 #[utoipa::path(post, path = "/api/v1/admin/reload", tag = "admin", security(("admin_token" = [])),
     responses((status = 200, description = "Reloaded", body = Reloaded),
-        (status = 401, description = "Missing or wrong token", body = super::error::ErrorBody),
+        (status = 401, description = "Missing or wrong token", body = super::error::ErrorBody,
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
         (status = 404, description = "The admin API is disabled", body = super::error::ErrorBody),
         (status = 422, description = "The corpus on disk is invalid", body = super::error::ErrorBody),
-        (status = 429, description = "Too many requests from this client", body = super::error::ErrorBody,
+        (status = 429, description = "Too many requests or wrong tokens from this client", body = super::error::ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub(super) async fn reload_handler(
     State(state): State<AppState>,
+    client: Client,
     headers: HeaderMap,
 ) -> Result<Json<Reloaded>, ApiError> {
-    super::desk::bearer(state.admin_token.as_deref(), &headers, disabled)?;
+    auth::check(
+        state.admin_token.as_ref(),
+        state.per_client.failures(),
+        client,
+        &headers,
+        "admin",
+        disabled,
+    )?;
     // Loading is CPU and file work of some tens of milliseconds: keep it off the async workers.
     let s = state.clone();
     let result = tokio::task::spawn_blocking(move || reload(&s))

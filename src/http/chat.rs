@@ -1,6 +1,7 @@
 //! `POST /api/v1/chat`: one message of a conversation in, one turn out. The body is parsed into
 //! a `ChatRequest` (bad JSON or a bad `message` is a JSON 4xx), the turn goes through
-//! `Dialogue::respond` like every other caller's, and the `Turn` is converted by hand.
+//! `Dialogue::respond_for` within the client's budget (see `guard`), and the `Turn` is
+//! converted by hand.
 
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
@@ -10,7 +11,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 
 use super::error::ErrorBody;
-use super::{ApiError, AppState, ChatRequest, ChatResponse, json};
+use super::{ApiError, AppState, ChatRequest, ChatResponse, Client, json};
 
 /// Largest request body accepted (413 beyond). A chat message is at most a few KiB of UTF-8.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -30,15 +31,17 @@ pub(super) fn router() -> Router<AppState> {
 #[utoipa::path(post, path = "/api/v1/chat", tag = "chat", request_body = ChatRequest,
     responses((status = 200, description = "The turn", body = ChatResponse<'static>),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 408, description = "The body did not arrive in time", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Not application/json", body = ErrorBody),
         (status = 422, description = "Missing, empty or over-long message", body = ErrorBody),
-        (status = 429, description = "Too many requests from this client", body = ErrorBody,
+        (status = 429, description = "Too many requests, requests in flight or new conversations from this client", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 503, description = "Overloaded or timed out", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub(super) async fn chat(
     State(state): State<AppState>,
+    client: Client,
     body: Result<Json<ChatRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(req) = body?;
@@ -61,10 +64,11 @@ pub(super) async fn chat(
         ));
     }
     // Understanding is CPU work of some microseconds: it runs on the request task.
+    let budget = state.per_client.budget(client);
     let turn = state
         .dialogue
-        .respond(req.session_id.as_deref(), message)
-        .await;
+        .respond_for(&budget, req.session_id.as_deref(), message)
+        .await?;
     state.metrics.outcome(turn.reply.outcome());
     Ok(json(&ChatResponse::new(&turn)))
 }

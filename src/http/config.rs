@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use super::{AppState, Limits, RateLimit, RedisSessions};
+use super::{AppState, Cidr, Limits, RedisSessions, Token, TrustedProxies};
 use crate::dialogue::{Clock, Dialogue, MemoryStore, SessionLimits, SessionStore};
 use crate::engine::Engine;
 
@@ -23,15 +23,19 @@ pub struct ServeConfig {
     #[arg(long, env = "MADOGUCHI_SESSION_IDLE_MINUTES", default_value_t = 60)]
     pub session_idle_minutes: u64,
     /// Where conversations live: `memory` (this process) or `redis://HOST:PORT/DB` (shared
-    /// by every instance; Redis or Valkey).
+    /// by every instance; Redis or Valkey; `rediss://` for TLS).
     #[arg(long, env = "MADOGUCHI_SESSIONS", default_value = "memory")]
     pub sessions: String,
     /// Conversations kept at most (the least recently used go first).
     #[arg(long, env = "MADOGUCHI_MAX_SESSIONS", default_value_t = 10_000)]
     pub max_sessions: usize,
-    /// The help-desk staff token; without it /desk and its APIs are disabled.
+    /// The help-desk staff token; without it /desk and its APIs are disabled. Prefer
+    /// --desk-token-file: a flag's value shows in `ps`.
     #[arg(long, env = "MADOGUCHI_DESK_TOKEN", hide_env_values = true)]
     pub desk_token: Option<String>,
+    /// A file holding the staff token (surrounding whitespace is ignored).
+    #[arg(long, env = "MADOGUCHI_DESK_TOKEN_FILE", conflicts_with = "desk_token")]
+    pub desk_token_file: Option<PathBuf>,
     /// Origins allowed to embed the widget from another site (comma-separated, e.g.
     /// https://www.example-shokokai.jp). Default: same origin only.
     #[arg(long, env = "MADOGUCHI_ALLOW_ORIGIN", value_delimiter = ',')]
@@ -40,12 +44,56 @@ pub struct ServeConfig {
     /// (SIGHUP reloads regardless).
     #[arg(long, env = "MADOGUCHI_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+    /// A file holding the operator token (surrounding whitespace is ignored).
+    #[arg(
+        long,
+        env = "MADOGUCHI_ADMIN_TOKEN_FILE",
+        conflicts_with = "admin_token"
+    )]
+    pub admin_token_file: Option<PathBuf>,
+    /// Reverse proxies in front of the service (comma-separated addresses or blocks, e.g.
+    /// 127.0.0.1,10.0.0.0/8): only from these peers is the client address read from
+    /// X-Forwarded-For or Forwarded. Default: none, every peer is the client.
+    #[arg(long, env = "MADOGUCHI_TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxy: Vec<Cidr>,
     /// Requests handled at once; more are refused with 503 and Retry-After.
     #[arg(long, env = "MADOGUCHI_MAX_CONCURRENCY", default_value_t = 256)]
     pub max_concurrency: usize,
-    /// A request taking longer than this is answered 503.
+    /// Requests of one client address in flight at once (body read included); more are
+    /// refused with 429.
+    #[arg(
+        long,
+        env = "MADOGUCHI_MAX_CONCURRENCY_PER_ADDRESS",
+        default_value_t = 16
+    )]
+    pub max_concurrency_per_address: usize,
+    /// A request whose handling takes longer than this is answered 503.
     #[arg(long, env = "MADOGUCHI_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
     pub request_timeout_ms: u64,
+    /// A request body not fully received within this is answered 408 (below the request
+    /// timeout).
+    #[arg(long, env = "MADOGUCHI_BODY_TIMEOUT_MS", default_value_t = 5_000)]
+    pub body_timeout_ms: u64,
+    /// Time for a request's headers to arrive, from when the connection starts waiting for
+    /// them; a connection that does not finish them is closed.
+    #[arg(long, env = "MADOGUCHI_HEADER_TIMEOUT_MS", default_value_t = 10_000)]
+    pub header_timeout_ms: u64,
+    /// A connection with nothing in flight and nothing received for this long is closed.
+    #[arg(long, env = "MADOGUCHI_IDLE_TIMEOUT_MS", default_value_t = 5_000)]
+    pub idle_timeout_ms: u64,
+    /// Open connections at most (lowered to fit the open-file limit); more are closed at once.
+    #[arg(long, env = "MADOGUCHI_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Open connections of one client address (trusted proxies are not counted).
+    #[arg(
+        long,
+        env = "MADOGUCHI_MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 32
+    )]
+    pub max_connections_per_address: usize,
+    /// After SIGTERM, requests in flight get this long; then the process exits regardless.
+    #[arg(long, env = "MADOGUCHI_SHUTDOWN_TIMEOUT_MS", default_value_t = 10_000)]
+    pub shutdown_timeout_ms: u64,
     /// Sustained requests per second per client address (0 turns the rate limit off).
     #[arg(long, env = "MADOGUCHI_RATE_PER_SECOND", default_value_t = 10)]
     pub rate_per_second: u32,
@@ -56,6 +104,10 @@ pub struct ServeConfig {
     /// rebinding; `*` for any. Default: the loopback names (localhost, 127.0.0.1, ::1).
     #[arg(long, env = "MADOGUCHI_MCP_ALLOWED_HOSTS", value_delimiter = ',')]
     pub mcp_allowed_host: Vec<String>,
+    /// Conversations one client address may start per hour, a sixth of them at once (0 turns
+    /// the limit off); beyond, 429.
+    #[arg(long, env = "MADOGUCHI_NEW_SESSIONS_PER_HOUR", default_value_t = 120)]
+    pub new_sessions_per_hour: u32,
 }
 
 impl ServeConfig {
@@ -66,18 +118,80 @@ impl ServeConfig {
                 anyhow::bail!("--allow-origin {o:?} is not an origin like https://example.jp");
             }
         }
-        for (flag, token) in [
-            ("--desk-token", &self.desk_token),
-            ("--admin-token", &self.admin_token),
+        self.tokens()?;
+        if self.max_concurrency == 0
+            || self.max_concurrency_per_address == 0
+            || self.max_connections == 0
+            || self.max_connections_per_address == 0
+        {
+            anyhow::bail!(
+                "--max-concurrency, --max-concurrency-per-address, --max-connections and \
+                 --max-connections-per-address must be above 0"
+            );
+        }
+        for (flag, ms) in [
+            ("--request-timeout-ms", self.request_timeout_ms),
+            ("--body-timeout-ms", self.body_timeout_ms),
+            ("--header-timeout-ms", self.header_timeout_ms),
+            ("--idle-timeout-ms", self.idle_timeout_ms),
+            ("--shutdown-timeout-ms", self.shutdown_timeout_ms),
         ] {
-            if token.as_deref().is_some_and(|t| t.len() < 12) {
-                anyhow::bail!("{flag} must be at least 12 characters");
+            if ms == 0 {
+                anyhow::bail!("{flag} must be above 0");
             }
         }
-        if self.max_concurrency == 0 || self.request_timeout_ms == 0 {
-            anyhow::bail!("--max-concurrency and --request-timeout-ms must be above 0");
+        if self.body_timeout_ms >= self.request_timeout_ms {
+            anyhow::bail!(
+                "--body-timeout-ms ({}) must be below --request-timeout-ms ({})",
+                self.body_timeout_ms,
+                self.request_timeout_ms
+            );
         }
         Ok(())
+    }
+
+    /// The staff and operator tokens, from their flags or files, each checked.
+    fn tokens(&self) -> anyhow::Result<(Option<Token>, Option<Token>)> {
+        let read = |flag: &str,
+                    value: &Option<String>,
+                    file: &Option<PathBuf>|
+         -> anyhow::Result<Option<Token>> {
+            let secret = match (value, file) {
+                (Some(v), _) => v.clone(),
+                (None, Some(path)) => std::fs::read_to_string(path)
+                    .with_context(|| format!("{flag}-file {}", path.display()))?
+                    .trim()
+                    .to_string(),
+                (None, None) => return Ok(None),
+            };
+            if secret.chars().count() < 12 {
+                anyhow::bail!("{flag} must be at least 12 characters");
+            }
+            Ok(Some(Token::new(&secret)))
+        };
+        Ok((
+            read("--desk-token", &self.desk_token, &self.desk_token_file)?,
+            read("--admin-token", &self.admin_token, &self.admin_token_file)?,
+        ))
+    }
+
+    /// The limits the flags set.
+    fn limits(&self) -> Limits {
+        Limits {
+            max_concurrency: self.max_concurrency,
+            max_concurrency_per_client: self.max_concurrency_per_address,
+            request_timeout: Duration::from_millis(self.request_timeout_ms),
+            body_timeout: Duration::from_millis(self.body_timeout_ms),
+            rate_per_second: NonZeroU32::new(self.rate_per_second),
+            rate_burst: NonZeroU32::new(self.rate_burst).unwrap_or(NonZeroU32::MIN),
+            new_sessions_per_hour: NonZeroU32::new(self.new_sessions_per_hour),
+            max_connections: self.max_connections,
+            max_connections_per_client: self.max_connections_per_address,
+            header_timeout: Duration::from_millis(self.header_timeout_ms),
+            idle_timeout: Duration::from_millis(self.idle_timeout_ms),
+            shutdown_timeout: Duration::from_millis(self.shutdown_timeout_ms),
+            ..Limits::default()
+        }
     }
 
     /// The session store the flags name.
@@ -93,7 +207,9 @@ impl ServeConfig {
                 RedisSessions::new(url, limits).with_context(|| format!("--sessions {url}"))?,
             ),
             other => {
-                anyhow::bail!("--sessions must be memory or redis://HOST:PORT/DB, not {other:?}")
+                anyhow::bail!(
+                    "--sessions must be memory, redis://HOST:PORT/DB or rediss://HOST:PORT/DB, not {other:?}"
+                )
             }
         })
     }
@@ -106,20 +222,15 @@ impl ServeConfig {
         clock: Clock,
     ) -> anyhow::Result<AppState> {
         self.check()?;
+        let (desk_token, admin_token) = self.tokens()?;
         let dialogue = Dialogue::new(Arc::new(engine), self.store()?).with_clock(clock);
-        let limits = Limits {
-            max_concurrency: self.max_concurrency,
-            request_timeout: Duration::from_millis(self.request_timeout_ms),
-            rate_per_second: NonZeroU32::new(self.rate_per_second),
-            rate_burst: NonZeroU32::new(self.rate_burst).unwrap_or(NonZeroU32::MIN),
-        };
         let mut state = AppState::new(Arc::new(dialogue));
-        state.desk_token = self.desk_token.as_deref().map(Arc::from);
-        state.admin_token = self.admin_token.as_deref().map(Arc::from);
-        state.allow_origins = self.allow_origin.clone();
-        state.corpus_dir = corpus_dir;
-        state.rate = RateLimit::new(&limits);
-        state.limits = limits;
+        state.desk_token = desk_token;
+        state.admin_token = admin_token;
+        state.allow_origins = self.allow_origin.clone().into();
+        state.trusted_proxies = TrustedProxies::new(self.trusted_proxy.clone());
+        state.corpus_dir = corpus_dir.into();
+        state.set_limits(self.limits());
         let hosts: Vec<String> = self
             .mcp_allowed_host
             .iter()

@@ -1,16 +1,17 @@
 //! The help-desk console's server side: the staff token check and the unanswered-questions
 //! log. Without a configured token the console and its APIs are disabled (404); with one, a
-//! missing or wrong `Authorization: Bearer` token is 401.
+//! missing or wrong `Authorization: Bearer` token is 401 (see `auth`, which also makes a client
+//! that keeps sending wrong tokens wait).
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{ApiError, AppState};
+use super::{ApiError, AppState, Client, auth};
 
 /// One line of the unanswered-questions log.
 #[derive(Debug, Serialize, ToSchema)]
@@ -46,42 +47,15 @@ fn disabled() -> ApiError {
 }
 
 /// Checks the staff token.
-fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    bearer(state.desk_token.as_deref(), headers, disabled)
-}
-
-/// Checks an `Authorization: Bearer` token against the configured one (`None`: the feature is
-/// disabled, answered with `disabled()`). The comparison takes the same time wherever the first
-/// difference is.
-pub(super) fn bearer(
-    expected: Option<&str>,
-    headers: &HeaderMap,
-    disabled: fn() -> ApiError,
-) -> Result<(), ApiError> {
-    let Some(token) = expected else {
-        return Err(disabled());
-    };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    let same = given.len() == token.len()
-        && given
-            .bytes()
-            .zip(token.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if same {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "トークンが正しくありません。",
-            "A valid staff token is required (Authorization: Bearer …).",
-        ))
-    }
+fn authorize(state: &AppState, client: Client, headers: &HeaderMap) -> Result<(), ApiError> {
+    auth::check(
+        state.desk_token.as_ref(),
+        state.per_client.failures(),
+        client,
+        headers,
+        "desk",
+        disabled,
+    )
 }
 
 /// `GET /desk`: the console page (its data APIs check the token).
@@ -98,15 +72,17 @@ pub(super) async fn page(State(state): State<AppState>) -> Response {
 /// first, for help-desk staff. Needs the staff token.
 #[utoipa::path(get, path = "/api/v1/desk/unanswered", tag = "desk", security(("desk_token" = [])),
     responses((status = 200, description = "The log", body = UnansweredList),
-        (status = 401, description = "Missing or wrong token", body = super::error::ErrorBody),
+        (status = 401, description = "Missing or wrong token", body = super::error::ErrorBody,
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
         (status = 404, description = "The console is disabled", body = super::error::ErrorBody),
-        (status = 429, description = "Too many requests from this client", body = super::error::ErrorBody,
+        (status = 429, description = "Too many requests or wrong tokens from this client", body = super::error::ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub(super) async fn unanswered(
     State(state): State<AppState>,
+    client: Client,
     headers: HeaderMap,
 ) -> Result<Json<UnansweredList>, ApiError> {
-    authorize(&state, &headers)?;
+    authorize(&state, client, &headers)?;
     let items = state
         .dialogue
         .unanswered()

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::http::StatusCode;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -14,6 +14,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub ja: String,
     pub en: String,
+    /// Headers the answer carries besides the body (`Retry-After`, `WWW-Authenticate` …).
+    pub headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -43,7 +45,20 @@ impl ApiError {
             code,
             ja: ja.into(),
             en: en.into(),
+            headers: Vec::new(),
         }
+    }
+
+    /// Adds a header to the answer.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// Adds `Retry-After` (at least one second).
+    pub fn retry_after(self, seconds: u64) -> Self {
+        let value = HeaderValue::from(seconds.max(1));
+        self.with_header(header::RETRY_AFTER, value)
     }
 
     pub fn not_found(what: &str) -> Self {
@@ -66,7 +81,11 @@ impl IntoResponse for ApiError {
                 message_en: self.en,
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut res = (self.status, Json(body)).into_response();
+        for (name, value) in self.headers {
+            res.headers_mut().insert(name, value);
+        }
+        res
     }
 }
 

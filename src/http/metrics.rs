@@ -1,6 +1,6 @@
 //! `GET /metrics` in Prometheus text format: requests by route and status, a latency histogram
-//! by route, chat outcomes (answers, clarifications, no matches), active sessions, corpus
-//! reloads and the corpus version.
+//! by route, chat outcomes (answers, clarifications, no matches), active sessions, open
+//! connections and those refused at accept, corpus reloads and the corpus version.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -49,8 +49,15 @@ pub struct Metrics {
     latency: Family<Route, Histogram>,
     outcomes: Family<Outcome, Counter>,
     sessions: Gauge,
+    connections: Gauge,
+    refused: Family<Reason, Counter>,
     reloads: Family<Outcome, Counter>,
     corpus: Family<CorpusLabels, Gauge>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Reason {
+    reason: &'static str,
 }
 
 impl Default for Metrics {
@@ -63,6 +70,8 @@ impl Default for Metrics {
         });
         let outcomes = Family::<Outcome, Counter>::default();
         let sessions = Gauge::default();
+        let connections = Gauge::default();
+        let refused = Family::<Reason, Counter>::default();
         let reloads = Family::<Outcome, Counter>::default();
         let corpus = Family::<CorpusLabels, Gauge>::default();
         registry.register(
@@ -86,6 +95,16 @@ impl Default for Metrics {
             sessions.clone(),
         );
         registry.register(
+            "open_connections",
+            "Client connections open now",
+            connections.clone(),
+        );
+        registry.register(
+            "connections_refused",
+            "Connections closed at accept because a cap was reached: total or per_address",
+            refused.clone(),
+        );
+        registry.register(
             "corpus_reloads",
             "Corpus reloads by result",
             reloads.clone(),
@@ -101,6 +120,8 @@ impl Default for Metrics {
             latency,
             outcomes,
             sessions,
+            connections,
+            refused,
             reloads,
             corpus,
         }
@@ -115,6 +136,16 @@ impl Metrics {
                 outcome: outcome.to_string(),
             })
             .inc();
+    }
+
+    /// A connection opened (`1`) or closed (`-1`).
+    pub fn connections(&self, delta: i64) {
+        self.connections.inc_by(delta);
+    }
+
+    /// Counts a connection refused at accept.
+    pub fn connection_refused(&self, reason: &'static str) {
+        self.refused.get_or_create(&Reason { reason }).inc();
     }
 
     /// Counts one reload attempt.

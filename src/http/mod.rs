@@ -2,14 +2,19 @@
 //! port-0 tests all use, from one router per area — chat, programs, desk, admin, web assets,
 //! operations (health, metrics, OpenAPI), and the MCP service of [`crate::mcp`] at `/mcp` —
 //! under the layers every route gets. Every client error is a JSON 4xx (see [`error`]), every
-//! refusal under load a JSON 429/503 (see [`guard`]).
+//! refusal under load a JSON 429/503 (see [`guard`]). `/healthz` and `/metrics` stay outside
+//! the request limits, so a monitor sees a busy server as busy rather than down.
 
 mod admin;
+mod auth;
 mod chat;
+mod client;
 mod config;
 mod desk;
 mod error;
 mod guard;
+mod headers;
+mod listen;
 mod metrics;
 mod openapi;
 mod ops;
@@ -19,7 +24,7 @@ mod sessions;
 mod web;
 mod wire;
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
 use axum::Router;
@@ -31,15 +36,16 @@ use axum::response::{IntoResponse, Response};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 pub use admin::{Reloaded, reload};
+pub use auth::Token;
 pub use chat::{MAX_BODY_BYTES, MAX_MESSAGE_CHARS};
+pub use client::{Cidr, Client, ClientKey, TrustedProxies};
 pub use config::ServeConfig;
 pub use desk::{UnansweredItem, UnansweredList};
 pub use error::ApiError;
-pub use guard::{Limits, RateLimit};
+pub use guard::{Limits, PerClient};
 pub use metrics::Metrics;
 pub use serve::serve;
 pub use sessions::RedisSessions;
@@ -51,22 +57,27 @@ pub use wire::{
 
 use crate::dialogue::Dialogue;
 
-/// What every handler shares.
+/// What every handler shares. Cloned for every request (axum hands each handler its own), so
+/// every field is a reference count or a small copy, never an allocation.
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The dialogue, with its engine and its session store.
     pub dialogue: Arc<Dialogue>,
     /// The help-desk staff token; `None` disables the console and its APIs.
-    pub desk_token: Option<Arc<str>>,
+    pub desk_token: Option<Token>,
     /// Origins allowed to call the API from another site (the widget embedded elsewhere).
     /// Empty: same origin only.
-    pub allow_origins: Vec<String>,
+    pub allow_origins: Arc<[String]>,
     /// The operator token for `POST /api/v1/admin/reload`; `None` disables it.
-    pub admin_token: Option<Arc<str>>,
+    pub admin_token: Option<Token>,
     /// Where a reload reads the corpus from.
-    pub corpus_dir: PathBuf,
+    pub corpus_dir: Arc<Path>,
+    /// The reverse proxies whose `X-Forwarded-For` / `Forwarded` is believed.
+    pub trusted_proxies: TrustedProxies,
+    /// Read-only here: set with [`AppState::set_limits`], which rebuilds `per_client` to match.
     pub limits: Limits,
-    pub rate: RateLimit,
+    /// What is counted per client under `limits`.
+    pub per_client: PerClient,
     pub metrics: Arc<Metrics>,
     /// The `Host` names `/mcp` answers to, against DNS rebinding (empty: any).
     pub mcp_allowed_hosts: Vec<String>,
@@ -79,14 +90,21 @@ impl AppState {
         Self {
             dialogue,
             desk_token: None,
-            allow_origins: Vec::new(),
+            allow_origins: Arc::from([]),
             admin_token: None,
-            corpus_dir: crate::corpus::default_dir(),
-            rate: RateLimit::new(&limits),
+            corpus_dir: crate::corpus::default_dir().into(),
+            trusted_proxies: TrustedProxies::default(),
+            per_client: PerClient::new(&limits),
             limits,
             metrics: Arc::new(Metrics::default()),
             mcp_allowed_hosts: LOOPBACK_HOSTS.iter().map(|h| h.to_string()).collect(),
         }
+    }
+
+    /// Sets the limits, and starts the per-client counts afresh under them.
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.per_client = PerClient::new(&limits);
+        self.limits = limits;
     }
 }
 
@@ -104,24 +122,25 @@ pub fn app(state: AppState) -> Router {
         .merge(desk::router())
         .merge(admin::router())
         .merge(web::router())
-        .merge(ops::router())
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed);
+        .merge(ops::documents());
     with_layers(routes, &state).with_state(state)
 }
 
-/// The layers every route gets, outermost first: request id, tracing, metrics, panic catching,
-/// load shedding / concurrency limit / timeout, the rate limit, CORS and the body limit. Public
-/// so a test can put a route of its own (one that panics) under exactly these layers.
+/// `routes` under the request limits, next to the health and metrics routes outside them, and
+/// everything under the layers every answer gets. Public so a test can put a route of its own
+/// (one that panics, one that waits) under exactly these layers.
+///
+/// Inside the limits, outermost first: the client's rate and its requests in flight (429), the
+/// body read under its deadline (408, 413), then one of the global slots (503 when none is
+/// free) and the request timeout (503). Around everything, outermost first: CORS (so that every
+/// answer to an allowed origin, a 429 or 503 included, carries its header and a preflight is
+/// answered before any limit), the security headers, the request id, tracing, working out the
+/// client, metrics, and panics → 500 JSON.
 pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
     let limits = state.limits;
-    routes
+    let limited = routes
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(cors(&state.allow_origins))
-        .layer(axum::middleware::from_fn_with_state(
-            state.rate.clone(),
-            guard::rate_limit,
-        ))
         .layer(
             ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(guard::overload))
@@ -131,12 +150,27 @@ pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router<AppStat
                 ))
                 .timeout(limits.request_timeout),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            limits.body_timeout,
+            guard::read_body,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.per_client.clone(),
+            guard::per_client,
+        ));
+    Router::new()
+        .merge(ops::router())
+        .merge(limited)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(CatchPanicLayer::custom(guard::panic_response))
         .layer(axum::middleware::from_fn_with_state(
             state.metrics.clone(),
             metrics::track,
         ))
-        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(axum::middleware::from_fn_with_state(
+            state.trusted_proxies.clone(),
+            client::identify,
+        ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
                 let id = req
@@ -147,7 +181,9 @@ pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router<AppStat
                 tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
             }),
         )
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::from_fn(headers::request_id))
+        .layer(axum::middleware::from_fn(headers::security))
+        .layer(cors(&state.allow_origins))
 }
 
 /// The CORS policy: only the configured origins may call the API cross-site (an invalid origin
@@ -161,6 +197,8 @@ fn cors(origins: &[String]) -> CorsLayer {
         .allow_origin(AllowOrigin::list(allowed))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::CONTENT_TYPE])
+        // So the widget can tell a person how long to wait after a 429 or 503.
+        .expose_headers([header::RETRY_AFTER])
         .max_age(std::time::Duration::from_secs(3600))
 }
 

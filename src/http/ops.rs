@@ -1,5 +1,6 @@
-//! Operations: `GET /healthz` (is the corpus loaded, is the session store reachable),
-//! `GET /metrics` (OpenMetrics) and `GET /api/v1/openapi.json`.
+//! Operations: `GET /healthz` (is the corpus loaded, is the session store reachable) and
+//! `GET /metrics` (OpenMetrics), both outside the request limits so a monitor can tell busy
+//! from down; and `GET /api/v1/openapi.json`, under the limits like any other document.
 
 use axum::extract::State;
 use axum::routing::get;
@@ -7,11 +8,16 @@ use axum::{Json, Router};
 
 use super::{AppState, Health, metrics, openapi};
 
+/// The routes outside the request limits: both are cheap and read only in-memory state.
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(health))
         .route("/metrics", get(metrics::render))
-        .route("/api/v1/openapi.json", get(openapi::document))
+}
+
+/// The API description, under the limits.
+pub(super) fn documents() -> Router<AppState> {
+    Router::new().route("/api/v1/openapi.json", get(openapi::document))
 }
 
 /// Report whether the service is ready.

@@ -1,12 +1,15 @@
 //! Conversations in Redis/Valkey, so that several instances behind a load balancer share them:
 //! the Redis implementation of `dialogue::SessionStore` (the in-memory one is the dialogue's
 //! own). A session is one key with its idle time as TTL (`SET … EX`), stored in a small versioned
-//! JSON form of its own that keeps each topic message's search terms, not its text. When Redis
-//! cannot be reached the service keeps answering, one turn at a time, reports `degraded`, and
-//! recovers by itself when Redis is back.
+//! JSON form of its own that keeps each topic message's search terms (a sorted set of words and
+//! bigrams), never its text. The number of keys is bounded by `--max-sessions` as in memory: a
+//! sorted set indexes the sessions by their last turn, and the least recently used beyond the
+//! cap are deleted. `rediss://` connects over TLS (rustls, the system's root certificates). When
+//! Redis cannot be reached the service keeps answering, one turn at a time, reports `degraded`,
+//! and recovers by itself when Redis is back.
 
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use redis::AsyncCommands;
@@ -29,6 +32,8 @@ const MAX_SESSION_BYTES: usize = 16 * 1024;
 /// as many bigrams; the first ones carry the topic well enough).
 const MAX_STORED_TERMS: usize = 400;
 const KEY_PREFIX: &str = "madoguchi:session:";
+/// The sorted set of session ids, scored by the Unix time in milliseconds of their last turn.
+const INDEX_KEY: &str = "madoguchi:sessions";
 
 /// The Redis session store.
 #[derive(Debug)]
@@ -37,6 +42,8 @@ pub struct RedisSessions {
     connection: Mutex<Option<MultiplexedConnection>>,
     healthy: AtomicBool,
     limits: SessionLimits,
+    /// Sessions in the index at the last look (upkeep refreshes it every second).
+    count: AtomicUsize,
 }
 
 /// The stored form of a session: plain strings, so the domain types stay free of serde.
@@ -56,8 +63,9 @@ struct Stored {
     topic_themes: Vec<String>,
     asked: Vec<String>,
     pending: Option<String>,
-    #[serde(default)]
-    waiting: Option<String>,
+    // No `waiting` (the last message as typed): the in-memory store keeps it for the
+    // unanswered log when a session ends unanswered, but Redis expires keys unseen, so here
+    // it would only be citizen text stored for nothing. Sessions stored with one read fine.
     /// Who the person said they are: owner | successor | founder | association | municipality
     /// | private:N, or absent.
     #[serde(default)]
@@ -156,7 +164,6 @@ impl Stored {
                 .collect(),
             asked: s.asked.iter().map(|x| x.as_str().to_string()).collect(),
             pending: s.pending.map(|x| x.as_str().to_string()),
-            waiting: s.waiting.clone(),
             who: match s.who {
                 Who::Unknown => None,
                 Who::Business(BusinessRole::Owner) => Some("owner".into()),
@@ -206,7 +213,7 @@ impl Stored {
                 .filter_map(|x| Slot::parse(x))
                 .collect::<BTreeSet<_>>(),
             pending: self.pending.as_deref().and_then(Slot::parse),
-            waiting: self.waiting,
+            waiting: None,
             who: match self.who.as_deref() {
                 Some("owner") => Who::Business(BusinessRole::Owner),
                 Some("successor") => Who::Business(BusinessRole::Successor),
@@ -225,14 +232,19 @@ impl Stored {
 }
 
 impl RedisSessions {
-    /// A store for `url` (`redis://HOST:PORT/DB`). Connects lazily: an unreachable Redis at
-    /// start-up only means degraded answers until it is reachable.
+    /// A store for `url` (`redis://HOST:PORT/DB`, or `rediss://` for TLS). Connects lazily: an
+    /// unreachable Redis at start-up only means degraded answers until it is reachable.
     pub fn new(url: &str, limits: SessionLimits) -> Result<Self, redis::RedisError> {
+        if url.starts_with("rediss://") {
+            // rustls needs one crypto provider per process; an error means one is installed.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
         Ok(Self {
             client: redis::Client::open(url)?,
             connection: Mutex::new(None),
             healthy: AtomicBool::new(false),
             limits,
+            count: AtomicUsize::new(0),
         })
     }
 
@@ -268,6 +280,7 @@ impl RedisSessions {
                 if !self.healthy.swap(true, Ordering::Relaxed) {
                     tracing::info!("redis reachable: conversations are shared again");
                 }
+                self.prune_index(&mut c).await;
                 true
             }
             Ok(Err(e)) => {
@@ -278,6 +291,28 @@ impl RedisSessions {
                 self.failed("ping", "timed out").await;
                 false
             }
+        }
+    }
+
+    /// Drops from the index the sessions Redis has expired, and notes how many remain.
+    async fn prune_index(&self, c: &mut MultiplexedConnection) {
+        let idle_ms = u64::try_from(self.limits.idle.as_millis()).unwrap_or(u64::MAX);
+        let before = unix_ms().saturating_sub(idle_ms);
+        let pruned: Result<Result<(usize,), _>, _> = tokio::time::timeout(
+            COMMAND_TIMEOUT,
+            redis::pipe()
+                .cmd("ZREMRANGEBYSCORE")
+                .arg(INDEX_KEY)
+                .arg("-inf")
+                .arg(format!("({before}"))
+                .ignore()
+                .cmd("ZCARD")
+                .arg(INDEX_KEY)
+                .query_async(c),
+        )
+        .await;
+        if let Ok(Ok((n,))) = pruned {
+            self.count.store(n, Ordering::Relaxed);
         }
     }
 
@@ -325,7 +360,8 @@ impl RedisSessions {
         }
     }
 
-    /// Stores a session with the idle time as its TTL.
+    /// Stores a session with the idle time as its TTL, and deletes the least recently used
+    /// sessions beyond the cap.
     async fn put_session(&self, id: &str, session: &Session) {
         let mut stored = Stored::from_session(session);
         let mut json = serde_json::to_string(&stored).unwrap_or_default();
@@ -339,14 +375,63 @@ impl RedisSessions {
         };
         let ttl = self.limits.idle.as_secs().max(1);
         let key = format!("{KEY_PREFIX}{id}");
-        let set: Result<Result<(), _>, _> =
-            tokio::time::timeout(COMMAND_TIMEOUT, c.set_ex(&key, json, ttl)).await;
-        match set {
-            Ok(Ok(())) => self.healthy.store(true, Ordering::Relaxed),
+        let stored = tokio::time::timeout(COMMAND_TIMEOUT, async {
+            let (count,): (usize,) = redis::pipe()
+                .atomic()
+                .cmd("SET")
+                .arg(&key)
+                .arg(json)
+                .arg("EX")
+                .arg(ttl)
+                .ignore()
+                .cmd("ZADD")
+                .arg(INDEX_KEY)
+                .arg(unix_ms())
+                .arg(id)
+                .ignore()
+                .cmd("ZCARD")
+                .arg(INDEX_KEY)
+                .query_async(&mut c)
+                .await?;
+            let over = count.saturating_sub(self.limits.max_sessions.max(1));
+            if over > 0 {
+                // Member, score, member, score …: the oldest first.
+                let popped: Vec<String> = redis::cmd("ZPOPMIN")
+                    .arg(INDEX_KEY)
+                    .arg(over)
+                    .query_async(&mut c)
+                    .await?;
+                let keys: Vec<String> = popped
+                    .iter()
+                    .step_by(2)
+                    .map(|id| format!("{KEY_PREFIX}{id}"))
+                    .collect();
+                if !keys.is_empty() {
+                    redis::cmd("UNLINK")
+                        .arg(&keys)
+                        .query_async::<()>(&mut c)
+                        .await?;
+                }
+            }
+            Ok::<usize, redis::RedisError>(count - over)
+        })
+        .await;
+        match stored {
+            Ok(Ok(count)) => {
+                self.healthy.store(true, Ordering::Relaxed);
+                self.count.store(count, Ordering::Relaxed);
+            }
             Ok(Err(e)) => self.failed("SET", e).await,
             Err(_) => self.failed("SET", "timed out").await,
         }
     }
+}
+
+/// Now, in milliseconds since the Unix epoch (the scores of the session index).
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 impl SessionStore for RedisSessions {
@@ -371,7 +456,7 @@ impl SessionStore for RedisSessions {
     }
 
     fn count(&self) -> Option<usize> {
-        None
+        Some(self.count.load(Ordering::Relaxed))
     }
 
     fn is_healthy(&self) -> bool {
@@ -417,6 +502,10 @@ mod tests {
         s.waiting = Some("店が浸水した".into());
         s.turns = 3;
         let json = serde_json::to_string(&Stored::from_session(&s)).unwrap();
+        assert!(
+            !json.contains("店が浸水した"),
+            "no text as typed is stored: {json}"
+        );
         let back = serde_json::from_str::<Stored>(&json)
             .unwrap()
             .into_session();
@@ -432,7 +521,7 @@ mod tests {
                 back.waiting,
                 back.turns
             ),
-            (s.topic_themes, s.asked, s.pending, s.waiting, s.turns)
+            (s.topic_themes, s.asked, s.pending, None, s.turns)
         );
     }
 }

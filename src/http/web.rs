@@ -1,5 +1,7 @@
 //! The browser-facing assets, built into the binary: the embeddable chat widget, the demo page
 //! that embeds it as a customer would, and the help-desk console's page, script and styles.
+//! The two pages carry their own Content-Security-Policy (every other answer gets the API's,
+//! from `headers`): only this origin's scripts run, and neither page can be framed.
 
 use axum::Router;
 use axum::http::header;
@@ -14,6 +16,13 @@ pub(super) const DESK_HTML: &str = include_str!("../../web/desk.html");
 const DESK_JS: &str = include_str!("../../web/desk.js");
 const DESK_CSS: &str = include_str!("../../web/desk.css");
 const FAVICON_SVG: &str = include_str!("../../web/favicon.svg");
+
+/// The console: its own script, styles and API only; inline scripts and styles do not run, so a
+/// quote that slipped past the text-node rendering still could not execute.
+const DESK_CSP: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// The demo page: as strict, except styles: the page has its own `<style>` (as a 商工会 site
+/// would) and the widget puts one into its Shadow DOM.
+const DEMO_CSP: &str = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -42,12 +51,22 @@ pub(super) async fn widget() -> Response {
     asset("application/javascript; charset=utf-8", WIDGET_JS)
 }
 
+/// A page with its policy.
+fn page(csp: &'static str, body: &'static str) -> Response {
+    let mut res = asset("text/html; charset=utf-8", body);
+    res.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static(csp),
+    );
+    res
+}
+
 pub(super) async fn demo() -> Response {
-    asset("text/html; charset=utf-8", DEMO_HTML)
+    page(DEMO_CSP, DEMO_HTML)
 }
 
 pub(super) fn desk_page() -> Response {
-    asset("text/html; charset=utf-8", DESK_HTML)
+    page(DESK_CSP, DESK_HTML)
 }
 
 pub(super) async fn desk_js() -> Response {
