@@ -162,8 +162,6 @@ pub struct Understanding {
 #[derive(Debug, Clone)]
 pub struct Understander {
     japanese: Japanese,
-    /// Each program's name, normalized and without brackets, with its position.
-    names: Vec<(String, usize)>,
     triggers: Triggers,
     rules: Vec<Rule>,
     options: Vec<(Slot, QuestionOption)>,
@@ -262,23 +260,21 @@ impl Understander {
             .iter()
             .flat_map(|q| q.options.iter().map(|o| (q.slot, o.clone())))
             .collect();
-        let mut names: Vec<(String, usize)> = corpus
-            .programs
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let n: String = normalize(&p.name)
-                    .as_str()
-                    .chars()
-                    .filter(|c| c.is_alphanumeric())
-                    .collect();
-                (n, i)
-            })
-            .filter(|(n, _)| n.chars().count() >= 4)
-            .collect();
-        names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+        // A program is named by the longest run of letters of its name between brackets and
+        // dots (【３】後継ぎ応援事業 by 後継ぎ応援事業), when that run is long enough to be a name
+        // rather than a theme (事業承継 alone names the theme).
+        for (i, p) in corpus.programs.iter().enumerate() {
+            let name = normalize(&p.name);
+            let run = name
+                .as_str()
+                .split(|c: char| !c.is_alphanumeric())
+                .max_by_key(|r| r.chars().count())
+                .unwrap_or_default();
+            if run.chars().count() >= 6 {
+                phrases.push((run.to_string(), Cue::Named(i)));
+            }
+        }
         Ok(Self {
-            names,
             triggers: Triggers::new(phrases)?,
             japanese,
             rules,
@@ -363,16 +359,15 @@ impl Understander {
             .into_iter()
             .map(|(a, b)| &n[a..b])
             .collect();
-        let compact: String = normalized
-            .as_str()
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect();
-        let named = self
-            .names
+        // The longest program name the message contains.
+        let named = found
             .iter()
-            .find(|(n, _)| compact.contains(n.as_str()))
-            .map(|(_, i)| *i);
+            .filter_map(|f| match f.cue {
+                Cue::Named(i) => Some((f.end - f.start, i)),
+                _ => None,
+            })
+            .max()
+            .map(|(_, i)| i);
         let mut u = Understanding {
             text: text.to_string(),
             scope,

@@ -58,6 +58,8 @@ pub enum Cue {
     Expense(usize),
     /// A question about time: a deadline, whether it is still open, this year.
     Time,
+    /// A program's printed name (or a run of it between brackets and dots), by position.
+    Named(usize),
 }
 
 /// One occurrence of a trigger in the normalized text.
