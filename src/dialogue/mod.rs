@@ -112,6 +112,22 @@ impl Reply {
         }
     }
 
+    /// Why nothing fits, for a no match.
+    pub fn no_match_reason(&self) -> Option<&NoMatchReason> {
+        match self {
+            Reply::NoMatch { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// Where to ask instead, for a no match (empty otherwise).
+    pub fn refer(&self) -> &[String] {
+        match self {
+            Reply::NoMatch { refer, .. } => refer,
+            _ => &[],
+        }
+    }
+
     /// `answer`, `clarify` or `no_match`.
     pub fn outcome(&self) -> &'static str {
         match self {

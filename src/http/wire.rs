@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::corpus::{Corpus, Document, Program, Quote, SourceInfo, YearUnit};
-use crate::dialogue::{Estimate, PeriodNote, Recommendation, Reply, SessionStatus, Turn};
+use crate::dialogue::{
+    Estimate, NoMatchReason, PeriodNote, Recommendation, Reply, SessionStatus, Turn,
+};
 
 /// `POST /api/v1/chat` request.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -263,14 +265,8 @@ impl<'a> ChatResponse<'a> {
                 slot: f.slot.as_str(),
             }),
             no_match: matches!(turn.reply, Reply::NoMatch { .. }),
-            no_match_reason: match &turn.reply {
-                Reply::NoMatch { reason, .. } => Some(reason.as_str()),
-                _ => None,
-            },
-            refer: match &turn.reply {
-                Reply::NoMatch { refer, .. } => refer,
-                _ => &[],
-            },
+            no_match_reason: turn.reply.no_match_reason().map(NoMatchReason::as_str),
+            refer: turn.reply.refer(),
             as_of: &turn.as_of,
             source: turn.primary.as_ref().into(),
             sources: turn.sources.iter().map(|s| s.as_ref().into()).collect(),

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::corpus::{Corpus, Theme};
-use crate::dialogue::{Reply, Turn};
+use crate::dialogue::{NoMatchReason, Reply, Turn};
 use crate::http::{FollowUpWire, ProgramSummary, ProgramWire, SourceWire};
 
 use super::input::InputError;
@@ -41,14 +41,8 @@ impl<'a> Found<'a> {
                 .map(ProgramWire::from)
                 .collect(),
             no_match: matches!(turn.reply, Reply::NoMatch { .. }),
-            no_match_reason: match &turn.reply {
-                Reply::NoMatch { reason, .. } => Some(reason.as_str()),
-                _ => None,
-            },
-            refer: match &turn.reply {
-                Reply::NoMatch { refer, .. } => refer,
-                _ => &[],
-            },
+            no_match_reason: turn.reply.no_match_reason().map(NoMatchReason::as_str),
+            refer: turn.reply.refer(),
             follow_up: turn.reply.follow_up().map(|f| FollowUpWire {
                 question: &f.question,
                 options: &f.options,
