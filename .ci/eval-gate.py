@@ -14,15 +14,22 @@ def fraction_full(s):
     return got == total
 
 
-def main():
-    base, shared = sys.argv[1].rstrip("/"), sys.argv[2]
+def run_set(base, shared, name):
+    """Scores one question set; its summary, or None when the scorer itself failed."""
     out = subprocess.run([sys.executable, f"{shared}/eval/run_eval.py", "--base-url", base,
-                          f"{shared}/eval/dev.jsonl"], capture_output=True, text=True)
+                          f"{shared}/eval/{name}"], capture_output=True, text=True)
     print(out.stdout, end="")
     if out.returncode != 0:
         print(out.stderr, file=sys.stderr)
+        return None
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    base, shared = sys.argv[1].rstrip("/"), sys.argv[2]
+    summary = run_set(base, shared, "dev.jsonl")
+    if summary is None:
         return 1
-    summary = json.loads(out.stdout.strip().splitlines()[-1])
     failures = []
     if summary["hit@3"] < HIT3_FLOOR:
         failures.append(f"hit@3 {summary['hit@3']} < {HIT3_FLOOR}")
@@ -46,13 +53,9 @@ def main():
 
     # Who the programs are for: every case of scope.jsonl must pass (people they are not for
     # get no programs; owners who only sound like them get the right one in the top three).
-    scope = subprocess.run([sys.executable, f"{shared}/eval/run_eval.py", "--base-url", base,
-                            f"{shared}/eval/scope.jsonl"], capture_output=True, text=True)
-    print(scope.stdout, end="")
-    if scope.returncode != 0:
-        print(scope.stderr, file=sys.stderr)
+    scope_summary = run_set(base, shared, "scope.jsonl")
+    if scope_summary is None:
         return 1
-    scope_summary = json.loads(scope.stdout.strip().splitlines()[-1])
     if not fraction_full(scope_summary["all_ok"]):
         failures.append(f"scope.jsonl all_ok {scope_summary['all_ok']} is not all")
     if failures:

@@ -178,11 +178,6 @@ impl Index {
         })
     }
 
-    /// Number of (field, term) entries in the term table.
-    pub fn table_terms(&self) -> usize {
-        self.tables.iter().map(ShardTable::terms).sum()
-    }
-
     /// The best programs for a query, best first, at most `limit`, merged over the shards, and
     /// the own-word evidence, from one pass over the term table. Never fails on any input.
     pub fn search(&self, query: &Query<'_>, limit: usize) -> Found {

@@ -153,9 +153,4 @@ impl ShardTable {
             evidence: own.into_iter().fold(0.0, f32::max),
         }
     }
-
-    /// Number of (field, term) entries.
-    pub(crate) fn terms(&self) -> usize {
-        self.fields.iter().map(|f| f.len()).sum()
-    }
 }

@@ -96,11 +96,6 @@ impl Scope {
             _ => None,
         }
     }
-
-    /// True when the person speaks for a 商工団体 or a 市町村.
-    pub fn is_staff(&self) -> bool {
-        matches!(self.who, Who::Staff(_))
-    }
 }
 
 /// Judges a message from the triggers found in its normalized text and its analysed terms.
