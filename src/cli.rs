@@ -162,11 +162,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let started = std::time::Instant::now();
             let engine = Engine::load(&dir)
                 .with_context(|| format!("loading the corpus in {}", dir.display()))?;
-            let state = config.state(engine, dir.clone(), clock)?;
             let runtime = tokio::runtime::Runtime::new()?;
-            runtime
-                .block_on(crate::http::serve(state, config.bind, started))
-                .with_context(|| format!("serving on {}", config.bind))?;
+            runtime.block_on(async {
+                let state = config.state(engine, dir.clone(), clock).await?;
+                crate::http::serve(state, config.bind, started)
+                    .await
+                    .with_context(|| format!("serving on {}", config.bind))
+            })?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -19,6 +19,7 @@
 
 pub mod cli;
 pub mod corpus;
+pub mod database;
 pub mod dialogue;
 pub mod engine;
 pub mod http;

@@ -18,6 +18,8 @@ pub(crate) struct Server {
     pub(crate) child: Child,
     pub(crate) addr: SocketAddr,
     log: mpsc::Receiver<String>,
+    /// Where its database lives unless the test gave `--database` (removed when dropped).
+    _data: tempfile::TempDir,
 }
 
 impl Server {
@@ -26,10 +28,16 @@ impl Server {
     }
 
     /// Like `start`, with extra environment variables.
+    /// The database is a SQLite file in a directory of its own unless `extra` names one.
     pub(crate) fn start_with_env(corpus: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        let data = tempfile::tempdir().expect("a temporary directory");
         let mut child = Command::new(env!("CARGO_BIN_EXE_madoguchi"))
             .args(["serve", "--bind", "127.0.0.1:0"])
             .args(extra)
+            .env(
+                "MADOGUCHI_DATABASE",
+                format!("sqlite://{}/m.sqlite3", data.path().display()),
+            )
             .envs(env.iter().copied())
             .env("MADOGUCHI_CORPUS", corpus)
             .env("RUST_LOG", "info")
@@ -54,7 +62,12 @@ impl Server {
                 break addr.parse().unwrap();
             }
         };
-        Server { child, addr, log }
+        Server {
+            child,
+            addr,
+            log,
+            _data: data,
+        }
     }
 
     pub(crate) fn signal(&self, sig: &str) {

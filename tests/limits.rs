@@ -128,7 +128,10 @@ async fn a_handler_slower_than_the_request_timeout_gets_503() {
 
 #[tokio::test]
 async fn wrong_tokens_earn_a_wait_that_other_clients_do_not_share() {
-    let router = app(state(Limits::default()));
+    let (db, _dir) = crate::support::sqlite().await;
+    let mut s = crate::support::state_with(&db, SessionLimits::default());
+    s.desk_token = Some(Token::new(TOKEN));
+    let router = app(s);
     let (guesser, staff) = ([198, 51, 100, 7], [198, 51, 100, 8]);
     for i in 0..5 {
         let (status, headers, v) = send(&router, from(guesser, desk(&format!("guess-{i}")))).await;
@@ -230,11 +233,15 @@ async fn one_client_cannot_start_conversations_without_end() {
 #[tokio::test]
 async fn one_client_cannot_fill_the_unanswered_log() {
     // 30 an hour: five at once.
-    let router = app(state(Limits {
+    let (db, _dir) = crate::support::sqlite().await;
+    let mut s = crate::support::state_with(&db, SessionLimits::default());
+    s.desk_token = Some(Token::new(TOKEN));
+    s.set_limits(Limits {
         unanswered_per_hour: NonZeroU32::new(30),
         new_sessions_per_hour: None,
         ..Limits::default()
-    }));
+    });
+    let router = app(s);
     let (flooder, person) = ([203, 0, 113, 50], [203, 0, 113, 51]);
     for i in 0..12 {
         let (status, _, v) = send(
@@ -246,6 +253,10 @@ async fn one_client_cannot_fill_the_unanswered_log() {
         assert_eq!(v["no_match"], true, "{v}");
     }
     send(&router, from(person, chat("犬の散歩コースを教えて", None))).await;
+    db.journal()
+        .flush(std::time::Duration::from_secs(5))
+        .await
+        .expect("the journal is written");
     let (status, _, v) = send(&router, from(person, desk(TOKEN))).await;
     assert_eq!(status, StatusCode::OK, "{v}");
     let questions: Vec<&str> = v["items"]

@@ -47,6 +47,24 @@ pub(crate) fn dialogue(limits: SessionLimits) -> Dialogue {
     ))
 }
 
+/// A SQLite database in a temporary directory (removed when the directory is dropped).
+pub(crate) async fn sqlite() -> (madoguchi::database::Database, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let url = format!("sqlite://{}/m.sqlite3", dir.path().display());
+    let db = madoguchi::database::Database::open(&url)
+        .await
+        .expect("a SQLite database opens");
+    (db, dir)
+}
+
+/// A state whose dialogue reports to `db`, with `db` as the desk's database.
+pub(crate) fn state_with(db: &madoguchi::database::Database, limits: SessionLimits) -> AppState {
+    let d = dialogue(limits).with_recorder(Arc::new(db.clone()));
+    let mut s = AppState::new(Arc::new(d));
+    s.database = Some(db.clone());
+    s
+}
+
 /// One turn of a conversation (a test's stand-in for a chat request).
 pub(crate) fn respond(
     d: &Dialogue,

@@ -99,10 +99,16 @@ async fn the_desk_needs_its_token_and_is_off_without_one() {
 
 #[tokio::test]
 async fn unanswered_questions_are_logged_without_session_ids() {
-    let r = app(state(SessionLimits {
-        idle: Duration::from_millis(50),
-        ..SessionLimits::default()
-    }));
+    let (db, _dir) = crate::support::sqlite().await;
+    let mut s = crate::support::state_with(
+        &db,
+        SessionLimits {
+            idle: Duration::from_millis(50),
+            ..SessionLimits::default()
+        },
+    );
+    s.desk_token = Some(Token::new(TOKEN));
+    let r = app(s);
     send(&r, chat("犬の散歩コースを教えて", None)).await;
     send(&r, chat("犬の散歩コースを教えて", None)).await;
     // A clarifying question left unanswered until the session expires is "abandoned".
@@ -112,6 +118,10 @@ async fn unanswered_questions_are_logged_without_session_ids() {
     let sid = first["session_id"].as_str().unwrap().to_string();
     tokio::time::sleep(Duration::from_millis(120)).await;
     send(&r, chat("台湾に輸出したい", None)).await; // a put sweeps the idle session
+    db.journal()
+        .flush(Duration::from_secs(5))
+        .await
+        .expect("the journal is written");
 
     let req = Request::get("/api/v1/desk/unanswered")
         .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))

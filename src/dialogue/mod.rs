@@ -10,9 +10,9 @@
 mod clock;
 pub mod compose;
 mod policy;
+pub mod record;
 mod reply;
 pub mod session;
-pub mod unanswered;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -24,10 +24,10 @@ use crate::engine::{Engine, LoadError};
 
 pub use clock::Clock;
 pub use compose::{Estimate, PeriodNote};
+pub use record::{Reason, Recorder, TurnRecord};
 pub use session::{
     MemoryStore, Session, SessionLimits, SessionStatus, SessionStore, StoreFuture, Taken,
 };
-pub use unanswered::{Reason, Unanswered};
 
 /// A program recommended in a turn, with the quotes chosen for this person.
 #[derive(Debug, Clone)]
@@ -185,12 +185,13 @@ impl Budget for Unlimited {
     }
 }
 
-/// The dialogue service: the engine (swappable by a reload), the sessions, the unanswered log.
+/// The dialogue service: the engine (swappable by a reload), the sessions, and whoever keeps
+/// records of the turns.
 #[derive(Debug)]
 pub struct Dialogue {
     engine: ArcSwap<Engine>,
     sessions: Arc<dyn SessionStore>,
-    unanswered: Unanswered,
+    recorder: Option<Arc<dyn Recorder>>,
     clock: Clock,
 }
 
@@ -200,7 +201,7 @@ impl Dialogue {
         Self {
             engine: ArcSwap::new(engine),
             sessions,
-            unanswered: Unanswered::default(),
+            recorder: None,
             clock: Clock::System,
         }
     }
@@ -208,6 +209,12 @@ impl Dialogue {
     /// Today's date as the dialogue reads it.
     pub fn today(&self) -> crate::corpus::Date {
         self.clock.today()
+    }
+
+    /// The same dialogue reporting its turns and unanswered questions to `recorder`.
+    pub fn with_recorder(mut self, recorder: Arc<dyn Recorder>) -> Self {
+        self.recorder = Some(recorder);
+        self
     }
 
     /// The same dialogue reading today's date from `clock`.
@@ -239,18 +246,16 @@ impl Dialogue {
         self.sessions.as_ref()
     }
 
-    /// The unanswered-questions log.
-    pub fn unanswered(&self) -> &Unanswered {
-        &self.unanswered
-    }
-
     /// Logs the sessions that ended waiting for an answer to a clarifying question.
     fn note_ended(&self, ended: Vec<Session>) {
+        let Some(recorder) = &self.recorder else {
+            return;
+        };
         for s in ended {
             if s.pending.is_some()
                 && let Some(last) = &s.waiting
             {
-                self.unanswered.record(last, Reason::Abandoned);
+                recorder.unanswered(last, Reason::Abandoned);
             }
         }
     }
@@ -298,8 +303,16 @@ impl Dialogue {
                 .take(session::LAST_MESSAGE_CHARS)
                 .collect()
         });
-        if matches!(reply, Reply::NoMatch { .. }) && budget.log_unanswered() {
-            self.unanswered.record(message, Reason::NoMatch);
+        if let Some(recorder) = &self.recorder {
+            if matches!(reply, Reply::NoMatch { .. }) && budget.log_unanswered() {
+                recorder.unanswered(message, Reason::NoMatch);
+            }
+            recorder.turn(TurnRecord {
+                session_id: id.clone(),
+                question: message.trim().to_string(),
+                outcome: reply.outcome(),
+                programs: reply.programs().iter().map(|p| p.id.clone()).collect(),
+            });
         }
         if status != SessionStatus::Degraded {
             let ended = self.sessions.put(&id, session).await;

@@ -10,6 +10,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 use super::{AppState, Cidr, Limits, RedisSessions, Token, TrustedProxies};
+use crate::database::Database;
 use crate::dialogue::{Clock, Dialogue, MemoryStore, SessionLimits, SessionStore};
 use crate::engine::Engine;
 
@@ -108,6 +109,19 @@ pub struct ServeConfig {
     /// the limit off); beyond, 429.
     #[arg(long, env = "MADOGUCHI_NEW_SESSIONS_PER_HOUR", default_value_t = 120)]
     pub new_sessions_per_hour: u32,
+    /// Consultation requests and feedbacks one client address may send per hour, together, a
+    /// sixth of them at once (0 turns the limit off); beyond, 429. Counted apart from chat.
+    #[arg(long, env = "MADOGUCHI_WRITES_PER_HOUR", default_value_t = 30)]
+    pub writes_per_hour: u32,
+    /// Where the desk's records are kept: `sqlite://PATH` (a file, created with its directory
+    /// on first start) or `postgres://USER:PASSWORD@HOST:PORT/DB` (shared by every instance);
+    /// `none` keeps nothing (the handoff and desk APIs answer 404).
+    #[arg(long, env = "MADOGUCHI_DATABASE", default_value = crate::database::DEFAULT_URL)]
+    pub database: String,
+    /// Days personal data (names, contacts, comments, conversations, unanswered questions) is
+    /// kept; older is deleted by a task that runs hourly. Monthly counts are kept.
+    #[arg(long, env = "MADOGUCHI_RETENTION_DAYS", default_value_t = super::DEFAULT_RETENTION_DAYS)]
+    pub retention_days: u32,
 }
 
 impl ServeConfig {
@@ -139,6 +153,9 @@ impl ServeConfig {
             if ms == 0 {
                 anyhow::bail!("{flag} must be above 0");
             }
+        }
+        if self.retention_days == 0 || self.retention_days > 3650 {
+            anyhow::bail!("--retention-days must be from 1 to 3650");
         }
         if self.body_timeout_ms >= self.request_timeout_ms {
             anyhow::bail!(
@@ -185,6 +202,7 @@ impl ServeConfig {
             rate_per_second: NonZeroU32::new(self.rate_per_second),
             rate_burst: NonZeroU32::new(self.rate_burst).unwrap_or(NonZeroU32::MIN),
             new_sessions_per_hour: NonZeroU32::new(self.new_sessions_per_hour),
+            writes_per_hour: NonZeroU32::new(self.writes_per_hour),
             max_connections: self.max_connections,
             max_connections_per_client: self.max_connections_per_address,
             header_timeout: Duration::from_millis(self.header_timeout_ms),
@@ -214,8 +232,9 @@ impl ServeConfig {
         })
     }
 
-    /// The state of a server over `engine`, reading `corpus_dir` on reloads.
-    pub fn state(
+    /// The state of a server over `engine`, reading `corpus_dir` on reloads. Opens the
+    /// database (on the caller's runtime: its writer task runs there).
+    pub async fn state(
         &self,
         engine: Engine,
         corpus_dir: PathBuf,
@@ -223,8 +242,17 @@ impl ServeConfig {
     ) -> anyhow::Result<AppState> {
         self.check()?;
         let (desk_token, admin_token) = self.tokens()?;
-        let dialogue = Dialogue::new(Arc::new(engine), self.store()?).with_clock(clock);
+        let mut dialogue = Dialogue::new(Arc::new(engine), self.store()?).with_clock(clock);
+        let database = match self.database.trim() {
+            "none" => None,
+            url => Some(Database::open(url).await.context("--database")?),
+        };
+        if let Some(db) = &database {
+            dialogue = dialogue.with_recorder(Arc::new(db.clone()));
+        }
         let mut state = AppState::new(Arc::new(dialogue));
+        state.database = database;
+        state.retention_days = self.retention_days;
         state.desk_token = desk_token;
         state.admin_token = admin_token;
         state.allow_origins = self.allow_origin.clone().into();

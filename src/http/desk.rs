@@ -1,40 +1,95 @@
-//! The help-desk console's server side: the staff token check and the unanswered-questions
-//! log. Without a configured token the console and its APIs are disabled (404); with one, a
-//! missing or wrong `Authorization: Bearer` token is 401 (see `auth`, which also makes a client
-//! that keeps sending wrong tokens wait).
+//! The help-desk console's server side: the staff token check, the inbox of consultation
+//! requests (list, change status and note), recent conversations, the unanswered log, the
+//! monthly tallies, and a CSV export of each. Without a configured token the console and its
+//! APIs are disabled (404); with one, a missing or wrong `Authorization: Bearer` token is 401
+//! (see `auth`, which also makes a client that keeps sending wrong tokens wait).
 
-use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
+use super::consult::{database, unavailable};
+use super::csv::{datetime, download};
+use super::error::ErrorBody;
 use super::{ApiError, AppState, Client, auth};
+use crate::database::{
+    Consultation, ConsultationUpdate, ConversationView, Status, Tally, UnansweredRow, now,
+};
 
-/// One line of the unanswered-questions log.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UnansweredItem {
-    pub question: String,
-    /// no_match | abandoned (left after a clarifying question)
-    pub reason: String,
-    pub count: u64,
-    /// Seconds since the Unix epoch.
-    pub last_seen: u64,
-}
+/// Longest staff note, in characters.
+pub const MAX_NOTE: usize = 2_000;
+/// Items listed at most when no `limit` is given, and the largest `limit`.
+const DEFAULT_LIMIT: i64 = 200;
+const MAX_LIMIT: i64 = 5_000;
 
 /// `GET /api/v1/desk/unanswered`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnansweredList {
+    /// Most recently asked first.
+    pub items: Vec<UnansweredRow>,
+}
+
+/// `GET /api/v1/desk/consultations`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsultationList {
     /// Newest first.
-    pub items: Vec<UnansweredItem>,
+    pub items: Vec<Consultation>,
+}
+
+/// `GET /api/v1/desk/conversations`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConversationList {
+    /// Most recently active first.
+    pub items: Vec<ConversationView>,
+}
+
+/// `GET /api/v1/desk/tallies`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TallyList {
+    /// Newest month first.
+    pub items: Vec<Tally>,
+    /// Days personal data is kept.
+    pub retention_days: u32,
+}
+
+/// `PATCH /api/v1/desk/consultations/{id}`: either or both.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ConsultationPatch {
+    /// new | in_progress | done
+    pub status: Option<String>,
+    /// The staff's note; "" clears it.
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+}
+
+/// Paging of the lists.
+#[derive(Debug, Deserialize, IntoParams)]
+pub(super) struct ListParams {
+    /// Items at most (1–5000, default 200).
+    pub(super) limit: Option<String>,
+    /// Only requests of this status (consultations only): new | in_progress | done.
+    pub(super) status: Option<String>,
 }
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/desk", get(page))
         .route("/api/v1/desk/unanswered", get(unanswered))
+        .route("/api/v1/desk/unanswered.csv", get(unanswered_csv))
+        .route("/api/v1/desk/consultations", get(consultations))
+        .route("/api/v1/desk/consultations.csv", get(consultations_csv))
+        .route(
+            "/api/v1/desk/consultations/{id}",
+            axum::routing::patch(update),
+        )
+        .route("/api/v1/desk/conversations", get(conversations))
+        .route("/api/v1/desk/conversations.csv", get(conversations_csv))
+        .route("/api/v1/desk/tallies", get(tallies))
 }
 
 fn disabled() -> ApiError {
@@ -66,37 +121,379 @@ pub(super) async fn page(State(state): State<AppState>) -> Response {
     super::web::desk_page()
 }
 
+/// The `limit` parameter, checked.
+fn limit(params: &ListParams) -> Result<i64, ApiError> {
+    match params.limit.as_deref() {
+        None => Ok(DEFAULT_LIMIT),
+        Some(s) => s
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=MAX_LIMIT).contains(n))
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "limit",
+                    format!("\"limit\" は 1〜{MAX_LIMIT} の整数にしてください。"),
+                    format!("\"limit\" must be an integer from 1 to {MAX_LIMIT}."),
+                )
+            }),
+    }
+}
+
+/// The `status` parameter or field, checked.
+fn status(value: Option<&str>) -> Result<Option<Status>, ApiError> {
+    match value {
+        None => Ok(None),
+        Some(s) => Status::parse(s.trim()).map(Some).ok_or_else(|| {
+            ApiError::invalid(
+                "status",
+                "\"status\" は new, in_progress, done のいずれかにしてください。",
+                "\"status\" must be new, in_progress or done.",
+            )
+        }),
+    }
+}
+
+/// Query-string errors as JSON 400s.
+type Params = Result<Query<ListParams>, axum::extract::rejection::QueryRejection>;
+
+fn params(p: Params) -> Result<ListParams, ApiError> {
+    p.map(|Query(p)| p).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            "クエリ文字列を読み取れませんでした。",
+            format!("The query string could not be read: {}", e.body_text()),
+        )
+    })
+}
+
 /// List the unanswered questions.
 ///
-/// Questions that got no match and conversations abandoned after a clarifying question, newest
-/// first, for help-desk staff. Needs the staff token.
+/// Questions that got no match and conversations abandoned after a clarifying question, most
+/// recently asked first. Needs the staff token.
 #[utoipa::path(get, path = "/api/v1/desk/unanswered", tag = "desk", security(("desk_token" = [])),
+    params(ListParams),
     responses((status = 200, description = "The log", body = UnansweredList),
-        (status = 401, description = "Missing or wrong token", body = super::error::ErrorBody,
+        (status = 400, description = "Unreadable query", body = ErrorBody),
+        (status = 401, description = "Missing or wrong token", body = ErrorBody,
             headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 404, description = "The console is disabled", body = super::error::ErrorBody),
-        (status = 429, description = "Too many requests or wrong tokens from this client", body = super::error::ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait")))))]
+        (status = 404, description = "The console is disabled, or no database", body = ErrorBody),
+        (status = 422, description = "Bad limit", body = ErrorBody),
+        (status = 429, description = "Too many requests or wrong tokens from this client", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "The database is unavailable", body = ErrorBody)))]
 pub(super) async fn unanswered(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
+    query: Params,
 ) -> Result<Json<UnansweredList>, ApiError> {
     authorize(&state, client, &headers)?;
-    let items = state
-        .dialogue
-        .unanswered()
-        .entries()
-        .into_iter()
-        .map(|e| UnansweredItem {
-            question: e.question,
-            reason: e.reason.as_str().to_string(),
-            count: e.count,
-            last_seen: e
-                .last_seen
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs()),
-        })
-        .collect();
+    let n = limit(&params(query)?)?;
+    let items = database(&state)?.unanswered(n).await.map_err(unavailable)?;
     Ok(Json(UnansweredList { items }))
+}
+
+/// Export the unanswered log as CSV.
+#[utoipa::path(get, path = "/api/v1/desk/unanswered.csv", tag = "desk", security(("desk_token" = [])),
+    params(ListParams),
+    responses((status = 200, description = "UTF-8 CSV with BOM", content_type = "text/csv"),
+        (status = 400, description = "Unreadable query", body = ErrorBody),
+        (status = 401, description = "Missing or wrong token", body = ErrorBody),
+        (status = 404, description = "The console is disabled, or no database", body = ErrorBody),
+        (status = 422, description = "Bad limit", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+        (status = 503, description = "The database is unavailable", body = ErrorBody)))]
+pub(super) async fn unanswered_csv(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+    query: Params,
+) -> Result<Response, ApiError> {
+    authorize(&state, client, &headers)?;
+    let n = limit(&params(query)?)?;
+    let items = database(&state)?.unanswered(n).await.map_err(unavailable)?;
+    download(
+        "unanswered",
+        &["質問", "理由", "回数", "初回", "最終"],
+        items.into_iter().map(|u| {
+            vec![
+                u.question,
+                match u.reason.as_str() {
+                    "abandoned" => "質問後に離脱".to_string(),
+                    _ => "該当なし".to_string(),
+                },
+                u.count.to_string(),
+                datetime(u.first_seen),
+                datetime(u.last_seen),
+            ]
+        }),
+    )
+}
+
+/// List consultation requests.
+///
+/// The inbox of requests for a person at the 窓口, newest first, optionally of one status.
+#[utoipa::path(get, path = "/api/v1/desk/consultations", tag = "desk", security(("desk_token" = [])),
+    params(ListParams),
+    responses((status = 200, description = "The inbox", body = ConsultationList),
+        (status = 400, description = "Unreadable query", body = ErrorBody),
+        (status = 401, description = "Missing or wrong token", body = ErrorBody),
+        (status = 404, description = "The console is disabled, or no database", body = ErrorBody),
+        (status = 422, description = "Bad limit or status", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+        (status = 503, description = "The database is unavailable", body = ErrorBody)))]
+pub(super) async fn consultations(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+    query: Params,
+) -> Result<Json<ConsultationList>, ApiError> {
+    authorize(&state, client, &headers)?;
+    let p = params(query)?;
+    let (n, s) = (limit(&p)?, status(p.status.as_deref())?);
+    let items = database(&state)?
+        .consultations(s, n)
+        .await
+        .map_err(unavailable)?;
+    Ok(Json(ConsultationList { items }))
+}
+
+/// Export consultation requests as CSV.
+#[utoipa::path(get, path = "/api/v1/desk/consultations.csv", tag = "desk", security(("desk_token" = [])),
+    params(ListParams),
+    responses((status = 200, description = "UTF-8 CSV with BOM", content_type = "text/csv"),
+        (status = 400, description = "Unreadable query", body = ErrorBody),
+        (status = 401, description = "Missing or wrong token", body = ErrorBody),
+        (status = 404, description = "The console is disabled, or no database", body = ErrorBody),
+        (status = 422, description = "Bad limit or status", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+        (status = 503, description = "The database is unavailable", body = ErrorBody)))]
+pub(super) async fn consultations_csv(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+    query: Params,
+) -> Result<Response, ApiError> {
+    authorize(&state, client, &headers)?;
+    let p = params(query)?;
+    let (n, s) = (limit(&p)?, status(p.status.as_deref())?);
+    let items = database(&state)?
+        .consultations(s, n)
+        .await
+        .map_err(unavailable)?;
+    download(
+        "consultations",
+        &[
+            "受付日時",
+            "状態",
+            "お名前",
+            "事業所名",
+            "連絡先",
+            "連絡希望時間",
+            "ご相談内容",
+            "会話",
+            "メモ",
+            "更新日時",
+        ],
+        items.into_iter().map(|c| {
+            let conversation = c
+                .conversation
+                .iter()
+                .map(|t| format!("Q: {} → {}", t.question, t.programs.join(", ")))
+                .collect::<Vec<_>>()
+                .join("\n");
+            vec![
+                datetime(c.created_at),
+                match c.status {
+                    Status::New => "新規",
+                    Status::InProgress => "対応中",
+                    Status::Done => "完了",
+                }
+                .to_string(),
+                c.name.unwrap_or_default(),
+                c.organization.unwrap_or_default(),
+                c.contact.unwrap_or_default(),
+                c.preferred_time.unwrap_or_default(),
+                c.message.unwrap_or_else(|| {
+                    if c.purged {
+                        "（保存期間経過のため削除）".into()
+                    } else {
+                        String::new()
+                    }
+                }),
+                conversation,
+                c.note.unwrap_or_default(),
+                datetime(c.updated_at),
+            ]
+        }),
+    )
+}
+
+/// Change a consultation request's status or note.
+#[utoipa::path(patch, path = "/api/v1/desk/consultations/{id}", tag = "desk", security(("desk_token" = [])),
+    params(("id" = String, Path, description = "the request's id")),
+    request_body = ConsultationPatch,
+    responses((status = 200, description = "The request as changed", body = Consultation),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Missing or wrong token", body = ErrorBody),
+        (status = 404, description = "No such request, the console is disabled, or no database", body = ErrorBody),
+        (status = 415, description = "Not application/json", body = ErrorBody),
+        (status = 422, description = "Bad status, over-long note, or nothing to change", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+        (status = 503, description = "The database is unavailable", body = ErrorBody)))]
+pub(super) async fn update(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<ConsultationPatch>, JsonRejection>,
+) -> Result<Json<Consultation>, ApiError> {
+    authorize(&state, client, &headers)?;
+    let Json(patch) = body?;
+    let status = status(patch.status.as_deref())?;
+    let note = match patch.note {
+        None => None,
+        Some(n) => {
+            let n = n.trim().to_string();
+            let chars = n.chars().count();
+            if chars > MAX_NOTE {
+                return Err(ApiError::invalid(
+                    "note",
+                    format!("\"note\" が長すぎます（{chars} 文字、上限 {MAX_NOTE} 文字）。"),
+                    format!("\"note\" has {chars} characters; the limit is {MAX_NOTE}."),
+                ));
+            }
+            Some(n)
+        }
+    };
+    if status.is_none() && note.is_none() {
+        return Err(ApiError::invalid(
+            "status",
+            "変更する \"status\" か \"note\" を指定してください。",
+            "Send \"status\" or \"note\" to change.",
+        ));
+    }
+    let update = ConsultationUpdate { status, note };
+    database(&state)?
+        .update_consultation(&id, &update, now())
+        .await
+        .map_err(unavailable)?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(&format!("consultation {id}")))
+}
+
+/// List recent conversations.
+///
+/// Each conversation's questions, outcomes, the programs shown and the feedback given; no
+/// session ids, no addresses.
+#[utoipa::path(get, path = "/api/v1/desk/conversations", tag = "desk", security(("desk_token" = [])),
+    params(ListParams),
+    responses((status = 200, description = "Recent conversations", body = ConversationList),
+        (status = 400, description = "Unreadable query", body = ErrorBody),
+        (status = 401, description = "Missing or wrong token", body = ErrorBody),
+        (status = 404, description = "The console is disabled, or no database", body = ErrorBody),
+        (status = 422, description = "Bad limit", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+        (status = 503, description = "The database is unavailable", body = ErrorBody)))]
+pub(super) async fn conversations(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+    query: Params,
+) -> Result<Json<ConversationList>, ApiError> {
+    authorize(&state, client, &headers)?;
+    let n = limit(&params(query)?)?;
+    let items = database(&state)?
+        .conversations(n)
+        .await
+        .map_err(unavailable)?;
+    Ok(Json(ConversationList { items }))
+}
+
+/// Export recent conversations as CSV (one line per turn).
+#[utoipa::path(get, path = "/api/v1/desk/conversations.csv", tag = "desk", security(("desk_token" = [])),
+    params(ListParams),
+    responses((status = 200, description = "UTF-8 CSV with BOM", content_type = "text/csv"),
+        (status = 400, description = "Unreadable query", body = ErrorBody),
+        (status = 401, description = "Missing or wrong token", body = ErrorBody),
+        (status = 404, description = "The console is disabled, or no database", body = ErrorBody),
+        (status = 422, description = "Bad limit", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+        (status = 503, description = "The database is unavailable", body = ErrorBody)))]
+pub(super) async fn conversations_csv(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+    query: Params,
+) -> Result<Response, ApiError> {
+    authorize(&state, client, &headers)?;
+    let n = limit(&params(query)?)?;
+    let items = database(&state)?
+        .conversations(n)
+        .await
+        .map_err(unavailable)?;
+    download(
+        "conversations",
+        &[
+            "会話",
+            "順",
+            "日時",
+            "質問",
+            "結果",
+            "表示した制度",
+            "評価",
+            "コメント",
+        ],
+        items.into_iter().flat_map(|c| {
+            let id = c.id;
+            c.turns.into_iter().map(move |t| {
+                vec![
+                    id.clone(),
+                    t.n.to_string(),
+                    datetime(t.at),
+                    t.question,
+                    match t.outcome.as_str() {
+                        "answer" => "回答",
+                        "clarify" => "確認の質問",
+                        _ => "該当なし",
+                    }
+                    .to_string(),
+                    t.programs.join(" "),
+                    match t.helpful {
+                        Some(true) => "👍",
+                        Some(false) => "👎",
+                        None => "",
+                    }
+                    .to_string(),
+                    t.comment.unwrap_or_default(),
+                ]
+            })
+        }),
+    )
+}
+
+/// Monthly tallies.
+///
+/// How many conversations, answers, clarifying questions, no-matches, unanswered questions,
+/// consultation requests and 👍/👎 there were each month: kept after the records themselves
+/// are deleted at the end of the retention period.
+#[utoipa::path(get, path = "/api/v1/desk/tallies", tag = "desk", security(("desk_token" = [])),
+    responses((status = 200, description = "The tallies", body = TallyList),
+        (status = 401, description = "Missing or wrong token", body = ErrorBody),
+        (status = 404, description = "The console is disabled, or no database", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+        (status = 503, description = "The database is unavailable", body = ErrorBody)))]
+pub(super) async fn tallies(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+) -> Result<Json<TallyList>, ApiError> {
+    authorize(&state, client, &headers)?;
+    let items = database(&state)?.tallies().await.map_err(unavailable)?;
+    Ok(Json(TallyList {
+        items,
+        retention_days: state.retention_days,
+    }))
 }

@@ -16,6 +16,8 @@ pub struct ApiError {
     pub en: String,
     /// Headers the answer carries besides the body (`Retry-After`, `WWW-Authenticate` …).
     pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// The request field at fault, when one is.
+    pub field: Option<&'static str>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -31,6 +33,9 @@ pub(crate) struct ErrorDetail {
     message: String,
     message_ja: String,
     message_en: String,
+    /// The request field at fault (e.g. `contact`), when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'static str>,
 }
 
 impl ApiError {
@@ -46,6 +51,15 @@ impl ApiError {
             ja: ja.into(),
             en: en.into(),
             headers: Vec::new(),
+            field: None,
+        }
+    }
+
+    /// A 422 about one field of the request.
+    pub fn invalid(field: &'static str, ja: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            field: Some(field),
+            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", ja, en)
         }
     }
 
@@ -79,6 +93,7 @@ impl IntoResponse for ApiError {
                 message: format!("{} / {}", self.ja, self.en),
                 message_ja: self.ja,
                 message_en: self.en,
+                field: self.field,
             },
         };
         let mut res = (self.status, Json(body)).into_response();
@@ -109,7 +124,7 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::JsonDataError(_) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_body",
-                "リクエストの形式が正しくありません（\"message\" は文字列、\"session_id\" は文字列です）。",
+                "リクエストの形式が正しくありません（項目の型が違います）。",
                 format!("The JSON does not have the expected fields: {detail}"),
             ),
             other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => too_large(),

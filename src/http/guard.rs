@@ -45,6 +45,9 @@ pub struct Limits {
     pub new_sessions_per_hour: Option<NonZeroU32>,
     /// New lines one client may add to the unanswered log per hour (`None`: no limit).
     pub unanswered_per_hour: Option<NonZeroU32>,
+    /// Consultation requests and feedbacks one client may send per hour, together (`None`: no
+    /// limit); counted apart from chat.
+    pub writes_per_hour: Option<NonZeroU32>,
     /// Open connections at most (lowered to fit the open-file limit at start-up).
     pub max_connections: usize,
     /// Open connections of one peer address (a trusted proxy is not counted here).
@@ -82,6 +85,10 @@ impl Default for Limits {
             // Thirty questions an hour that nothing answers is more than a person asks; at
             // that pace one client needs 17 hours to push the 500-line log's entries out.
             unanswered_per_hour: NonZeroU32::new(30),
+            // A person sends one consultation request and a feedback per answer; thirty an
+            // hour (five at once) is more than a conversation needs and keeps one client from
+            // filling the desk's inbox.
+            writes_per_hour: NonZeroU32::new(30),
             max_connections: 1024,
             // Browsers use six connections per host; 32 leaves room for an office behind NAT.
             max_connections_per_client: 32,
@@ -170,6 +177,7 @@ struct Counts {
     in_flight: Arc<InFlight>,
     sessions: Option<KeyedLimiter>,
     unanswered: Option<KeyedLimiter>,
+    writes: Option<KeyedLimiter>,
     failures: Failures,
 }
 
@@ -186,6 +194,7 @@ impl PerClient {
             }),
             sessions: hourly(limits.new_sessions_per_hour),
             unanswered: hourly(limits.unanswered_per_hour),
+            writes: hourly(limits.writes_per_hour),
             failures: Failures::default(),
         }))
     }
@@ -198,14 +207,37 @@ impl PerClient {
     /// Forgets clients whose buckets are full again and old token failures, so the tables stay
     /// as small as the set of recently active clients.
     pub fn prune(&self) {
-        for l in [&self.0.rate, &self.0.sessions, &self.0.unanswered]
-            .into_iter()
-            .flatten()
+        for l in [
+            &self.0.rate,
+            &self.0.sessions,
+            &self.0.unanswered,
+            &self.0.writes,
+        ]
+        .into_iter()
+        .flatten()
         {
             l.retain_recent();
             l.shrink_to_fit();
         }
         self.0.failures.prune();
+    }
+
+    /// Spends one of the client's writes (a consultation request or a feedback), or refuses
+    /// with 429.
+    pub(super) fn write(&self, client: Client) -> Result<(), ApiError> {
+        let Some(l) = &self.0.writes else {
+            return Ok(());
+        };
+        match wait(l, client.key) {
+            None => Ok(()),
+            Some(secs) => Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_writes",
+                "この接続元からの送信が多すぎます。少し待ってからお試しください。",
+                "Too many consultation requests or feedbacks from this client; retry after the given seconds.",
+            )
+            .retry_after(secs)),
+        }
     }
 
     /// The budget of one client for a chat turn.

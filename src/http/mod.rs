@@ -10,6 +10,8 @@ mod auth;
 mod chat;
 mod client;
 mod config;
+mod consult;
+mod csv;
 mod desk;
 mod error;
 mod guard;
@@ -43,7 +45,13 @@ pub use auth::Token;
 pub use chat::{MAX_BODY_BYTES, MAX_MESSAGE_CHARS};
 pub use client::{Cidr, Client, ClientKey, TrustedProxies};
 pub use config::ServeConfig;
-pub use desk::{UnansweredItem, UnansweredList};
+pub use consult::{
+    ConsultationRequest, Created, FeedbackRequest, MAX_COMMENT, MAX_CONTACT, MAX_MESSAGE, MAX_NAME,
+    MAX_ORGANIZATION, MAX_PREFERRED_TIME,
+};
+pub use desk::{
+    ConsultationList, ConsultationPatch, ConversationList, MAX_NOTE, TallyList, UnansweredList,
+};
 pub use error::ApiError;
 pub use guard::{Limits, PerClient};
 pub use metrics::Metrics;
@@ -81,6 +89,11 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The `Host` names `/mcp` answers to, against DNS rebinding (empty: any).
     pub mcp_allowed_hosts: Vec<String>,
+    /// The desk's database (consultation requests, feedback, conversations, the unanswered
+    /// log); `None`: nothing is kept and those APIs answer 404.
+    pub database: Option<crate::database::Database>,
+    /// Days personal data is kept in the database.
+    pub retention_days: u32,
 }
 
 impl AppState {
@@ -98,6 +111,8 @@ impl AppState {
             limits,
             metrics: Arc::new(Metrics::default()),
             mcp_allowed_hosts: LOOPBACK_HOSTS.iter().map(|h| h.to_string()).collect(),
+            database: None,
+            retention_days: DEFAULT_RETENTION_DAYS,
         }
     }
 
@@ -107,6 +122,9 @@ impl AppState {
         self.limits = limits;
     }
 }
+
+/// Days personal data is kept unless `--retention-days` says otherwise.
+pub const DEFAULT_RETENTION_DAYS: u32 = 90;
 
 /// The `Host` names `/mcp` answers to by default: a server reached on loopback only.
 pub const LOOPBACK_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
@@ -118,6 +136,7 @@ pub fn app(state: AppState) -> Router {
     let routes = Router::new()
         .nest_service("/mcp", mcp)
         .merge(chat::router())
+        .merge(consult::router())
         .merge(programs::router())
         .merge(desk::router())
         .merge(admin::router())

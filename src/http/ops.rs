@@ -22,16 +22,20 @@ pub(super) fn documents() -> Router<AppState> {
 
 /// Report whether the service is ready.
 ///
-/// `status` is "ok", or "degraded" when a shared session store cannot be reached (answers go
-/// on, one turn at a time).
+/// `status` is "ok", or "degraded" when a shared session store or the database cannot be
+/// reached (answers go on).
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     responses((status = 200, description = "Health", body = Health)))]
 pub(super) async fn health(State(state): State<AppState>) -> Json<Health> {
     let engine = state.dialogue.engine();
     let store = state.dialogue.sessions();
+    let db = state.database.as_ref();
+    let healthy = store.is_healthy() && db.is_none_or(|d| d.is_healthy());
     Json(Health {
-        status: if store.is_healthy() { "ok" } else { "degraded" }.to_string(),
+        status: if healthy { "ok" } else { "degraded" }.to_string(),
         session_store: store.backend().to_string(),
+        database: db.map_or("none", |d| d.backend().as_str()).to_string(),
+        database_pending: db.map_or(0, |d| d.journal().pending()),
         programs: engine.corpus.programs.len(),
         quotes: engine.corpus.term_count(),
         index_bytes: engine.index.size_bytes(),

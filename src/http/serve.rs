@@ -7,6 +7,9 @@ use std::time::{Duration, Instant};
 
 use super::{AppState, listen, reload};
 
+/// How often personal data past the retention period is deleted (and once at start-up).
+const PURGE_EVERY: Duration = Duration::from_secs(3600);
+
 /// Runs the server on `addr` until Ctrl-C or SIGTERM, then drains in-flight requests for at
 /// most the shutdown timeout. SIGHUP reloads the corpus (see [`reload`]).
 pub async fn serve(state: AppState, addr: SocketAddr, started: Instant) -> std::io::Result<()> {
@@ -24,9 +27,10 @@ pub async fn serve(state: AppState, addr: SocketAddr, started: Instant) -> std::
     listen::run(listener, state, shutdown).await
 }
 
-/// Background work of a running server: session-store upkeep every second (health recovers
-/// within a second of a shared store coming back, even without traffic), the per-client limits
-/// forgetting idle clients once a minute, and SIGHUP reloads.
+/// Background work of a running server: session-store and database upkeep every second
+/// (health recovers within a second of either coming back, even without traffic), the
+/// retention purge hourly, the per-client limits forgetting idle clients once a minute, and
+/// SIGHUP reloads.
 fn spawn_housekeeping(state: AppState) {
     let dialogue = state.dialogue.clone();
     tokio::spawn(async move {
@@ -36,6 +40,28 @@ fn spawn_housekeeping(state: AppState) {
             dialogue.sessions().maintain().await;
         }
     });
+    if let Some(db) = state.database.clone() {
+        let days = state.retention_days;
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            let mut last_purge: Option<Instant> = None;
+            loop {
+                tick.tick().await;
+                db.maintain().await;
+                if last_purge.is_none_or(|t| t.elapsed() >= PURGE_EVERY) && db.is_healthy() {
+                    match db.purge(crate::database::now(), days).await {
+                        Ok(p) => {
+                            last_purge = Some(Instant::now());
+                            if p != Default::default() {
+                                tracing::info!("retention ({days} days): deleted {p:?}");
+                            }
+                        }
+                        Err(e) => tracing::warn!("retention: {e}; retrying"),
+                    }
+                }
+            }
+        });
+    }
     let per_client = state.per_client.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));

@@ -384,11 +384,16 @@ impl<'a> ProgramDetail<'a> {
 /// `GET /healthz`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
-    /// "ok" when the corpus and index are loaded and the session store answers; "degraded"
-    /// when a shared session store is unreachable (answers go on, one turn at a time).
+    /// "ok" when the corpus and index are loaded and the session store and database answer;
+    /// "degraded" when a shared session store is unreachable (answers go on, one turn at a
+    /// time) or the database is (answers go on; records wait in a queue, requests get 503).
     pub status: String,
     /// memory | redis
     pub session_store: String,
+    /// sqlite | postgres | none
+    pub database: String,
+    /// Records waiting to be written to the database.
+    pub database_pending: usize,
     pub programs: usize,
     pub quotes: usize,
     pub index_bytes: usize,

@@ -1,0 +1,450 @@
+//! The two public writes: `POST /api/v1/consultations` (an owner asks for a person at the
+//! 窓口: the handoff) and `POST /api/v1/feedback` (👍/👎 on the latest answer). Every field is
+//! checked here and a fault is a 422 naming the field; both are rate-limited per client apart
+//! from chat; neither stores an address.
+
+use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+use utoipa::ToSchema;
+
+use super::error::ErrorBody;
+use super::{ApiError, AppState, Client};
+use crate::database::{Database, DbError, FeedbackOutcome, NewConsultation, now};
+
+/// Longest accepted value of each field, in characters.
+pub const MAX_NAME: usize = 50;
+pub const MAX_ORGANIZATION: usize = 100;
+pub const MAX_CONTACT: usize = 254;
+pub const MAX_PREFERRED_TIME: usize = 100;
+pub const MAX_MESSAGE: usize = 2_000;
+pub const MAX_COMMENT: usize = 1_000;
+const MAX_SESSION_ID: usize = 128;
+
+/// `POST /api/v1/consultations`: a request for a person at the 窓口 to get in touch.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ConsultationRequest {
+    /// The conversation to send with the request (its questions and the programs shown).
+    #[schema(max_length = 128)]
+    pub session_id: Option<String>,
+    /// お名前 (required).
+    #[schema(min_length = 1, max_length = 50)]
+    pub name: Option<String>,
+    /// 事業所名.
+    #[schema(max_length = 100)]
+    pub organization: Option<String>,
+    /// A phone number (10–15 digits) or an e-mail address (required).
+    #[schema(min_length = 1, max_length = 254)]
+    pub contact: Option<String>,
+    /// ご都合のよい連絡時間.
+    #[schema(max_length = 100)]
+    pub preferred_time: Option<String>,
+    /// ご相談内容 (required).
+    #[schema(min_length = 1, max_length = 2000)]
+    pub message: Option<String>,
+    /// The person agrees to their request (and conversation) being sent to the 窓口: must be
+    /// true.
+    pub consent: Option<bool>,
+}
+
+/// The stored request's id.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    pub id: String,
+}
+
+/// `POST /api/v1/feedback`: 👍/👎 on the latest answer of a conversation.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FeedbackRequest {
+    #[schema(min_length = 1, max_length = 128)]
+    pub session_id: Option<String>,
+    /// 👍 true, 👎 false.
+    pub helpful: Option<bool>,
+    #[schema(max_length = 1000)]
+    pub comment: Option<String>,
+}
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/consultations", post(consult))
+        .route("/api/v1/feedback", post(feedback))
+}
+
+/// Ask for a person at the 窓口.
+///
+/// Stores the request for the help desk's inbox, with the conversation's questions and the
+/// programs shown when `session_id` is given. `consent` must be true. No address is stored.
+/// Personal data is deleted after the retention period.
+#[utoipa::path(post, path = "/api/v1/consultations", tag = "handoff", request_body = ConsultationRequest,
+    responses((status = 201, description = "Stored", body = Created),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 404, description = "No database is configured", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "Not application/json", body = ErrorBody),
+        (status = 422, description = "A field is missing, invalid or too long (`field` names it), or no consent", body = ErrorBody),
+        (status = 429, description = "Too many requests from this client", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "The database is unavailable", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait")))))]
+pub(super) async fn consult(
+    State(state): State<AppState>,
+    client: Client,
+    body: Result<Json<ConsultationRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(req) = body?;
+    let new = check_consultation(req)?;
+    let db = database(&state)?;
+    state.per_client.write(client)?;
+    let id = db
+        .add_consultation(&new, now())
+        .await
+        .map_err(unavailable)?;
+    Ok((StatusCode::CREATED, Json(Created { id })).into_response())
+}
+
+/// Say whether an answer helped.
+///
+/// Records 👍/👎 and an optional comment on the latest answer of the conversation.
+#[utoipa::path(post, path = "/api/v1/feedback", tag = "handoff", request_body = FeedbackRequest,
+    responses((status = 204, description = "Recorded"),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 404, description = "No stored conversation for this session, or no database", body = ErrorBody),
+        (status = 409, description = "The latest answer already has feedback", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "Not application/json", body = ErrorBody),
+        (status = 422, description = "A field is missing, invalid or too long (`field` names it)", body = ErrorBody),
+        (status = 429, description = "Too many requests from this client", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "The database is unavailable", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait")))))]
+pub(super) async fn feedback(
+    State(state): State<AppState>,
+    client: Client,
+    body: Result<Json<FeedbackRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(req) = body?;
+    let session = required("session_id", req.session_id.as_deref(), MAX_SESSION_ID)?;
+    let Some(helpful) = req.helpful else {
+        return Err(ApiError::invalid(
+            "helpful",
+            "\"helpful\"（true または false）を指定してください。",
+            "\"helpful\" (true or false) is required.",
+        ));
+    };
+    let comment = optional("comment", req.comment.as_deref(), MAX_COMMENT, true)?;
+    let db = database(&state)?;
+    state.per_client.write(client)?;
+    match db
+        .feedback(&session, helpful, comment.as_deref(), now())
+        .await
+        .map_err(unavailable)?
+    {
+        FeedbackOutcome::Recorded => Ok(StatusCode::NO_CONTENT.into_response()),
+        FeedbackOutcome::NoConversation => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no_conversation",
+            "この会話は見つかりません（期限切れか、まだ回答がありません）。",
+            "No stored conversation for this session_id (expired, or no answer yet).",
+        )),
+        FeedbackOutcome::AlreadyGiven => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "feedback_given",
+            "この回答には評価をいただいています。",
+            "The latest answer of this conversation already has feedback.",
+        )),
+    }
+}
+
+/// The database, or 404 when the service runs without one.
+pub(super) fn database(state: &AppState) -> Result<&Database, ApiError> {
+    state.database.as_ref().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "storage_disabled",
+            "この窓口では受付を保存できません（データベースが設定されていません）。",
+            "This service runs without a database (--database).",
+        )
+    })
+}
+
+/// The database failed: 503, logged, with when to try again.
+pub(super) fn unavailable(e: DbError) -> ApiError {
+    tracing::warn!("{e}");
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "storage_unavailable",
+        "ただいま受付を保存できません。時間をおいてお試しいただくか、窓口へ直接お電話ください。",
+        "The database is unavailable; retry later.",
+    )
+    .retry_after(5)
+}
+
+/// Checks a consultation request field by field.
+fn check_consultation(req: ConsultationRequest) -> Result<NewConsultation, ApiError> {
+    let session_id = optional(
+        "session_id",
+        req.session_id.as_deref(),
+        MAX_SESSION_ID,
+        false,
+    )?;
+    let name = required("name", req.name.as_deref(), MAX_NAME)?;
+    let organization = optional(
+        "organization",
+        req.organization.as_deref(),
+        MAX_ORGANIZATION,
+        false,
+    )?;
+    let contact = contact(req.contact.as_deref())?;
+    let preferred_time = optional(
+        "preferred_time",
+        req.preferred_time.as_deref(),
+        MAX_PREFERRED_TIME,
+        false,
+    )?;
+    let message =
+        optional("message", req.message.as_deref(), MAX_MESSAGE, true)?.ok_or_else(|| {
+            ApiError::invalid(
+                "message",
+                "\"message\"（ご相談内容）を入力してください。",
+                "\"message\" is required.",
+            )
+        })?;
+    if req.consent != Some(true) {
+        return Err(ApiError::invalid(
+            "consent",
+            "窓口へ内容を送ることへの同意（\"consent\": true）が必要です。",
+            "\"consent\" must be true: the person agrees to send this to the help desk.",
+        ));
+    }
+    Ok(NewConsultation {
+        name,
+        organization,
+        contact,
+        preferred_time,
+        message,
+        session_id,
+    })
+}
+
+/// A required single-line field.
+fn required(field: &'static str, value: Option<&str>, max: usize) -> Result<String, ApiError> {
+    optional(field, value, max, false)?.ok_or_else(|| {
+        ApiError::invalid(
+            field,
+            format!("\"{field}\" を入力してください。"),
+            format!("\"{field}\" is required."),
+        )
+    })
+}
+
+/// An optional field: trimmed, `None` when empty; at most `max` characters; no control
+/// characters (line breaks and tabs only where `multiline`).
+fn optional(
+    field: &'static str,
+    value: Option<&str>,
+    max: usize,
+    multiline: bool,
+) -> Result<Option<String>, ApiError> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let chars = v.chars().count();
+    if chars > max {
+        return Err(ApiError::invalid(
+            field,
+            format!("\"{field}\" が長すぎます（{chars} 文字、上限 {max} 文字）。"),
+            format!("\"{field}\" has {chars} characters; the limit is {max}."),
+        ));
+    }
+    if v.chars()
+        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+    {
+        return Err(ApiError::invalid(
+            field,
+            format!("\"{field}\" に使えない文字（制御文字）が含まれています。"),
+            format!("\"{field}\" contains control characters."),
+        ));
+    }
+    Ok(Some(v.to_string()))
+}
+
+/// A phone number or an e-mail address, normalized (full-width digits and signs to ASCII).
+fn contact(value: Option<&str>) -> Result<String, ApiError> {
+    let raw = required("contact", value, MAX_CONTACT)?;
+    let v: String = raw.nfkc().collect::<String>().trim().to_string();
+    let ok = if v.contains('@') {
+        is_email(&v)
+    } else {
+        is_phone(&v)
+    };
+    if !ok {
+        return Err(ApiError::invalid(
+            "contact",
+            "\"contact\" には電話番号（例 096-333-2323）かメールアドレスを入力してください。",
+            "\"contact\" must be a phone number (10 to 15 digits) or an e-mail address.",
+        ));
+    }
+    Ok(v)
+}
+
+/// 10–15 digits, with only spaces, hyphens, parentheses and a leading + between them.
+fn is_phone(v: &str) -> bool {
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    (10..=15).contains(&digits)
+        && v.chars().enumerate().all(|(i, c)| {
+            c.is_ascii_digit() || matches!(c, '-' | ' ' | '(' | ')') || (c == '+' && i == 0)
+        })
+}
+
+/// local@domain.tld, without spaces; the local part up to 64 characters, the domain of
+/// letters, digits and hyphens in dot-separated labels.
+fn is_email(v: &str) -> bool {
+    let Some((local, domain)) = v.split_once('@') else {
+        return false;
+    };
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    !local.is_empty()
+        && local.chars().count() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local.chars().all(|c| {
+            !c.is_whitespace()
+                && !c.is_control()
+                && !matches!(c, '@' | '<' | '>' | ',' | ';' | '"' | '(' | ')')
+        })
+        && domain.contains('.')
+        && domain.split('.').all(label_ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contacts_are_phone_numbers_or_addresses() {
+        for ok in [
+            "096-333-2323",
+            "(096) 333 2323",
+            "09012345678",
+            "+81 96 333 2323",
+        ] {
+            assert!(is_phone(ok), "{ok}");
+        }
+        for bad in [
+            "096-333",
+            "電話ください",
+            "096-333-2323 内線5",
+            "1+096-333-2323",
+        ] {
+            assert!(!is_phone(bad), "{bad}");
+        }
+        for ok in ["taro@example.jp", "a.b+c@sub.example.co.jp", "店@例え.jp"] {
+            assert!(is_email(ok), "{ok}");
+        }
+        for bad in [
+            "taro@",
+            "@example.jp",
+            "taro@example",
+            "ta ro@example.jp",
+            "a@b@c.jp",
+            "a@-x.jp",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+        // Full-width input is normalized before the check.
+        assert_eq!(
+            contact(Some("０９６－３３３－２３２３")).unwrap(),
+            "096-333-2323"
+        );
+    }
+
+    #[test]
+    fn fields_are_named_when_wrong() {
+        let base = || ConsultationRequest {
+            session_id: None,
+            name: Some("熊本 太郎".into()),
+            organization: None,
+            contact: Some("taro@example.jp".into()),
+            preferred_time: None,
+            message: Some("補助金の申請について相談したい".into()),
+            consent: Some(true),
+        };
+        assert!(check_consultation(base()).is_ok());
+        let field = |r| check_consultation(r).unwrap_err().field;
+        assert_eq!(
+            field(ConsultationRequest {
+                consent: Some(false),
+                ..base()
+            }),
+            Some("consent")
+        );
+        assert_eq!(
+            field(ConsultationRequest {
+                consent: None,
+                ..base()
+            }),
+            Some("consent")
+        );
+        assert_eq!(
+            field(ConsultationRequest {
+                name: Some("  ".into()),
+                ..base()
+            }),
+            Some("name")
+        );
+        assert_eq!(
+            field(ConsultationRequest {
+                name: Some("あ".repeat(MAX_NAME + 1)),
+                ..base()
+            }),
+            Some("name")
+        );
+        assert_eq!(
+            field(ConsultationRequest {
+                contact: Some("x".into()),
+                ..base()
+            }),
+            Some("contact")
+        );
+        assert_eq!(
+            field(ConsultationRequest {
+                organization: Some("a\u{0}b".into()),
+                ..base()
+            }),
+            Some("organization")
+        );
+        assert_eq!(
+            field(ConsultationRequest {
+                message: None,
+                ..base()
+            }),
+            Some("message")
+        );
+        // Line breaks are fine in the message, not in the name.
+        assert!(
+            check_consultation(ConsultationRequest {
+                message: Some("一行目\n二行目".into()),
+                ..base()
+            })
+            .is_ok()
+        );
+        assert_eq!(
+            field(ConsultationRequest {
+                name: Some("a\nb".into()),
+                ..base()
+            }),
+            Some("name")
+        );
+    }
+}
