@@ -20,6 +20,7 @@ mod robustness;
 mod scope;
 mod server;
 mod sources;
+mod storage;
 mod support;
 mod tidy;
 mod web;

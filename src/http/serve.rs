@@ -24,7 +24,14 @@ pub async fn serve(state: AppState, addr: SocketAddr, started: Instant) -> std::
         started.elapsed().as_secs_f64() * 1000.0,
         state.dialogue.engine().corpus.programs.len()
     );
-    listen::run(listener, state, shutdown).await
+    let database = state.database.clone();
+    let served = listen::run(listener, state, shutdown).await;
+    if let Some(db) = database
+        && let Err(e) = db.journal().flush(Duration::from_secs(2)).await
+    {
+        tracing::warn!("records not yet written at shutdown are lost: {e}");
+    }
+    served
 }
 
 /// Background work of a running server: session-store and database upkeep every second
