@@ -9,6 +9,8 @@
 //! - [`search`]: the tantivy index over the corpus, its term table, and scoring of a query.
 //! - [`engine`]: corpus + understanding stage + index, loaded once and shared.
 //! - [`dialogue`]: one turn of a conversation: sessions, answer / clarify / no match.
+//! - [`database`]: the desk's records (consultation requests, feedback, conversations, the
+//!   unanswered log) in SQLite or PostgreSQL; the dialogue's `Recorder`.
 //! - [`http`]: the HTTP API (`app(state)`, which also mounts `mcp` at `/mcp`); an edge that
 //!   knows JSON.
 //! - [`mcp`]: the tools for AI assistants over MCP (stdio and streamable HTTP); an edge that
