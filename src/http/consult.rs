@@ -26,30 +26,48 @@ pub const MAX_MESSAGE: usize = 2_000;
 pub const MAX_COMMENT: usize = 1_000;
 const MAX_SESSION_ID: usize = 128;
 
-/// `POST /api/v1/consultations`: a request for a person at the 窓口 to get in touch.
+/// `POST /api/v1/consultations`: a request for a person at the 窓口 to get in touch. The
+/// patterns say what `check_consultation` accepts: no control characters (line breaks only in
+/// the message), a required field not blank, a contact that is a phone number (10–15 digits with
+/// spaces, hyphens, parentheses, a leading +) or an e-mail address (no white space, control
+/// characters or `@<>,;"()` besides the one @, a dot in the domain).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ConsultationRequest {
     /// The conversation to send with the request (its questions and the programs shown).
-    #[schema(max_length = 128)]
+    #[schema(value_type = Option<String>, max_length = 128, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub session_id: Option<String>,
-    /// お名前 (required).
-    #[schema(min_length = 1, max_length = 50)]
+    /// お名前.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 50, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub name: Option<String>,
     /// 事業所名.
-    #[schema(max_length = 100)]
+    #[schema(value_type = Option<String>, max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub organization: Option<String>,
-    /// A phone number (10–15 digits) or an e-mail address (required).
-    #[schema(min_length = 1, max_length = 254)]
+    /// A phone number (10–15 digits) or an e-mail address; full-width characters are accepted
+    /// and normalized.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 254, pattern = r#"^(\+?[ ()-]*([0-9][ ()-]*){10,15}|[^\s\x00-\x1f\x7f-\x9f@<>,;"()]{1,64}@[^\s\x00-\x1f\x7f-\x9f@<>,;"().]+(\.[^\s\x00-\x1f\x7f-\x9f@<>,;"().]+)+)$"#)]
     pub contact: Option<String>,
     /// ご都合のよい連絡時間.
-    #[schema(max_length = 100)]
+    #[schema(value_type = Option<String>, max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub preferred_time: Option<String>,
-    /// ご相談内容 (required).
-    #[schema(min_length = 1, max_length = 2000)]
+    /// ご相談内容 (line breaks allowed).
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 2000, pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$")]
     pub message: Option<String>,
     /// The person agrees to their request (and conversation) being sent to the 窓口: must be
-    /// true.
+    /// true (false or missing: 422).
+    #[schema(schema_with = must_be_true, required = true)]
     pub consent: Option<bool>,
+}
+
+/// The schema of a flag that must be set: a boolean whose only accepted value is true.
+fn must_be_true() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::Boolean))
+        .enum_values(Some([true]))
+        .description(Some(
+            "Must be true: the person consents to sending this to the 窓口.",
+        ))
+        .build()
 }
 
 /// The stored request's id.
@@ -61,11 +79,14 @@ pub struct Created {
 /// `POST /api/v1/feedback`: 👍/👎 on the latest answer of a conversation.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct FeedbackRequest {
-    #[schema(min_length = 1, max_length = 128)]
+    /// The conversation whose latest answer this is about.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 128, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub session_id: Option<String>,
     /// 👍 true, 👎 false.
+    #[schema(value_type = bool, required = true)]
     pub helpful: Option<bool>,
-    #[schema(max_length = 1000)]
+    /// Line breaks allowed.
+    #[schema(value_type = Option<String>, max_length = 1000, pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$")]
     pub comment: Option<String>,
 }
 
@@ -94,9 +115,9 @@ pub(super) fn router() -> Router<AppState> {
 pub(super) async fn consult(
     State(state): State<AppState>,
     client: Client,
-    body: Result<Json<ConsultationRequest>, JsonRejection>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(req) = body?;
+    let req: ConsultationRequest = super::error::object(body)?;
     let new = check_consultation(req)?;
     let db = database(&state)?;
     state.per_client.write(client)?;
@@ -125,9 +146,9 @@ pub(super) async fn consult(
 pub(super) async fn feedback(
     State(state): State<AppState>,
     client: Client,
-    body: Result<Json<FeedbackRequest>, JsonRejection>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(req) = body?;
+    let req: FeedbackRequest = super::error::object(body)?;
     let session = required("session_id", req.session_id.as_deref(), MAX_SESSION_ID)?;
     let Some(helpful) = req.helpful else {
         return Err(ApiError::invalid(
@@ -276,19 +297,15 @@ fn optional(
 /// A phone number or an e-mail address, normalized (full-width digits and signs to ASCII).
 fn contact(value: Option<&str>) -> Result<String, ApiError> {
     let raw = required("contact", value, MAX_CONTACT)?;
-    let v: String = raw.nfkc().collect::<String>().trim().to_string();
-    let ok = if v.contains('@') {
-        is_email(&v)
-    } else {
-        is_phone(&v)
-    };
-    if !ok {
+    let normalized: String = raw.nfkc().collect::<String>().trim().to_string();
+    let valid = |v: &str| is_phone(v) || is_email(v);
+    let Some(v) = [normalized, raw].into_iter().find(|v| valid(v)) else {
         return Err(ApiError::invalid(
             "contact",
             "\"contact\" には電話番号（例 096-333-2323）かメールアドレスを入力してください。",
             "\"contact\" must be a phone number (10 to 15 digits) or an e-mail address.",
         ));
-    }
+    };
     Ok(v)
 }
 
@@ -301,30 +318,20 @@ fn is_phone(v: &str) -> bool {
         })
 }
 
-/// local@domain.tld, without spaces; the local part up to 64 characters, the domain of
-/// letters, digits and hyphens in dot-separated labels.
+/// local@domain.tld: the local part 1–64 characters, the domain two or more dot-separated
+/// labels; no white space, control characters or `@<>,;"()` besides the one @ (the `CONTACT`
+/// pattern of the API description says the same).
 fn is_email(v: &str) -> bool {
+    let allowed = |c: char| !c.is_whitespace() && !c.is_control() && !"@<>,;\"()".contains(c);
     let Some((local, domain)) = v.split_once('@') else {
         return false;
     };
-    let label_ok = |l: &str| {
-        !l.is_empty()
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
-    };
-    !local.is_empty()
-        && local.chars().count() <= 64
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-        && local.chars().all(|c| {
-            !c.is_whitespace()
-                && !c.is_control()
-                && !matches!(c, '@' | '<' | '>' | ',' | ';' | '"' | '(' | ')')
-        })
-        && domain.contains('.')
-        && domain.split('.').all(label_ok)
+    (1..=64).contains(&local.chars().count())
+        && local.chars().all(allowed)
+        && domain.split('.').count() >= 2
+        && domain
+            .split('.')
+            .all(|l| !l.is_empty() && l.chars().all(allowed))
 }
 
 #[cfg(test)]
@@ -358,7 +365,7 @@ mod tests {
             "taro@example",
             "ta ro@example.jp",
             "a@b@c.jp",
-            "a@-x.jp",
+            "a@x..jp",
         ] {
             assert!(!is_email(bad), "{bad}");
         }

@@ -60,19 +60,32 @@ pub struct TallyList {
 /// `PATCH /api/v1/desk/consultations/{id}`: either or both.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ConsultationPatch {
-    /// new | in_progress | done
+    /// The new status (absent: unchanged).
+    #[schema(value_type = Option<Status>)]
     pub status: Option<String>,
-    /// The staff's note; "" clears it.
-    #[schema(max_length = 2000)]
+    /// The staff's note; "" clears it (absent: unchanged).
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub note: Option<String>,
 }
 
-/// Paging of the lists.
+/// How many items a list shows.
 #[derive(Debug, Deserialize, IntoParams)]
-pub(super) struct ListParams {
-    /// Items at most (1–5000, default 200).
+#[into_params(parameter_in = Query)]
+pub(super) struct Paging {
+    /// Items at most (default 200).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 5000)]
     pub(super) limit: Option<String>,
-    /// Only requests of this status (consultations only): new | in_progress | done.
+}
+
+/// The inbox: how many, and which status.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct InboxParams {
+    /// Items at most (default 200).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 5000)]
+    pub(super) limit: Option<String>,
+    /// Only requests of this status.
+    #[param(value_type = Option<Status>)]
     pub(super) status: Option<String>,
 }
 
@@ -122,8 +135,8 @@ pub(super) async fn page(State(state): State<AppState>) -> Response {
 }
 
 /// The `limit` parameter, checked.
-fn limit(params: &ListParams) -> Result<i64, ApiError> {
-    match params.limit.as_deref() {
+fn limit(value: Option<&str>) -> Result<i64, ApiError> {
+    match value {
         None => Ok(DEFAULT_LIMIT),
         Some(s) => s
             .trim()
@@ -154,10 +167,11 @@ fn status(value: Option<&str>) -> Result<Option<Status>, ApiError> {
     }
 }
 
-/// Query-string errors as JSON 400s.
-type Params = Result<Query<ListParams>, axum::extract::rejection::QueryRejection>;
+/// A query string, or why it could not be read.
+type Params<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
 
-fn params(p: Params) -> Result<ListParams, ApiError> {
+/// Query-string errors as JSON 400s.
+fn params<T>(p: Params<T>) -> Result<T, ApiError> {
     p.map(|Query(p)| p).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -173,7 +187,7 @@ fn params(p: Params) -> Result<ListParams, ApiError> {
 /// Questions that got no match and conversations abandoned after a clarifying question, most
 /// recently asked first. Needs the staff token.
 #[utoipa::path(get, path = "/api/v1/desk/unanswered", tag = "desk", security(("desk_token" = [])),
-    params(ListParams),
+    params(Paging),
     responses((status = 200, description = "The log", body = UnansweredList),
         (status = 400, description = "Unreadable query", body = ErrorBody),
         (status = 401, description = "Missing or wrong token", body = ErrorBody,
@@ -187,17 +201,17 @@ pub(super) async fn unanswered(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
-    query: Params,
+    query: Params<Paging>,
 ) -> Result<Json<UnansweredList>, ApiError> {
     authorize(&state, client, &headers)?;
-    let n = limit(&params(query)?)?;
+    let n = limit(params(query)?.limit.as_deref())?;
     let items = database(&state)?.unanswered(n).await.map_err(unavailable)?;
     Ok(Json(UnansweredList { items }))
 }
 
 /// Export the unanswered log as CSV.
 #[utoipa::path(get, path = "/api/v1/desk/unanswered.csv", tag = "desk", security(("desk_token" = [])),
-    params(ListParams),
+    params(Paging),
     responses((status = 200, description = "UTF-8 CSV with BOM", content_type = "text/csv"),
         (status = 400, description = "Unreadable query", body = ErrorBody),
         (status = 401, description = "Missing or wrong token", body = ErrorBody),
@@ -209,10 +223,10 @@ pub(super) async fn unanswered_csv(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
-    query: Params,
+    query: Params<Paging>,
 ) -> Result<Response, ApiError> {
     authorize(&state, client, &headers)?;
-    let n = limit(&params(query)?)?;
+    let n = limit(params(query)?.limit.as_deref())?;
     let items = database(&state)?.unanswered(n).await.map_err(unavailable)?;
     download(
         "unanswered",
@@ -236,7 +250,7 @@ pub(super) async fn unanswered_csv(
 ///
 /// The inbox of requests for a person at the 窓口, newest first, optionally of one status.
 #[utoipa::path(get, path = "/api/v1/desk/consultations", tag = "desk", security(("desk_token" = [])),
-    params(ListParams),
+    params(InboxParams),
     responses((status = 200, description = "The inbox", body = ConsultationList),
         (status = 400, description = "Unreadable query", body = ErrorBody),
         (status = 401, description = "Missing or wrong token", body = ErrorBody),
@@ -248,11 +262,11 @@ pub(super) async fn consultations(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
-    query: Params,
+    query: Params<InboxParams>,
 ) -> Result<Json<ConsultationList>, ApiError> {
     authorize(&state, client, &headers)?;
     let p = params(query)?;
-    let (n, s) = (limit(&p)?, status(p.status.as_deref())?);
+    let (n, s) = (limit(p.limit.as_deref())?, status(p.status.as_deref())?);
     let items = database(&state)?
         .consultations(s, n)
         .await
@@ -262,7 +276,7 @@ pub(super) async fn consultations(
 
 /// Export consultation requests as CSV.
 #[utoipa::path(get, path = "/api/v1/desk/consultations.csv", tag = "desk", security(("desk_token" = [])),
-    params(ListParams),
+    params(InboxParams),
     responses((status = 200, description = "UTF-8 CSV with BOM", content_type = "text/csv"),
         (status = 400, description = "Unreadable query", body = ErrorBody),
         (status = 401, description = "Missing or wrong token", body = ErrorBody),
@@ -274,11 +288,11 @@ pub(super) async fn consultations_csv(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
-    query: Params,
+    query: Params<InboxParams>,
 ) -> Result<Response, ApiError> {
     authorize(&state, client, &headers)?;
     let p = params(query)?;
-    let (n, s) = (limit(&p)?, status(p.status.as_deref())?);
+    let (n, s) = (limit(p.limit.as_deref())?, status(p.status.as_deref())?);
     let items = database(&state)?
         .consultations(s, n)
         .await
@@ -340,7 +354,7 @@ pub(super) async fn consultations_csv(
         (status = 401, description = "Missing or wrong token", body = ErrorBody),
         (status = 404, description = "No such request, the console is disabled, or no database", body = ErrorBody),
         (status = 415, description = "Not application/json", body = ErrorBody),
-        (status = 422, description = "Bad status, over-long note, or nothing to change", body = ErrorBody),
+        (status = 422, description = "Bad status or over-long note", body = ErrorBody),
         (status = 429, description = "Too many requests", body = ErrorBody),
         (status = 503, description = "The database is unavailable", body = ErrorBody)))]
 pub(super) async fn update(
@@ -348,10 +362,10 @@ pub(super) async fn update(
     client: Client,
     headers: HeaderMap,
     Path(id): Path<String>,
-    body: Result<Json<ConsultationPatch>, JsonRejection>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Json<Consultation>, ApiError> {
     authorize(&state, client, &headers)?;
-    let Json(patch) = body?;
+    let patch: ConsultationPatch = super::error::object(body)?;
     let status = status(patch.status.as_deref())?;
     let note = match patch.note {
         None => None,
@@ -368,13 +382,6 @@ pub(super) async fn update(
             Some(n)
         }
     };
-    if status.is_none() && note.is_none() {
-        return Err(ApiError::invalid(
-            "status",
-            "変更する \"status\" か \"note\" を指定してください。",
-            "Send \"status\" or \"note\" to change.",
-        ));
-    }
     let update = ConsultationUpdate { status, note };
     database(&state)?
         .update_consultation(&id, &update, now())
@@ -389,7 +396,7 @@ pub(super) async fn update(
 /// Each conversation's questions, outcomes, the programs shown and the feedback given; no
 /// session ids, no addresses.
 #[utoipa::path(get, path = "/api/v1/desk/conversations", tag = "desk", security(("desk_token" = [])),
-    params(ListParams),
+    params(Paging),
     responses((status = 200, description = "Recent conversations", body = ConversationList),
         (status = 400, description = "Unreadable query", body = ErrorBody),
         (status = 401, description = "Missing or wrong token", body = ErrorBody),
@@ -401,10 +408,10 @@ pub(super) async fn conversations(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
-    query: Params,
+    query: Params<Paging>,
 ) -> Result<Json<ConversationList>, ApiError> {
     authorize(&state, client, &headers)?;
-    let n = limit(&params(query)?)?;
+    let n = limit(params(query)?.limit.as_deref())?;
     let items = database(&state)?
         .conversations(n)
         .await
@@ -414,7 +421,7 @@ pub(super) async fn conversations(
 
 /// Export recent conversations as CSV (one line per turn).
 #[utoipa::path(get, path = "/api/v1/desk/conversations.csv", tag = "desk", security(("desk_token" = [])),
-    params(ListParams),
+    params(Paging),
     responses((status = 200, description = "UTF-8 CSV with BOM", content_type = "text/csv"),
         (status = 400, description = "Unreadable query", body = ErrorBody),
         (status = 401, description = "Missing or wrong token", body = ErrorBody),
@@ -426,10 +433,10 @@ pub(super) async fn conversations_csv(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
-    query: Params,
+    query: Params<Paging>,
 ) -> Result<Response, ApiError> {
     authorize(&state, client, &headers)?;
-    let n = limit(&params(query)?)?;
+    let n = limit(params(query)?.limit.as_deref())?;
     let items = database(&state)?
         .conversations(n)
         .await

@@ -153,3 +153,27 @@ pub(crate) fn too_large() -> ApiError {
         ),
     )
 }
+
+/// A JSON body that must be an object, read into `T` (serde would also take an array for a
+/// struct: `[null, null]` is not a request).
+pub(crate) fn object<T: serde::de::DeserializeOwned>(
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<T, ApiError> {
+    let Json(value) = body?;
+    if !value.is_object() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            "リクエストは JSON オブジェクトにしてください。",
+            "The body must be a JSON object.",
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            "リクエストの形式が正しくありません（項目の型が違います）。",
+            format!("The JSON does not have the expected fields: {e}"),
+        )
+    })
+}
