@@ -7,9 +7,12 @@ Drives Debian's /usr/bin/chromium through /usr/bin/chromedriver with Python sele
 (pip install selenium); $CHROMIUM and $CHROMEDRIVER override the paths. The server must be
 running with --desk-token DESK_TOKEN. Stops at the first broken step with a clear message
 (and OUT_DIR/failure.png), exit 1; otherwise prints `browser test: N passed, 0 failed`, exit 0.
-Screenshots: OUT_DIR/widget-desktop.png, widget-phone.png, desk-compare.png.
+Screenshots: OUT_DIR/widget-desktop.png, widget-phone.png, widget-form.png, desk-compare.png,
+desk-inbox.png. The server needs a database (--database) for the feedback, the handoff form and the
+desk's inbox and conversations; the CSV export is downloaded into OUT_DIR.
 """
 
+import glob
 import os
 import re
 import shutil
@@ -19,18 +22,24 @@ import time
 
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import (JavascriptException, StaleElementReferenceException,
-                                            TimeoutException, WebDriverException)
+    from selenium.common.exceptions import (JavascriptException, NoAlertPresentException,
+                                            StaleElementReferenceException, TimeoutException,
+                                            WebDriverException)
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 except ImportError:
     sys.exit("browser test: selenium is not installed (pip install selenium)")
 
 QUESTION = "災害で店の建物が壊れました。再建の支援はありますか"
 # A question whose best program states 令和6～7年度 as its period (taiwan-yushutsu).
 PERIOD_QUESTION = "台湾の百貨店で県産の菓子を売り込みたい"
+# Asked before 👍 and the handoff form; the desk finds the conversation by it.
+HANDOFF_QUESTION = "跡継ぎに店を譲りたいが、何から始めればよいか"
+# Citizen input the desk must show as text: an executed script would be an alert.
+HOSTILE_NAME = "<script>alert(1)</script>テスト"
+STAFF_NOTE = "折り返し電話済み <b>次回</b> 12/3"
 CITE = re.compile(r"p\.\d+ l\.\d+")
 WAIT = 10  # seconds, every wait
 
@@ -84,6 +93,7 @@ class Run:
         self.out = out
         self.severe = []
         self.passed = 0
+        self.ticket = None
 
     def logs(self, expected=None):
         """Collects SEVERE console entries (`expected` ones ignored; a favicon 404 counts too)."""
@@ -217,9 +227,8 @@ class Run:
         if "令和6〜7年度" not in b.text:
             raise StepFailed(f"the badge does not name the quoted years: {b.text!r}")
 
-    def widget_screenshots(self):
+    def phone(self):
         d = self.d
-        self.shot("widget-desktop.png")
         d.set_window_size(390, 844)
         time.sleep(0.3)
         if d.execute_script("return window.innerWidth;") > 400:
@@ -227,6 +236,18 @@ class Run:
             d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                               {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
             time.sleep(0.3)
+
+    def desktop(self):
+        try:
+            self.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        except WebDriverException:
+            pass
+        self.d.set_window_size(1280, 900)
+
+    def widget_screenshots(self):
+        d = self.d
+        self.shot("widget-desktop.png")
+        self.phone()
         root = shadow(d)
         panel = visible(css(root, "[role=dialog]"))
         if not panel:
@@ -236,11 +257,7 @@ class Run:
         if width < inner - 2:
             raise StepFailed(f"at phone width the panel is {width}px wide, not the full {inner}px")
         self.shot("widget-phone.png")
-        try:
-            d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-        except WebDriverException:
-            pass
-        d.set_window_size(1280, 900)
+        self.desktop()
 
     def widget_escape(self):
         d = self.d
@@ -251,6 +268,103 @@ class Run:
         active = d.execute_script("return document.querySelector('#madoguchi-widget').shadowRoot.activeElement;")
         if active is None or active.get_attribute("data-testid") != "madoguchi-open":
             raise StepFailed("after Escape the focus did not return to the launcher")
+
+    def widget_feedback(self):
+        """Only the latest answer can be rated; 👍 is sent and thanked for."""
+        d = self.d
+        root = shadow(d)
+        if not visible(css(root, "[role=dialog]")):
+            css(root, "[data-testid=madoguchi-open]")[0].click()
+            wait_for(d, "the panel to reopen", lambda: visible(css(root, "[role=dialog]")))
+        box = css(root, "[data-testid=madoguchi-input]")[0]
+        before = len(css(root, "[data-testid=madoguchi-message][data-role=assistant]"))
+        box.send_keys(HANDOFF_QUESTION)
+        box.send_keys(Keys.ENTER)
+
+        def rated_reply():
+            replies = css(root, "[data-testid=madoguchi-message][data-role=assistant]")
+            if len(replies) <= before:
+                return None
+            ups = [b for b in css(replies[-1], "[data-testid=madoguchi-feedback-up]") if b.is_displayed() and b.is_enabled()]
+            return ups[0] if ups else None
+        up = wait_for(d, f"👍 under the answer to 「{HANDOFF_QUESTION}」", rated_reply)
+        active = [b for b in css(root, "[data-testid=madoguchi-feedback-up], [data-testid=madoguchi-feedback-down]")
+                  if b.is_displayed() and b.is_enabled()]
+        if len(active) != 2:
+            raise StepFailed(f"{len(active)} active 👍/👎 buttons in the log; only the latest answer's two should be")
+        up.click()
+        last = lambda: css(root, "[data-testid=madoguchi-message][data-role=assistant]")[-1]
+        wait_for(d, "「ありがとうございました」 after 👍",
+                 lambda: any("ありがとうございました" in e.text for e in visible(css(last(), "[data-testid=madoguchi-feedback-done]"))))
+        if up.is_enabled() or up.get_attribute("aria-pressed") != "true":
+            raise StepFailed("after 👍 the button is still enabled or not shown as pressed")
+        errors = [e.text for e in visible(css(root, "[data-testid=madoguchi-feedback-error]"))]
+        if errors:
+            raise StepFailed(f"the feedback shows an error: {errors[0]}")
+
+    def widget_handoff_error(self):
+        """The handoff form at phone width: labelled fields, the consent text, and the server's
+        422 about the contact shown next to that field."""
+        d = self.d
+        self.phone()
+        root = shadow(d)
+        last = css(root, "[data-testid=madoguchi-message][data-role=assistant]")[-1]
+        visible(css(last, "[data-testid=madoguchi-handoff]"))[0].click()
+        form = wait_for(d, "the handoff form [data-testid=madoguchi-handoff-form]",
+                        lambda: visible(css(root, "[data-testid=madoguchi-handoff-form]")))[0]
+        active = d.execute_script("return document.querySelector('#madoguchi-widget').shadowRoot.activeElement;")
+        if active is None or active.get_attribute("data-testid") != "madoguchi-field-name":
+            raise StepFailed("opening the form did not put the focus on お名前")
+        for control in css(form, "input, textarea"):
+            cid = control.get_attribute("id")
+            if not cid or not css(form, f"label[for='{cid}']"):
+                raise StepFailed(f"the form control {control.get_attribute('name')!r} has no bound <label>")
+        message = css(form, "[data-testid=madoguchi-field-message]")[0]
+        if HANDOFF_QUESTION not in (message.get_attribute("value") or ""):
+            raise StepFailed("ご相談内容 is not pre-filled with the last question")
+        consent_text = css(form, "[data-testid=madoguchi-consent-text]")[0].text
+        for need in ("ご質問", "表示された支援制度", "保存期間（90日）"):
+            if need not in consent_text:
+                raise StepFailed(f"the consent text does not say 「{need}」: {consent_text!r}")
+        overflow = d.execute_script("var s = arguments[0]; return s.scrollWidth - s.clientWidth;",
+                                    css(root, "[data-testid=madoguchi-handoff-sheet]")[0])
+        if overflow > 1:
+            raise StepFailed(f"at phone width the form is {overflow}px wider than the panel")
+        css(form, "[data-testid=madoguchi-field-name]")[0].send_keys(HOSTILE_NAME)
+        css(form, "[data-testid=madoguchi-field-contact]")[0].send_keys("096-333")
+        css(form, "[data-testid=madoguchi-field-consent]")[0].click()
+        css(form, "[data-testid=madoguchi-handoff-send]")[0].click()
+        error = wait_for(d, "the server's error next to 電話番号またはメールアドレス",
+                         lambda: [e for e in visible(css(form, "[data-testid=madoguchi-field-error][data-field=contact]")) if e.text])[0]
+        if "電話番号" not in error.text:
+            raise StepFailed(f"the contact error does not read as the server's message: {error.text!r}")
+        contact = css(form, "[data-testid=madoguchi-field-contact]")[0]
+        if contact.get_attribute("aria-invalid") != "true" or error.get_attribute("id") not in (contact.get_attribute("aria-describedby") or ""):
+            raise StepFailed("the contact field is not marked aria-invalid and described by its error")
+        if visible(css(root, "[data-testid=madoguchi-handoff-done]")):
+            raise StepFailed("an invalid contact was accepted")
+        self.shot("widget-form.png")
+        # The 422 the browser logs for this deliberate bad contact is expected.
+        self.logs(expected=re.compile(r"/api/v1/consultations.*422"))
+
+    def widget_handoff(self):
+        d = self.d
+        root = shadow(d)
+        form = css(root, "[data-testid=madoguchi-handoff-form]")[0]
+        contact = css(form, "[data-testid=madoguchi-field-contact]")[0]
+        contact.clear()
+        contact.send_keys("096-333-2323")
+        if css(form, "[data-testid=madoguchi-field-error][data-field=contact]")[0].text:
+            raise StepFailed("the contact error stays after the field was changed")
+        css(form, "[data-testid=madoguchi-field-preferred_time]")[0].send_keys("平日の午前中")
+        css(form, "[data-testid=madoguchi-handoff-send]")[0].click()
+        number = wait_for(d, "「ご相談を受け付けました」 with a 受付番号",
+                          lambda: [t for t in visible(css(root, "[data-testid=madoguchi-handoff-done] [data-testid=madoguchi-ticket]"))
+                                   if re.fullmatch(r"[0-9A-F]{8}", t.text)])[0]
+        self.ticket = number.text
+        visible(css(root, "[data-testid=madoguchi-handoff-back]"))[0].click()
+        wait_for(d, "the conversation after 「会話に戻る」", lambda: visible(css(root, "[data-testid=madoguchi-log]")))
+        self.desktop()
 
     # ---------- the console ----------
     def desk_wrong_token(self):
@@ -342,6 +456,89 @@ class Run:
             raise StepFailed("no row of the comparison table carries a 「p.N l.M」 citation")
         self.shot("desk-compare.png")
 
+    def desk_inbox(self):
+        """The request is in the inbox, its name as literal text; status and note are saved."""
+        d = self.d
+        css(d, "#nav a[data-view=inbox]")[0].click()
+
+        def request():
+            for card in visible(css(d, "[data-testid=desk-inbox] [data-testid=desk-request]")):
+                if self.ticket in card.text:
+                    return card
+            return None
+        card = wait_for(d, f"the request 受付番号 {self.ticket} in the inbox", request)
+        try:
+            alert = d.switch_to.alert
+            text = alert.text
+            alert.accept()
+            raise StepFailed(f"an alert ({text!r}) opened: the name ran as a script")
+        except NoAlertPresentException:
+            pass
+        name = css(card, "[data-testid=desk-request-name]")[0]
+        if name.text != HOSTILE_NAME:
+            raise StepFailed(f"the name is not shown as literal text: {name.text!r}")
+        if css(card, "script") or d.execute_script("return document.querySelectorAll('script').length;") != 1:
+            raise StepFailed("a <script> element was created from the name")
+        if HANDOFF_QUESTION not in card.text or "096-333-2323" not in card.text:
+            raise StepFailed("the request does not show the conversation's question and the phone number")
+        Select(css(card, "[data-testid=desk-request-status]")[0]).select_by_visible_text("対応中")
+        wait_for(d, "the state badge 「対応中」 after changing the status",
+                 lambda: css(request(), "[data-testid=desk-request-state]")[0].text == "対応中")
+        note = css(request(), "[data-testid=desk-request-note]")[0]
+        wait_for(d, "the note field to be enabled again", note.is_enabled)
+        note.send_keys(STAFF_NOTE)
+        css(request(), "[data-testid=desk-request-save]")[0].click()
+        wait_for(d, "「メモを保存しました」", lambda: "メモを保存しました" in css(d, "#status")[0].text)
+        # From the server again: the change was stored, not only drawn.
+        css(d, "#inbox-refresh")[0].click()
+        time.sleep(0.3)
+
+        def stored():
+            c = request()
+            if not c or css(c, "[data-testid=desk-request-state]")[0].text != "対応中":
+                return None
+            return c if css(c, "[data-testid=desk-request-note]")[0].get_attribute("value") == STAFF_NOTE else None
+        card = wait_for(d, "the status 対応中 and the note after reloading the inbox", stored)
+        d.execute_script("arguments[0].scrollIntoView({block: 'start'});", card)
+        self.shot("desk-inbox.png")
+
+    def desk_conversations(self):
+        d = self.d
+        css(d, "#nav a[data-view=conversations]")[0].click()
+
+        def turn():
+            for row in visible(css(d, "[data-testid=desk-conversation] [data-testid=desk-turn]")):
+                if HANDOFF_QUESTION in row.text:
+                    return row
+            return None
+        row = wait_for(d, f"the turn 「{HANDOFF_QUESTION}」 in the conversations view", turn)
+        cell = css(row, "[data-testid=desk-turn-feedback]")[0]
+        if cell.get_attribute("data-helpful") != "true" or "👍" not in cell.text:
+            raise StepFailed(f"the turn does not show the 👍 given in the widget: {cell.text!r}")
+        for link in css(row, "a[href^='#program/']"):
+            if re.fullmatch(r"[a-z0-9-]+", link.text):
+                raise StepFailed(f"a program is shown by its id, not its name: {link.text!r}")
+
+    def desk_export(self):
+        """The CSV needs the token: fetched, then handed over as a Blob and downloaded."""
+        d = self.d
+        out = os.path.abspath(self.out)
+        for old in glob.glob(os.path.join(out, "conversations-*.csv")):
+            os.remove(old)
+        d.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": out})
+        button = visible(css(d, "[data-testid=desk-export-conversations]"))[0]
+        button.click()
+        wait_for(d, "the export button to report its file (data-exported)", lambda: button.get_attribute("data-exported"))
+        alerts = [e.text for e in visible(css(d, "#view-conversations .alert"))]
+        if alerts:
+            raise StepFailed(f"the export shows an error: {alerts[0]}")
+        files = wait_for(d, f"conversations-*.csv in {out}",
+                         lambda: [f for f in glob.glob(os.path.join(out, "conversations-*.csv")) if os.path.getsize(f) > 0])
+        with open(files[0], "rb") as f:
+            data = f.read()
+        if not data.startswith(b"\xef\xbb\xbf") or HANDOFF_QUESTION.encode() not in data:
+            raise StepFailed(f"{files[0]} has no BOM or does not hold the question")
+
     def console_clean(self):
         self.logs()
         if self.severe:
@@ -372,12 +569,18 @@ def main():
         ("a card shows its 事業期間 badge (終了の可能性)", run.widget_period_badge),
         ("screenshots at desktop and phone width", run.widget_screenshots),
         ("Escape closes the panel, focus returns to the launcher", run.widget_escape),
+        ("👍 on the latest answer is sent and thanked for", run.widget_feedback),
+        ("窓口に相談する: the server's 422 shown at the contact field (phone width)", run.widget_handoff_error),
+        ("窓口に相談する: a valid request gets a 受付番号", run.widget_handoff),
         ("widget page: no SEVERE console entries", run.console_clean),
         ("desk: a wrong token shows the error", run.desk_wrong_token),
         ("desk: log in with DESK_TOKEN", run.desk_login),
         ("desk: the unanswered-questions log", run.desk_unanswered),
         ("desk: a program page with citations", run.desk_program),
         ("desk: compare two programs", run.desk_compare),
+        ("desk: the request in the inbox (name as text), status 対応中 and a note", run.desk_inbox),
+        ("desk: the conversation with its 👍", run.desk_conversations),
+        ("desk: CSV export of the conversations", run.desk_export),
         ("desk: no SEVERE console entries", run.console_clean),
     ]
     failed = None

@@ -92,7 +92,10 @@
 
   /* ---------- API ---------- */
   function AuthError() { this.name = "AuthError"; }
-  function ApiError(message) { this.name = "ApiError"; this.message = message; }
+  function ApiError(message, code) { this.name = "ApiError"; this.message = message; this.code = code || null; }
+  // Without a database the records' APIs answer 404 storage_disabled — after the token check,
+  // so the token is good and the console's other views work.
+  function noDatabase(err) { return err && err.code === "storage_disabled"; }
   function api(path, options) {
     options = options || {};
     var headers = { "Accept": "application/json" };
@@ -111,7 +114,7 @@
         if (res.status === 401) throw new AuthError();
         if (!res.ok) {
           var m = data && data.error && data.error.message_ja;
-          throw new ApiError(m || "エラーが発生しました（" + res.status + "）。");
+          throw new ApiError(m || "エラーが発生しました（" + res.status + "）。", data && data.error && data.error.code);
         }
         if (data == null) throw new ApiError("サーバーの応答を読み取れませんでした。");
         return data;
@@ -124,6 +127,11 @@
       return;
     }
     var msg = err && err.message ? err.message : "エラーが発生しました。";
+    if (where && noDatabase(err)) {
+      where.textContent = "";
+      where.appendChild(h("p", { class: "note", text: "このサーバーにはデータベースが設定されていないため、この画面は使えません（serve の --database）。" }));
+      return;
+    }
     if (where) {
       where.textContent = "";
       where.appendChild(h("p", { class: "alert", role: "alert", text: msg }));
@@ -156,15 +164,19 @@
     }
     var btn = $("login-form").querySelector("button");
     btn.disabled = true;
-    api("/api/v1/desk/unanswered", { token: token }).then(function (data) {
+    api("/api/v1/desk/unanswered", { token: token }).catch(function (err) {
+      if (noDatabase(err)) return null;
+      throw err;
+    }).then(function (data) {
       btn.disabled = false;
       setItem(TOKEN_KEY, token);
       e.hidden = true;
       $("login").hidden = true;
       $("nav").hidden = false;
-      renderUnanswered(data);
+      if (data) renderUnanswered(data);
       route();
       if (!programs) loadPrograms();
+      refreshNewCount();
     }).catch(function (err) {
       btn.disabled = false;
       if (err && err.name === "AuthError") showLogin("トークンが正しくありません");
@@ -200,6 +212,9 @@
     else if (parts[0] === "compare" && parts[1]) { show("view-compare"); openCompare(parts[1].split(",")); }
     else if (parts[0] === "programs") { show("view-programs"); loadPrograms(); }
     else if (parts[0] === "unanswered") { show("view-unanswered"); loadUnanswered(); }
+    else if (parts[0] === "inbox") { show("view-inbox"); loadInbox(); }
+    else if (parts[0] === "conversations") { show("view-conversations"); loadConversations(); }
+    else if (parts[0] === "tallies") { show("view-tallies"); loadTallies(); }
     else { show("view-ask"); }
   }
   window.addEventListener("hashchange", function () {
@@ -615,13 +630,14 @@
       return;
     }
     box.appendChild(h("div", { class: "table-wrap" }, [h("table", { class: "unanswered", "data-testid": "desk-unanswered" }, [
-      h("thead", null, [h("tr", null, ["質問", "理由", "回数", "最後に受けた日時"].map(function (t) { return h("th", { scope: "col", text: t }); }))]),
+      h("thead", null, [h("tr", null, ["質問", "理由", "回数", "最初に受けた日時", "最後に受けた日時"].map(function (t) { return h("th", { scope: "col", text: t }); }))]),
       h("tbody", null, items.map(function (it) {
         return h("tr", null, [
           h("td", { text: it.question }),
           h("td", null, [h("span", { class: "reason " + it.reason, text: REASONS[it.reason] || it.reason })]),
           h("td", { class: "num", text: String(it.count) }),
-          h("td", { class: "nowrap" }, [h("time", { datetime: new Date(it.last_seen * 1000).toISOString(), text: when(it.last_seen) })])
+          h("td", { class: "nowrap" }, [it.first_seen ? stamp(it.first_seen) : null]),
+          h("td", { class: "nowrap" }, [stamp(it.last_seen)])
         ]);
       }))
     ])]));
@@ -633,6 +649,268 @@
   }
   $("unanswered-refresh").addEventListener("click", loadUnanswered);
 
+  /* ---------- records (need the database) ---------- */
+  var STATUSES = [["new", "新規"], ["in_progress", "対応中"], ["done", "完了"]];
+  var OUTCOMES = { answer: "回答", clarify: "確認の質問", no_match: "該当なし" };
+  var TALLY_KINDS = [["conversations", "会話"], ["answer", "回答"], ["clarify", "確認の質問"], ["no_match", "該当なし"],
+    ["unanswered", "未回答の質問"], ["consultations", "相談の受付"], ["helpful", "👍 役に立った"], ["not_helpful", "👎 役に立たなかった"]];
+  function statusLabel(s) {
+    var m = STATUSES.filter(function (x) { return x[0] === s; })[0];
+    return m ? m[1] : s;
+  }
+  function stamp(sec) {
+    return h("time", { datetime: new Date(sec * 1000).toISOString(), text: when(sec) });
+  }
+  // 受付番号: the first eight characters of the id, as the widget tells the person.
+  function ticket(id) { return String(id || "").slice(0, 8).toUpperCase(); }
+  // The program list, for names; a failure leaves ids shown as they are.
+  function programList() {
+    if (programs) return Promise.resolve(programs);
+    return (programsLoading || loadPrograms() || Promise.resolve(null)).then(function () { return programs || []; },
+      function () { return []; });
+  }
+  function programLinks(ids) {
+    if (!ids || !ids.length) return [h("span", { class: "none", text: "なし" })];
+    var out = [];
+    ids.forEach(function (id, i) {
+      if (i) out.push("、");
+      out.push(h("a", { href: "#program/" + encodeURIComponent(id), text: nameOf(id) }));
+    });
+    return out;
+  }
+  function field(term, value, attrs) {
+    var dd = h("dd", attrs || null, [value == null || value === "" ? h("span", { class: "none", text: "（記入なし）" }) : String(value)]);
+    return [h("dt", { text: term }), dd];
+  }
+
+  /* inbox of consultation requests */
+  function requestCard(c) {
+    var id = "req-" + c.id;
+    var badge = h("span", { class: "state state-" + c.status, "data-testid": "desk-request-state", text: statusLabel(c.status) });
+    var updated = h("span", { class: "stamp" }, ["最終更新 ", stamp(c.updated_at)]);
+    var card = h("article", { class: "request status-" + c.status, "data-testid": "desk-request", "data-id": c.id,
+      "aria-labelledby": id + "-h" });
+    card.appendChild(h("h3", { id: id + "-h" }, [
+      h("span", null, ["受付番号 ", h("span", { class: "ticket", title: c.id, text: ticket(c.id) })]),
+      badge, h("span", { class: "stamp" }, ["受付 ", stamp(c.created_at)])
+    ]));
+    if (c.purged) {
+      card.appendChild(h("p", { class: "note", text: "保存期間を過ぎたため、お名前・連絡先・ご相談内容・会話・メモは削除されています。" }));
+    } else {
+      card.appendChild(h("dl", { class: "fields" }, [].concat(
+        field("お名前", c.name, { "data-testid": "desk-request-name" }),
+        field("事業所名", c.organization),
+        field("連絡先", c.contact, { "data-testid": "desk-request-contact" }),
+        field("連絡希望時間", c.preferred_time),
+        field("ご相談内容", c.message, { class: "message" })
+      )));
+      var turns = Array.isArray(c.conversation) ? c.conversation : [];
+      card.appendChild(h("p", { class: "lbl", text: turns.length ? "ウィジェットでの会話（" + turns.length + "件の質問）" : "ウィジェットでの会話：なし" }));
+      if (turns.length) {
+        card.appendChild(h("ol", { class: "turns", "data-testid": "desk-request-conversation" }, turns.map(function (t) {
+          return h("li", null, [h("q", { text: t.question }), " ",
+            h("span", { class: "outcome " + t.outcome, text: OUTCOMES[t.outcome] || t.outcome }),
+            t.programs && t.programs.length ? " → " : null].concat(t.programs && t.programs.length ? programLinks(t.programs) : []));
+        })));
+      }
+    }
+    // Status and note: each change is saved at once (PATCH), for every desk to see.
+    var select = h("select", { id: id + "-status", "data-testid": "desk-request-status" }, STATUSES.map(function (s) {
+      return h("option", { value: s[0], text: s[1] });
+    }));
+    select.value = c.status;
+    var note = h("textarea", { id: id + "-note", rows: "3", maxlength: "2000", "data-testid": "desk-request-note" });
+    note.value = c.note || "";
+    var save = h("button", { type: "button", class: "secondary", "data-testid": "desk-request-save" }, ["メモを保存"]);
+    card.appendChild(h("div", { class: "edit" }, [
+      h("label", { for: select.id, text: "状態" }), h("div", null, [select]),
+      h("label", { for: note.id, text: "担当者メモ" }), note,
+      h("div", { class: "row-end" }, [save, updated])
+    ]));
+    function apply(next) {
+      c = next;
+      card.className = "request status-" + c.status;
+      badge.className = "state state-" + c.status;
+      badge.textContent = statusLabel(c.status);
+      select.value = c.status;
+      updated.replaceChild(stamp(c.updated_at), updated.lastChild);
+    }
+    function patch(body, done) {
+      select.disabled = save.disabled = true;
+      return api("/api/v1/desk/consultations/" + encodeURIComponent(c.id), { method: "PATCH", body: body }).then(function (next) {
+        apply(next);
+        done(next);
+        refreshNewCount();
+      }).catch(function (err) {
+        select.value = c.status;
+        failed(err);
+      }).then(function () { select.disabled = save.disabled = false; });
+    }
+    select.addEventListener("change", function () {
+      var to = select.value;
+      patch({ status: to }, function () { status("受付番号 " + ticket(c.id) + " を「" + statusLabel(to) + "」にしました。"); select.focus(); });
+    });
+    save.addEventListener("click", function () {
+      patch({ note: note.value }, function (next) {
+        note.value = next.note || "";
+        status("受付番号 " + ticket(c.id) + " のメモを保存しました。");
+        save.focus();
+      });
+    });
+    return card;
+  }
+  function renderInbox(data) {
+    var box = $("inbox-body");
+    box.textContent = "";
+    var items = data && Array.isArray(data.items) ? data.items : [];
+    if (!items.length) {
+      var f = $("inbox-status").value;
+      box.appendChild(h("p", { "data-testid": "desk-inbox-empty", text: f ? "「" + statusLabel(f) + "」のご相談はありません。" : "ご相談はまだありません。" }));
+      return;
+    }
+    box.appendChild(h("p", { class: "help", text: items.length + "件" }));
+    box.appendChild(h("div", { class: "list" }, items.map(requestCard)));
+  }
+  function loadInbox() {
+    var box = $("inbox-body");
+    if (!box.firstChild) box.textContent = "読み込んでいます…";
+    var s = $("inbox-status").value;
+    refreshNewCount();
+    return Promise.all([programList(), api("/api/v1/desk/consultations" + (s ? "?status=" + encodeURIComponent(s) : ""))])
+      .then(function (r) { renderInbox(r[1]); })
+      .catch(function (err) { failed(err, box); });
+  }
+  // The number of new requests, beside the menu item.
+  function refreshNewCount() {
+    api("/api/v1/desk/consultations?status=new&limit=1000").then(function (data) {
+      var n = data && Array.isArray(data.items) ? data.items.length : 0;
+      var el = $("inbox-count");
+      el.textContent = n >= 1000 ? "999+" : String(n);
+      el.setAttribute("aria-label", "新規 " + n + "件");
+      el.hidden = n === 0;
+    }).catch(function () { $("inbox-count").hidden = true; });
+  }
+  $("inbox-status").addEventListener("change", loadInbox);
+  $("inbox-refresh").addEventListener("click", loadInbox);
+
+  /* recent conversations */
+  function feedbackCell(t) {
+    if (t.helpful == null) return h("td", { class: "feedback-cell", "data-testid": "desk-turn-feedback" }, [h("span", { class: "none", text: "—" })]);
+    return h("td", { "data-testid": "desk-turn-feedback", "data-helpful": String(t.helpful) }, [
+      h("span", { class: "feedback-cell", text: t.helpful ? "👍 役に立った" : "👎 役に立たなかった" }),
+      t.comment ? h("span", { class: "comment", text: t.comment }) : null
+    ]);
+  }
+  function renderConversations(data) {
+    var box = $("conversations-body");
+    box.textContent = "";
+    var items = data && Array.isArray(data.items) ? data.items : [];
+    if (!items.length) {
+      box.appendChild(h("p", { "data-testid": "desk-conversations", text: "記録された会話はまだありません。" }));
+      return;
+    }
+    box.appendChild(h("div", { class: "list", "data-testid": "desk-conversations" }, items.map(function (c) {
+      var turns = Array.isArray(c.turns) ? c.turns : [];
+      return h("article", { class: "conversation", "data-testid": "desk-conversation" }, [
+        h("h3", null, [h("span", null, ["会話 ", stamp(c.started_at)]),
+          h("span", { class: "stamp", text: turns.length + "件の質問" + (c.last_at > c.started_at ? "・最後 " + when(c.last_at) : "") })]),
+        h("div", { class: "table-wrap" }, [h("table", { class: "turns-table" }, [
+          h("thead", null, [h("tr", null, ["順", "日時", "質問", "結果", "表示した制度", "評価"].map(function (t) { return h("th", { scope: "col", text: t }); }))]),
+          h("tbody", null, turns.map(function (t) {
+            return h("tr", { "data-testid": "desk-turn" }, [
+              h("td", { class: "num", text: String(t.n) }),
+              h("td", { class: "nowrap" }, [stamp(t.at)]),
+              h("td", { text: t.question }),
+              h("td", null, [h("span", { class: "outcome " + t.outcome, text: OUTCOMES[t.outcome] || t.outcome })]),
+              h("td", null, programLinks(t.programs)),
+              feedbackCell(t)
+            ]);
+          }))
+        ])])
+      ]);
+    })));
+  }
+  function loadConversations() {
+    var box = $("conversations-body");
+    if (!box.firstChild) box.textContent = "読み込んでいます…";
+    return Promise.all([programList(), api("/api/v1/desk/conversations?limit=100")])
+      .then(function (r) { renderConversations(r[1]); })
+      .catch(function (err) { failed(err, box); });
+  }
+  $("conversations-refresh").addEventListener("click", loadConversations);
+
+  /* monthly tallies */
+  function renderTallies(data) {
+    var box = $("tallies-body");
+    box.textContent = "";
+    var items = data && Array.isArray(data.items) ? data.items : [];
+    if (data && data.retention_days) {
+      box.appendChild(h("p", { "data-testid": "desk-retention", text: "個人情報の保存期間：" + data.retention_days + "日" }));
+    }
+    if (!items.length) {
+      box.appendChild(h("p", { "data-testid": "desk-tallies", text: "集計はまだありません。" }));
+      return;
+    }
+    var months = [], by = {};
+    items.forEach(function (t) {
+      if (!by[t.month]) { by[t.month] = {}; months.push(t.month); }
+      by[t.month][t.kind] = t.n;
+    });
+    box.appendChild(h("div", { class: "table-wrap" }, [h("table", { class: "tallies", "data-testid": "desk-tallies" }, [
+      h("thead", null, [h("tr", null, [h("th", { scope: "col", text: "月" })].concat(TALLY_KINDS.map(function (k) {
+        return h("th", { scope: "col", text: k[1] });
+      })))]),
+      h("tbody", null, months.map(function (m) {
+        var parts = m.split("-");
+        return h("tr", null, [h("th", { scope: "row", text: parts.length === 2 ? parts[0] + "年" + Number(parts[1]) + "月" : m })].concat(
+          TALLY_KINDS.map(function (k) { return h("td", { class: "num", text: String(by[m][k[0]] || 0) }); })));
+      }))
+    ])]));
+  }
+  function loadTallies() {
+    var box = $("tallies-body");
+    if (!box.firstChild) box.textContent = "読み込んでいます…";
+    return api("/api/v1/desk/tallies").then(renderTallies).catch(function (err) { failed(err, box); });
+  }
+  $("tallies-refresh").addEventListener("click", loadTallies);
+
+  /* CSV export: the files need the token, so they are fetched and handed over as a Blob. */
+  function fileName(disposition, fallback) {
+    var m = /filename="?([^";]+)"?/i.exec(disposition || "");
+    return m ? m[1] : fallback;
+  }
+  function exportCsv(kind, button) {
+    var token = getItem(TOKEN_KEY);
+    button.disabled = true;
+    button.removeAttribute("data-exported");
+    fetch("/api/v1/desk/" + kind + ".csv?limit=5000", {
+      headers: { "Accept": "text/csv", "Authorization": "Bearer " + token },
+      credentials: "same-origin"
+    }).catch(function () {
+      throw new ApiError("サーバーに接続できませんでした。ネットワークの状態をご確認ください。");
+    }).then(function (res) {
+      if (res.status === 401) throw new AuthError();
+      if (!res.ok) {
+        return res.json().catch(function () { return null; }).then(function (data) {
+          throw new ApiError(data && data.error && data.error.message_ja || "書き出せませんでした（" + res.status + "）。");
+        });
+      }
+      var name = fileName(res.headers.get("Content-Disposition"), kind + ".csv");
+      return res.blob().then(function (blob) { return { name: name, blob: blob }; });
+    }).then(function (file) {
+      var url = URL.createObjectURL(file.blob);
+      var a = h("a", { href: url, download: file.name, hidden: true });
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () { URL.revokeObjectURL(url); a.remove(); }, 30000);
+      button.setAttribute("data-exported", file.name);
+      status("「" + file.name + "」を書き出しました。");
+    }).catch(function (err) { failed(err); }).then(function () { button.disabled = false; });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("[data-export]"), function (b) {
+    b.addEventListener("click", function () { exportCsv(b.getAttribute("data-export"), b); });
+  });
+
   /* ---------- start ---------- */
   if (getItem(TOKEN_KEY)) {
     $("login").hidden = true;
@@ -640,7 +918,8 @@
     route();
     if (!programs) loadPrograms();
     // Checks the kept token at once (a restarted server may have another one).
-    api("/api/v1/desk/unanswered").then(renderUnanswered).catch(function (err) { failed(err); });
+    api("/api/v1/desk/unanswered").then(renderUnanswered).catch(function (err) { if (!noDatabase(err)) failed(err); });
+    refreshNewCount();
   } else {
     showLogin("");
   }

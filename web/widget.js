@@ -1,5 +1,7 @@
 /* madoguchi（窓口）chat widget. Embed with one tag:
  *   <script src="https://HOST/widget.js" data-endpoint="https://HOST" defer></script>
+ * A server run with another --retention-days than 90 is embedded with data-retention-days="N" too:
+ * the handoff form's consent text states the period.
  * Everything is rendered inside an open Shadow DOM on <div id="madoguchi-widget">, so the host
  * page's styles do not reach the widget and the widget's styles do not leak. No dependencies. */
 (function () {
@@ -17,6 +19,13 @@
     try { endpoint = new URL(script.src, location.href).origin; } catch (e) { endpoint = ""; }
   }
 
+  // How long the 窓口 keeps personal data, as the consent text states it: the server's
+  // --retention-days, which a site that changed it repeats as data-retention-days.
+  var RETENTION_DAYS = (function () {
+    var n = parseInt(script ? script.getAttribute("data-retention-days") || "" : "", 10);
+    return n >= 1 && n <= 3650 ? n : 90;
+  })();
+
   var KEY_SESSION = "madoguchi.session";
   var KEY_HISTORY = "madoguchi.history";
   var MAX_HISTORY = 30;
@@ -24,9 +33,10 @@
 
   var CSS = [
     ":host{all:initial !important;display:block !important}",
+    "[hidden]{display:none !important}",
     "*,*::before,*::after{box-sizing:border-box}",
     ".root{font-family:system-ui,-apple-system,'Hiragino Sans','Hiragino Kaku Gothic ProN','Noto Sans JP','Noto Sans CJK JP','Yu Gothic UI',Meiryo,sans-serif;font-size:15px;line-height:1.6;color:#1f2933;-webkit-text-size-adjust:100%}",
-    "button,textarea{font:inherit;color:inherit;margin:0}",
+    "button,textarea,input{font:inherit;color:inherit;margin:0}",
     ".sr{position:absolute !important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}",
     ".launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:60px;height:60px;border-radius:50%;border:0;padding:0;background:#0b5cad;color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.28);display:flex;align-items:center;justify-content:center}",
     ".launcher:hover{background:#094c8f}",
@@ -88,6 +98,50 @@
     ".send{min-width:64px;height:44px;border:0;border-radius:10px;background:#0b5cad;color:#fff;font-weight:700;cursor:pointer;padding:0 12px}",
     ".send:disabled{background:#9aa5b1;cursor:not-allowed}",
     ".hint{margin:0;padding:2px 12px 8px;font-size:11.5px;color:#7b8794;background:#fff}",
+    ".acts{display:flex;flex-wrap:wrap;align-items:center;gap:6px;font-size:13px;color:#52606d}",
+    ".acts .ask-fb{margin-right:2px}",
+    ".fb{min-height:34px;background:#fff;border:1.5px solid #9aa5b1;border-radius:999px;cursor:pointer;font-size:13.5px;line-height:1;padding:0 10px;white-space:nowrap}",
+    ".fb:hover:not(:disabled){background:#e3eefa;border-color:#0b5cad}",
+    ".fb[aria-pressed=true]{background:#e3eefa;border-color:#0b5cad}",
+    ".fb:disabled{cursor:default;opacity:.55}",
+    ".fb[aria-pressed=true]:disabled{opacity:1}",
+    ".handoff{margin-left:auto;background:#fff;border:1.5px solid #9a3412;color:#9a3412;border-radius:999px;padding:4px 12px;cursor:pointer;font-size:13.5px;font-weight:700}",
+    ".handoff:hover{background:#fdf0e8}",
+    ".fb-box{display:flex;flex-direction:column;gap:6px;background:#fff;border:1px solid #dde3ea;border-radius:10px;padding:8px 10px;font-size:13.5px}",
+    ".fb-box[hidden],.fb-done[hidden],.fb-err[hidden]{display:none}",
+    ".fb-box textarea{min-height:60px;resize:vertical;border:1.5px solid #9aa5b1;border-radius:8px;padding:6px 8px;background:#fff}",
+    ".fb-box .row{display:flex;gap:6px;justify-content:flex-end}",
+    ".btn{border:0;border-radius:8px;background:#0b5cad;color:#fff;font-weight:700;cursor:pointer;padding:6px 14px}",
+    ".btn:disabled{background:#9aa5b1;cursor:not-allowed}",
+    ".btn2{border:1.5px solid #0b5cad;border-radius:8px;background:#fff;color:#0b5cad;cursor:pointer;padding:5px 12px}",
+    ".fb-done{margin:0;font-size:13px;color:#1e6b33;font-weight:700}",
+    ".fb-err{margin:0;font-size:13px;color:#7f1d1d}",
+    ".sheet{flex:1;overflow-y:auto;padding:14px 16px;background:#fff;display:flex;flex-direction:column;gap:12px;overscroll-behavior:contain}",
+    ".sheet[hidden]{display:none}",
+    ".sheet h3{margin:0;font-size:16px}",
+    ".hform{display:flex;flex-direction:column;gap:12px}",
+    ".sheet p{margin:0}",
+    ".lead{font-size:13.5px;color:#3e4c59}",
+    ".field{display:flex;flex-direction:column;gap:3px}",
+    ".field label,.consent label{font-weight:700;font-size:14px}",
+    ".opt-tag,.req-tag{font-size:11.5px;font-weight:700;border-radius:4px;padding:0 5px;margin-left:6px;vertical-align:1px}",
+    ".req-tag{background:#fdecec;color:#9b1c1c}",
+    ".opt-tag{background:#e9edf1;color:#52606d}",
+    ".field input,.field textarea{width:100%;border:1.5px solid #9aa5b1;border-radius:8px;padding:8px 10px;background:#fff;font-size:16px;line-height:1.5}",
+    ".field textarea{min-height:96px;resize:vertical}",
+    ".field input:focus,.field textarea:focus{border-color:#0b5cad}",
+    ".field [aria-invalid=true],.consent [aria-invalid=true]{border-color:#c62828;outline-color:#c62828}",
+    ".field small{font-size:12px;color:#52606d}",
+    ".ferr{font-size:13px;color:#b42318;font-weight:700}",
+    ".ferr:empty{display:none}",
+    ".consent{background:#f4f6f8;border:1px solid #dde3ea;border-radius:8px;padding:10px 12px;font-size:13px;display:flex;flex-direction:column;gap:6px}",
+    ".consent .check{display:flex;gap:8px;align-items:flex-start}",
+    ".consent input{width:20px;height:20px;margin:2px 0 0;flex:none}",
+    ".sheet-actions{display:flex;flex-wrap:wrap;gap:8px;justify-content:flex-end}",
+    ".sheet-actions .btn,.sheet-actions .btn2{min-height:44px;padding:0 18px}",
+    ".done{background:#eef7ee;border:1px solid #bfe0c3;border-left:5px solid #1e6b33;border-radius:8px;padding:10px 12px}",
+    ".done strong{display:block;font-size:15px}",
+    ".ticket{font-size:20px;font-weight:700;letter-spacing:.08em;color:#1e6b33}",
     "@media (max-width:400px){.panel{left:0;right:0;top:0;bottom:0;width:100%;max-width:none;height:100%;border-radius:0;border:0}.launcher{right:14px;bottom:14px}.root.open .launcher{display:none}}"
   ].join("\n");
 
@@ -158,6 +212,10 @@
   function pushHistory(entry) {
     history.push(entry);
     if (history.length > MAX_HISTORY) history = history.slice(-MAX_HISTORY);
+    persist();
+  }
+  // Writes the history again (after a change to an entry, such as its feedback).
+  function persist() {
     while (ls) {
       try { ls.setItem(KEY_HISTORY, JSON.stringify(history)); break; } catch (e) {
         if (history.length <= 2) break; // storage full or refused: keep the conversation in memory
@@ -194,6 +252,8 @@
       h("label", { class: "sr", for: "mdg-input", text: "ご相談内容" }), input, send
     ]);
     var restart = h("button", { type: "button", class: "restart", "data-testid": "madoguchi-restart" }, ["最初から"]);
+    var sheet = h("section", { class: "sheet", "aria-labelledby": "mdg-sheet-title", "data-testid": "madoguchi-handoff-sheet", hidden: true });
+    var hint = h("p", { class: "hint", id: "mdg-hint", text: "Enterで送信、Shift+Enterで改行できます。" });
     var close = h("button", { type: "button", class: "close", "aria-label": "閉じる", "data-testid": "madoguchi-close" }, ["×"]);
     var panel = h("section", {
       id: "mdg-panel", class: "panel", role: "dialog", "aria-label": "熊本県の支援制度 相談窓口",
@@ -203,8 +263,7 @@
         h("h2", null, ["支援制度の相談窓口", h("small", { text: "熊本県の中小企業・小規模事業者向け支援制度をご案内します" })]),
         restart, close
       ]),
-      log, live, form,
-      h("p", { class: "hint", id: "mdg-hint", text: "Enterで送信、Shift+Enterで改行できます。" })
+      log, sheet, live, form, hint
     ]);
     var root = h("div", { class: "root" }, [launcher, panel]);
     shadow.appendChild(root);
@@ -231,7 +290,11 @@
     launcher.addEventListener("click", function () { if (isOpen()) shut(); else open(); });
     close.addEventListener("click", shut);
     root.addEventListener("keydown", function (e) {
-      if ((e.key === "Escape" || e.key === "Esc") && isOpen() && !e.isComposing) { e.preventDefault(); shut(); }
+      if ((e.key === "Escape" || e.key === "Esc") && isOpen() && !e.isComposing) {
+        e.preventDefault();
+        // Escape leaves the handoff form first (what was typed stays), then the panel.
+        if (sheetOpen()) closeSheet(true); else shut();
+      }
     });
 
     /* ----- rendering ----- */
@@ -297,7 +360,7 @@
       }
       return h("article", { class: "card", "data-testid": "madoguchi-card", "data-program": p.id || "" }, kids);
     }
-    function renderAssistant(r, fresh) {
+    function renderAssistant(r, fresh, entry) {
       var kids = [];
       if (r.session && r.session.started_over) {
         kids.push(h("p", { class: "note", role: "note", "data-testid": "madoguchi-started-over",
@@ -330,6 +393,9 @@
         });
         if (r.as_of) kids.push(h("p", { class: "src", text: r.as_of + "の内容です。受付状況などは窓口でご確認ください。" }));
       }
+      // An answer or a no match can be rated and handed to a person; a clarifying question
+      // alone is not an answer yet.
+      if (programs.length || r.no_match) kids.push(actions(entry || { role: "assistant", response: r }));
       var node = h("div", { class: "msg bot", "data-testid": "madoguchi-message", "data-role": "assistant" },
         [h("span", { class: "sr", text: "窓口：" })].concat(kids));
       addNode(node);
@@ -345,6 +411,310 @@
       var opts = log.querySelectorAll(".opt");
       for (var i = 0; i < opts.length; i++) opts[i].disabled = true;
     }
+    /* ----- feedback and the handoff, under the latest answer ----- */
+    // A POST whose outcome is always a value: { status (0 = no answer), data, error, retry }.
+    function postJson(path, body) {
+      var ctrl = typeof AbortController === "function" ? new AbortController() : null;
+      var timer = setTimeout(function () { if (ctrl) ctrl.abort(); }, TIMEOUT_MS);
+      var status = 0, retry = 0;
+      return fetch(endpoint + path, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify(body),
+        signal: ctrl ? ctrl.signal : undefined,
+        credentials: "omit"
+      }).then(function (res) {
+        status = res.status;
+        retry = parseInt(res.headers.get("Retry-After") || "", 10) || 0;
+        return status === 204 ? null : res.json().catch(function () { return null; });
+      }).then(function (data) {
+        clearTimeout(timer);
+        return { status: status, data: data, error: data && data.error || null, retry: retry };
+      }, function () {
+        clearTimeout(timer);
+        return { status: 0, data: null, error: null, retry: 0 };
+      });
+    }
+    function waitText(sec) {
+      if (sec < 60) return sec + "秒";
+      if (sec < 3600) return "約" + Math.ceil(sec / 60) + "分";
+      return "約" + Math.ceil(sec / 3600) + "時間";
+    }
+    // What to tell the person when a write failed: the server's words, and how long to wait
+    // when it said (429 and 503 carry Retry-After).
+    function failure(res) {
+      if (res.status === 0) return "通信できませんでした。ネットワークの状態をご確認のうえ、もう一度お試しください。";
+      var msg = res.error && res.error.message_ja;
+      if (res.status === 429 || res.status === 503) {
+        msg = msg || "ただいま混み合っています。";
+        return msg + (res.retry ? "（" + waitText(res.retry) + "ほどで、もう一度お送りいただけます）" : "");
+      }
+      return msg || "送信できませんでした（エラー " + res.status + "）。";
+    }
+
+    var seq = 0;
+    var rating = null; // the feedback being sent: the next question waits for it
+    function actions(entry) {
+      var id = "mdg-fb-" + (++seq);
+      var up = h("button", { type: "button", class: "fb", "data-testid": "madoguchi-feedback-up",
+        "aria-label": "はい、役に立った", "aria-pressed": "false" }, ["👍 はい"]);
+      var down = h("button", { type: "button", class: "fb", "data-testid": "madoguchi-feedback-down",
+        "aria-label": "いいえ、役に立たなかった", "aria-pressed": "false", "aria-expanded": "false", "aria-controls": id + "-box" }, ["👎 いいえ"]);
+      var handoff = h("button", { type: "button", class: "handoff", "data-testid": "madoguchi-handoff" }, ["窓口に相談する"]);
+      var comment = h("textarea", { id: id, rows: "3", maxlength: "1000", "data-testid": "madoguchi-feedback-comment" });
+      var send = h("button", { type: "button", class: "btn", "data-testid": "madoguchi-feedback-send" }, ["送信"]);
+      var cancel = h("button", { type: "button", class: "btn2" }, ["やめる"]);
+      var box = h("div", { class: "fb-box", id: id + "-box", hidden: true }, [
+        h("label", { for: id, text: "よろしければ、足りなかった点をお聞かせください（任意）" }), comment,
+        h("div", { class: "row" }, [cancel, send])
+      ]);
+      var done = h("p", { class: "fb-done", role: "status", "data-testid": "madoguchi-feedback-done", hidden: true });
+      var err = h("p", { class: "fb-err", role: "alert", "data-testid": "madoguchi-feedback-error", hidden: true });
+      var row = h("div", { class: "acts", role: "group", "aria-label": "この回答について" }, [
+        h("span", { class: "ask-fb", text: "役に立ちましたか？" }), up, down, handoff
+      ]);
+      var wrap = h("div", { class: "acts-wrap", "data-testid": "madoguchi-actions" }, [row, box, done, err]);
+
+      function finish(helpful, text) {
+        up.disabled = down.disabled = true;
+        up.setAttribute("aria-pressed", String(helpful === true));
+        down.setAttribute("aria-pressed", String(helpful === false));
+        down.setAttribute("aria-expanded", "false");
+        box.hidden = true;
+        err.hidden = true;
+        done.textContent = text;
+        done.hidden = false;
+      }
+      function rate(helpful) {
+        var sid = load(KEY_SESSION);
+        err.hidden = true;
+        if (!sid) {
+          up.disabled = down.disabled = true;
+          box.hidden = true;
+          err.textContent = "この会話の記録が見つからないため、評価をお送りできませんでした。";
+          err.hidden = false;
+          return;
+        }
+        var body = { session_id: sid, helpful: helpful };
+        var text = comment.value.trim();
+        if (!helpful && text) body.comment = text;
+        up.disabled = down.disabled = send.disabled = true;
+        rating = postJson("/api/v1/feedback", body).then(function (res) {
+          rating = null;
+          send.disabled = false;
+          var given = res.error && res.error.code === "feedback_given";
+          if (res.status === 204 || given) {
+            // One feedback per answer: a 409 means it is already recorded (from another tab).
+            entry.feedback = { helpful: given ? null : helpful };
+            persist();
+            finish(entry.feedback.helpful, given ? "この回答には評価をいただいています。ありがとうございました。" : "ありがとうございました。");
+            return;
+          }
+          // 404: nothing to rate any more (the conversation expired, or no database).
+          var again = res.status !== 404 && !wrap.hasAttribute("data-retired");
+          up.disabled = down.disabled = !again;
+          if (!again) box.hidden = true;
+          err.textContent = failure(res);
+          err.hidden = false;
+        });
+      }
+      up.addEventListener("click", function () { rate(true); });
+      down.addEventListener("click", function () {
+        var opening = box.hidden;
+        box.hidden = !opening;
+        down.setAttribute("aria-expanded", String(opening));
+        if (opening) comment.focus();
+      });
+      cancel.addEventListener("click", function () {
+        box.hidden = true;
+        down.setAttribute("aria-expanded", "false");
+        down.focus();
+      });
+      send.addEventListener("click", function () { rate(false); });
+      handoff.addEventListener("click", function () { openSheet(handoff); });
+      if (entry.feedback) finish(entry.feedback.helpful, "ありがとうございました。");
+      return wrap;
+    }
+    // Feedback applies to the latest answer only: older answers lose their buttons (a feedback
+    // already given stays visible).
+    function retireActions() {
+      var wraps = log.querySelectorAll("[data-testid=madoguchi-actions]");
+      for (var i = 0; i < wraps.length; i++) {
+        var w = wraps[i];
+        w.setAttribute("data-retired", "");
+        var controls = w.querySelectorAll("button, textarea");
+        for (var j = 0; j < controls.length; j++) controls[j].disabled = true;
+        w.querySelector(".fb-box").hidden = true;
+        w.querySelector(".fb-err").hidden = true;
+        if (w.querySelector(".fb-done").hidden) w.hidden = true;
+        else w.querySelector(".acts").hidden = true;
+      }
+    }
+
+    /* ----- the handoff form (窓口に相談する) ----- */
+    var FIELDS = [
+      { name: "name", label: "お名前", required: true, max: 50, autocomplete: "name",
+        missing: "お名前を入力してください。" },
+      { name: "organization", label: "事業所名", max: 100, autocomplete: "organization" },
+      { name: "contact", label: "電話番号またはメールアドレス", required: true, max: 254, autocomplete: "tel",
+        hint: "例：096-333-2323、info@example.jp", missing: "電話番号かメールアドレスを入力してください。" },
+      { name: "preferred_time", label: "ご都合のよい連絡時間", max: 100, hint: "例：平日の午前中、15時以降" },
+      { name: "message", label: "ご相談内容", required: true, max: 2000, multiline: true,
+        missing: "ご相談内容を入力してください。" }
+    ];
+    var sheetOpener = null;
+    var sheetFresh = true; // build the form anew on the next opening
+    var controls = {};     // field name → its input, for the server's `error.field`
+    var fieldErrors = {};
+    function lastQuestion() {
+      for (var i = history.length - 1; i >= 0; i--) if (history[i].role === "user") return history[i].message;
+      return "";
+    }
+    function buildForm() {
+      sheet.textContent = "";
+      controls = {};
+      fieldErrors = {};
+      var general = h("p", { class: "error", role: "alert", "data-testid": "madoguchi-handoff-error", hidden: true });
+      var hform = h("form", { class: "hform", novalidate: true, "data-testid": "madoguchi-handoff-form" });
+      var kids = [
+        h("h3", { id: "mdg-sheet-title", tabindex: "-1", text: "窓口に相談する" }),
+        h("p", { class: "lead", text: "商工会の担当者から、ご記入の連絡先へご連絡します。次の内容をご記入ください。" }),
+        general
+      ];
+      FIELDS.forEach(function (f) {
+        var id = "mdg-f-" + f.name;
+        var describedBy = (f.hint ? id + "-hint " : "") + id + "-err";
+        var control = h(f.multiline ? "textarea" : "input", {
+          id: id, name: f.name, maxlength: String(f.max), autocomplete: f.autocomplete || "off",
+          "aria-describedby": describedBy, "aria-required": f.required ? "true" : null,
+          "data-testid": "madoguchi-field-" + f.name, type: f.multiline ? null : "text", rows: f.multiline ? "5" : null
+        });
+        control.addEventListener("input", function () { clearError(f.name); });
+        controls[f.name] = control;
+        fieldErrors[f.name] = h("p", { class: "ferr", id: id + "-err", "data-testid": "madoguchi-field-error", "data-field": f.name });
+        kids.push(h("div", { class: "field" }, [
+          h("label", { for: id }, [f.label, h("span", { class: f.required ? "req-tag" : "opt-tag", text: f.required ? "必須" : "任意" })]),
+          f.hint ? h("small", { id: id + "-hint", text: f.hint }) : null,
+          control, fieldErrors[f.name]
+        ]));
+      });
+      controls.message.value = lastQuestion();
+      var consent = h("input", { type: "checkbox", id: "mdg-f-consent", name: "consent",
+        "aria-describedby": "mdg-consent-text mdg-f-consent-err", "data-testid": "madoguchi-field-consent" });
+      consent.addEventListener("change", function () { clearError("consent"); });
+      controls.consent = consent;
+      fieldErrors.consent = h("p", { class: "ferr", id: "mdg-f-consent-err", "data-testid": "madoguchi-field-error", "data-field": "consent" });
+      kids.push(h("div", { class: "consent" }, [
+        h("p", { id: "mdg-consent-text", "data-testid": "madoguchi-consent-text",
+          text: "送信すると、ご記入の内容に加えて、この会話でのご質問と表示された支援制度が窓口の担当者に届きます。" +
+            "お名前やご連絡先などの個人情報は、保存期間（" + RETENTION_DAYS + "日）が過ぎると削除します。" }),
+        h("div", { class: "check" }, [consent,
+          h("label", { for: "mdg-f-consent", text: "会話の内容を含めて、窓口に送ることに同意します" })]),
+        fieldErrors.consent
+      ]));
+      var submitBtn = h("button", { type: "submit", class: "btn", "data-testid": "madoguchi-handoff-send" }, ["送信する"]);
+      var back = h("button", { type: "button", class: "btn2", "data-testid": "madoguchi-handoff-back" }, ["会話に戻る"]);
+      back.addEventListener("click", function () { closeSheet(true); });
+      kids.push(h("div", { class: "sheet-actions" }, [back, submitBtn]));
+      kids.forEach(function (k) { if (k) hform.appendChild(k); });
+      sheet.appendChild(hform);
+
+      var sending = false;
+      hform.addEventListener("submit", function (e) {
+        e.preventDefault();
+        if (sending) return;
+        general.hidden = true;
+        Object.keys(fieldErrors).forEach(clearError);
+        var body = {}, missing = [];
+        FIELDS.forEach(function (f) {
+          var v = controls[f.name].value.trim();
+          if (f.required && !v) missing.push([f.name, f.missing]);
+          if (v) body[f.name] = v;
+        });
+        if (!consent.checked) missing.push(["consent", "送信するには、窓口へ送ることへの同意が必要です。"]);
+        if (missing.length) {
+          // Every missing field is marked; the focus goes to the first.
+          for (var i = missing.length - 1; i >= 0; i--) showFieldError(missing[i][0], missing[i][1]);
+          return;
+        }
+        // The phone number or address is checked by the server (its rule is the one that
+        // counts, full-width digits included); its 422 names the field.
+        body.consent = true;
+        var sid = load(KEY_SESSION);
+        if (sid) body.session_id = sid;
+        sending = true;
+        submitBtn.disabled = true;
+        submitBtn.textContent = "送信しています…";
+        hform.setAttribute("aria-busy", "true");
+        postJson("/api/v1/consultations", body).then(function (res) {
+          sending = false;
+          submitBtn.disabled = false;
+          submitBtn.textContent = "送信する";
+          hform.setAttribute("aria-busy", "false");
+          if (res.status === 201 && res.data && typeof res.data.id === "string") { showReceived(res.data.id); return; }
+          var field = res.error && res.error.field;
+          if (res.status === 422 && field && controls[field]) {
+            showFieldError(field, res.error.message_ja || "入力内容をご確認ください。");
+            return;
+          }
+          general.textContent = failure(res);
+          general.hidden = false;
+          sheet.scrollTop = 0;
+        });
+      });
+      sheetFresh = false;
+    }
+    function showFieldError(name, message) {
+      fieldErrors[name].textContent = message;
+      controls[name].setAttribute("aria-invalid", "true");
+      controls[name].focus();
+      announce(message);
+    }
+    function clearError(name) {
+      if (!fieldErrors[name]) return;
+      fieldErrors[name].textContent = "";
+      controls[name].removeAttribute("aria-invalid");
+    }
+    // 受付番号: the first eight characters of the request's id, as the desk shows it too.
+    function ticket(id) { return id.slice(0, 8).toUpperCase(); }
+    function showReceived(id) {
+      sheet.textContent = "";
+      var back = h("button", { type: "button", class: "btn2", "data-testid": "madoguchi-handoff-back" }, ["会話に戻る"]);
+      back.addEventListener("click", function () { closeSheet(true); });
+      var title = h("h3", { tabindex: "-1", text: "ご相談を受け付けました" });
+      sheet.appendChild(h("div", { class: "done", "data-testid": "madoguchi-handoff-done" }, [
+        title,
+        h("p", null, ["受付番号：", h("span", { class: "ticket", "data-testid": "madoguchi-ticket", text: ticket(id) })]),
+        h("p", { text: "担当者から、ご記入の連絡先へご連絡します。お問い合わせの際は、この受付番号をお伝えください。" })
+      ]));
+      sheet.appendChild(h("div", { class: "sheet-actions" }, [back]));
+      sheetFresh = true;
+      title.focus();
+      announce("ご相談を受け付けました。受付番号 " + ticket(id));
+    }
+    function openSheet(opener) {
+      sheetOpener = opener || null;
+      if (sheetFresh || !sheet.firstChild) buildForm();
+      log.hidden = true;
+      form.hidden = true;
+      hint.hidden = true;
+      sheet.hidden = false;
+      sheet.scrollTop = 0;
+      if (controls.name && controls.name.isConnected) controls.name.focus();
+      else { var t = sheet.querySelector("h3"); if (t) t.focus(); }
+    }
+    function sheetOpen() { return !sheet.hidden; }
+    function closeSheet(refocus) {
+      sheet.hidden = true;
+      log.hidden = false;
+      form.hidden = false;
+      hint.hidden = false;
+      if (!refocus) return;
+      scrollToLast();
+      var o = sheetOpener;
+      if (o && o.isConnected && !o.disabled && o.offsetParent !== null) o.focus(); else input.focus();
+    }
+
     function welcome() {
       addNode(h("div", { class: "msg bot", "data-role": "welcome" }, [
         h("div", { class: "text", text: "こんにちは。熊本県の事業者向け支援制度をご案内します。\nお困りのことを、ふだんの言葉でお書きください。\n（例：跡継ぎに店を譲りたい、台湾に焼酎を輸出したい、資金繰りが苦しい）" })
@@ -356,11 +726,11 @@
       history.forEach(function (e, i) {
         try {
           if (e.role === "user") renderUser(e.message);
-          else renderAssistant(e.response, false);
+          else renderAssistant(e.response, false, e);
         } catch (err) { /* a damaged entry is skipped, the rest still shows */ }
-        if (i < history.length - 1) disableOldOptions();
+        if (i < history.length - 1) { disableOldOptions(); retireActions(); }
       });
-      if (history.length && history[history.length - 1].role === "user") disableOldOptions();
+      if (history.length && history[history.length - 1].role === "user") { disableOldOptions(); retireActions(); }
       scrollToLast();
     }
     // Shows the last question and the start of its answer rather than the very bottom.
@@ -400,11 +770,19 @@
       text = String(text || "").trim();
       if (!text || busy) return;
       disableOldOptions();
+      retireActions();
       var errs = log.querySelectorAll(".error");
       for (var i = 0; i < errs.length; i++) errs[i].parentNode.removeChild(errs[i]);
       renderUser(text);
       pushHistory({ role: "user", message: text });
-      request(text);
+      // A feedback still on its way applies to the answer it was given on, not to this one.
+      if (rating) {
+        setBusy(true);
+        var go = function () { request(text); };
+        rating.then(go, go);
+      } else {
+        request(text);
+      }
     }
     function request(text) {
       setBusy(true);
@@ -428,13 +806,14 @@
         setBusy(false);
         if (status >= 200 && status < 300 && data && typeof data.reply === "string") {
           if (data.session_id) save(KEY_SESSION, data.session_id);
+          var entry = { role: "assistant", response: data };
           try {
-            renderAssistant(data, true);
+            renderAssistant(data, true, entry);
           } catch (err) {
             showError("回答を表示できませんでした。再送信してください。", text);
             return;
           }
-          pushHistory({ role: "assistant", response: data });
+          pushHistory(entry);
           return;
         }
         var msg = data && data.error && data.error.message_ja;
@@ -480,6 +859,8 @@
       drop(KEY_SESSION);
       drop(KEY_HISTORY);
       history = [];
+      closeSheet(false);
+      sheetFresh = true;
       renderAll();
       announce("会話を最初からやり直します。");
       input.value = "";
