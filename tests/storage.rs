@@ -221,6 +221,15 @@ async fn exercise(db: &Database) {
         ..Limits::default()
     });
     let r = app(state);
+    let (_, text) = send(
+        &r,
+        Request::get("/api/v1/handoff").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(
+        json(&text),
+        json!({"available": true, "retention_days": 90})
+    );
 
     // A conversation of two turns, and a question nothing answers.
     let (_, first) = send(
@@ -503,6 +512,13 @@ async fn without_a_database_the_handoff_says_so() {
     let (status, text) = send(&r, post("/api/v1/consultations", &request)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(json(&text)["error"]["code"], "storage_disabled");
+    let (status, text) = send(
+        &r,
+        Request::get("/api/v1/handoff").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json(&text)["available"], false, "the widget hides its form");
 }
 
 // ---------------------------------------------------------------- migrations and retention

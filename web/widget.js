@@ -1,7 +1,7 @@
 /* madoguchi（窓口）chat widget. Embed with one tag:
  *   <script src="https://HOST/widget.js" data-endpoint="https://HOST" defer></script>
- * A server run with another --retention-days than 90 is embedded with data-retention-days="N" too:
- * the handoff form's consent text states the period.
+ * Whether the 窓口に相談する form and 👍/👎 are offered, and the retention period its consent text
+ * states, come from the server (GET /api/v1/handoff).
  * Everything is rendered inside an open Shadow DOM on <div id="madoguchi-widget">, so the host
  * page's styles do not reach the widget and the widget's styles do not leak. No dependencies. */
 (function () {
@@ -19,12 +19,18 @@
     try { endpoint = new URL(script.src, location.href).origin; } catch (e) { endpoint = ""; }
   }
 
-  // How long the 窓口 keeps personal data, as the consent text states it: the server's
-  // --retention-days, which a site that changed it repeats as data-retention-days.
-  var RETENTION_DAYS = (function () {
-    var n = parseInt(script ? script.getAttribute("data-retention-days") || "" : "", 10);
-    return n >= 1 && n <= 3650 ? n : 90;
-  })();
+  // Whether this server takes consultation requests and feedback (it has a database), and how
+  // long it keeps personal data, as the consent text states it: the server's --retention-days.
+  // Until the server has said, the defaults (offered, 90 days).
+  var HANDOFF = { available: true, retentionDays: 90 };
+  fetch(endpoint + "/api/v1/handoff", { headers: { "Accept": "application/json" }, credentials: "omit" })
+    .then(function (res) { return res.ok ? res.json() : null; })
+    .then(function (j) {
+      if (!j) return;
+      HANDOFF.available = j.available !== false;
+      if (j.retention_days >= 1) HANDOFF.retentionDays = j.retention_days;
+    })
+    .catch(function () { /* the defaults stand; a write will say if it fails */ });
 
   var KEY_SESSION = "madoguchi.session";
   var KEY_HISTORY = "madoguchi.history";
@@ -395,7 +401,7 @@
       }
       // An answer or a no match can be rated and handed to a person; a clarifying question
       // alone is not an answer yet.
-      if (programs.length || r.no_match) kids.push(actions(entry || { role: "assistant", response: r }));
+      if ((programs.length || r.no_match) && HANDOFF.available) kids.push(actions(entry || { role: "assistant", response: r }));
       var node = h("div", { class: "msg bot", "data-testid": "madoguchi-message", "data-role": "assistant" },
         [h("span", { class: "sr", text: "窓口：" })].concat(kids));
       addNode(node);
@@ -607,7 +613,7 @@
       kids.push(h("div", { class: "consent" }, [
         h("p", { id: "mdg-consent-text", "data-testid": "madoguchi-consent-text",
           text: "送信すると、ご記入の内容に加えて、この会話でのご質問と表示された支援制度が窓口の担当者に届きます。" +
-            "お名前やご連絡先などの個人情報は、保存期間（" + RETENTION_DAYS + "日）が過ぎると削除します。" }),
+            "お名前やご連絡先などの個人情報は、保存期間（" + HANDOFF.retentionDays + "日）が過ぎると削除します。" }),
         h("div", { class: "check" }, [consent,
           h("label", { for: "mdg-f-consent", text: "会話の内容を含めて、窓口に送ることに同意します" })]),
         fieldErrors.consent

@@ -90,10 +90,37 @@ pub struct FeedbackRequest {
     pub comment: Option<String>,
 }
 
+/// `GET /api/v1/handoff`: what the widget's form needs to know before it is shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Handoff {
+    /// Whether consultation requests and feedback can be taken (a database is configured).
+    pub available: bool,
+    /// Days personal data is kept before it is deleted.
+    pub retention_days: u32,
+}
+
 pub(super) fn router() -> Router<AppState> {
     Router::new()
+        .route("/api/v1/handoff", axum::routing::get(handoff))
         .route("/api/v1/consultations", post(consult))
         .route("/api/v1/feedback", post(feedback))
+}
+
+/// Whether the handoff is available.
+///
+/// Whether consultation requests and feedback are taken here, and how long personal data is
+/// kept: the widget shows its 「窓口に相談する」 form and its retention notice from this.
+#[utoipa::path(get, path = "/api/v1/handoff", tag = "handoff",
+    responses((status = 200, description = "The handoff's availability", body = Handoff),
+        (status = 429, description = "Too many requests from this client", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Overloaded", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait")))))]
+pub(super) async fn handoff(State(state): State<AppState>) -> Json<Handoff> {
+    Json(Handoff {
+        available: state.database.is_some(),
+        retention_days: state.retention_days,
+    })
 }
 
 /// Ask for a person at the 窓口.
@@ -231,7 +258,7 @@ fn check_consultation(req: ConsultationRequest) -> Result<NewConsultation, ApiEr
         optional("message", req.message.as_deref(), MAX_MESSAGE, true)?.ok_or_else(|| {
             ApiError::invalid(
                 "message",
-                "\"message\"（ご相談内容）を入力してください。",
+                "ご相談内容を入力してください。",
                 "\"message\" is required.",
             )
         })?;
@@ -252,12 +279,25 @@ fn check_consultation(req: ConsultationRequest) -> Result<NewConsultation, ApiEr
     })
 }
 
+/// What the person sees a field called (the widget's labels).
+fn label(field: &str) -> &'static str {
+    match field {
+        "name" => "お名前",
+        "organization" => "事業所名",
+        "contact" => "電話番号またはメールアドレス",
+        "preferred_time" => "ご都合のよい連絡時間",
+        "message" => "ご相談内容",
+        "comment" => "コメント",
+        _ => "会話の番号（session_id）",
+    }
+}
+
 /// A required single-line field.
 fn required(field: &'static str, value: Option<&str>, max: usize) -> Result<String, ApiError> {
     optional(field, value, max, false)?.ok_or_else(|| {
         ApiError::invalid(
             field,
-            format!("\"{field}\" を入力してください。"),
+            format!("{}を入力してください。", label(field)),
             format!("\"{field}\" is required."),
         )
     })
@@ -278,7 +318,10 @@ fn optional(
     if chars > max {
         return Err(ApiError::invalid(
             field,
-            format!("\"{field}\" が長すぎます（{chars} 文字、上限 {max} 文字）。"),
+            format!(
+                "{}が長すぎます（{chars} 文字、上限 {max} 文字）。",
+                label(field)
+            ),
             format!("\"{field}\" has {chars} characters; the limit is {max}."),
         ));
     }
@@ -287,7 +330,10 @@ fn optional(
     {
         return Err(ApiError::invalid(
             field,
-            format!("\"{field}\" に使えない文字（制御文字）が含まれています。"),
+            format!(
+                "{}に使えない文字（制御文字）が含まれています。",
+                label(field)
+            ),
             format!("\"{field}\" contains control characters."),
         ));
     }
@@ -302,7 +348,7 @@ fn contact(value: Option<&str>) -> Result<String, ApiError> {
     let Some(v) = [normalized, raw].into_iter().find(|v| valid(v)) else {
         return Err(ApiError::invalid(
             "contact",
-            "\"contact\" には電話番号（例 096-333-2323）かメールアドレスを入力してください。",
+            "電話番号（例 096-333-2323）かメールアドレスを入力してください。",
             "\"contact\" must be a phone number (10 to 15 digits) or an e-mail address.",
         ));
     };

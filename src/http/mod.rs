@@ -46,8 +46,8 @@ pub use chat::{MAX_BODY_BYTES, MAX_MESSAGE_CHARS};
 pub use client::{Cidr, Client, ClientKey, TrustedProxies};
 pub use config::ServeConfig;
 pub use consult::{
-    ConsultationRequest, Created, FeedbackRequest, MAX_COMMENT, MAX_CONTACT, MAX_MESSAGE, MAX_NAME,
-    MAX_ORGANIZATION, MAX_PREFERRED_TIME,
+    ConsultationRequest, Created, FeedbackRequest, Handoff, MAX_COMMENT, MAX_CONTACT, MAX_MESSAGE,
+    MAX_NAME, MAX_ORGANIZATION, MAX_PREFERRED_TIME,
 };
 pub use desk::{
     ConsultationList, ConsultationPatch, ConversationList, MAX_NOTE, TallyList, UnansweredList,
