@@ -830,6 +830,8 @@ fn postgres_stopped_mid_run_degrades_and_recovers() {
     assert_eq!(status, 200, "{v}");
     assert!(!v["programs"].as_array().unwrap().is_empty());
     wait_health(&server, "degraded");
+    let (_, metrics) = request_with(server.addr, "GET", "/metrics", &[], "");
+    assert!(metrics.contains("madoguchi_database_up 0"), "{metrics}");
     let request = json!({"name": "停止中 次郎", "contact": "096-111-2222",
         "message": "相談したい", "consent": true});
     let (status, v) = call(&server, "POST", "/api/v1/consultations", None, &request);
@@ -846,6 +848,8 @@ fn postgres_stopped_mid_run_degrades_and_recovers() {
 
     pg.resume();
     wait_health(&server, "ok");
+    let (_, metrics) = request_with(server.addr, "GET", "/metrics", &[], "");
+    assert!(metrics.contains("madoguchi_database_up 1"), "{metrics}");
     let (status, v) = call(&server, "POST", "/api/v1/consultations", None, &request);
     assert_eq!(status, 201, "{v}");
     // The turn answered during the outage was written once the database was back.

@@ -1,6 +1,7 @@
 //! `GET /metrics` in Prometheus text format: requests by route and status, a latency histogram
-//! by route, chat outcomes (answers, clarifications, no matches), active sessions, open
-//! connections and those refused at accept, corpus reloads and the corpus version.
+//! by route, chat outcomes (answers, clarifications, no matches), the desk database's health and
+//! queue, active sessions, open connections and those refused at accept, corpus reloads and the
+//! corpus version.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -53,6 +54,9 @@ pub struct Metrics {
     refused: Family<Reason, Counter>,
     reloads: Family<Outcome, Counter>,
     corpus: Family<CorpusLabels, Gauge>,
+    database_up: Gauge,
+    database_pending: Gauge,
+    database_dropped: Gauge,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -74,6 +78,24 @@ impl Default for Metrics {
         let refused = Family::<Reason, Counter>::default();
         let reloads = Family::<Outcome, Counter>::default();
         let corpus = Family::<CorpusLabels, Gauge>::default();
+        let database_up = Gauge::default();
+        let database_pending = Gauge::default();
+        let database_dropped = Gauge::default();
+        registry.register(
+            "database_up",
+            "1 when the desk's database answers and its schema is current, 0 when not (or none)",
+            database_up.clone(),
+        );
+        registry.register(
+            "database_pending_records",
+            "Turns and unanswered questions waiting to be written to the database",
+            database_pending.clone(),
+        );
+        registry.register(
+            "database_dropped_records",
+            "Records dropped since start because the database queue was full",
+            database_dropped.clone(),
+        );
         registry.register(
             "http_requests",
             "HTTP requests by route and status",
@@ -124,6 +146,9 @@ impl Default for Metrics {
             refused,
             reloads,
             corpus,
+            database_up,
+            database_pending,
+            database_dropped,
         }
     }
 }
@@ -161,6 +186,14 @@ impl Metrics {
     fn render(&self, state: &AppState) -> String {
         self.sessions
             .set(i64::try_from(state.dialogue.sessions().count().unwrap_or(0)).unwrap_or(i64::MAX));
+        if let Some(db) = &state.database {
+            let journal = db.journal();
+            self.database_up.set(i64::from(db.is_healthy()));
+            self.database_pending
+                .set(i64::try_from(journal.pending()).unwrap_or(i64::MAX));
+            self.database_dropped
+                .set(i64::try_from(journal.dropped()).unwrap_or(i64::MAX));
+        }
         let engine = state.dialogue.engine();
         self.corpus.clear();
         for d in &engine.corpus.documents {
