@@ -23,7 +23,7 @@ command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq cur
 cargo build --release --quiet
 
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "${DATA:-}"; }
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -55,7 +55,10 @@ measure() {
 echo "== madoguchi"
 PORT=$(free_port)
 # All load comes from one address: no per-client rate or conversation budget.
-RUST_LOG=warn target/release/madoguchi serve --bind "127.0.0.1:$PORT" --rate-per-second 0 --new-sessions-per-hour 0 &
+DATA=$(mktemp -d)
+# Every turn is recorded, as in production: the desk's SQLite database in a temporary directory.
+RUST_LOG=warn target/release/madoguchi serve --bind "127.0.0.1:$PORT" --rate-per-second 0 --new-sessions-per-hour 0 \
+  --database "sqlite://$DATA/madoguchi.sqlite3" &
 SERVER=$!; PIDS+=("$SERVER")
 wait_ready "$PORT"
 # Warm-up: page in the binary and the index before measuring.
