@@ -69,7 +69,7 @@ impl Drop for Redis {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -102,7 +102,8 @@ fn ids(v: &Value) -> Vec<String> {
         .collect()
 }
 
-fn wait_health(server: &Server, want: &str) {
+/// Waits until `/healthz` says `want` (10 s at most).
+pub(crate) fn wait_health(server: &Server, want: &str) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while health(server) != want {
         assert!(Instant::now() < deadline, "health never became {want}");

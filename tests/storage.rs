@@ -9,7 +9,6 @@
 //! `.ci/run` installs postgresql and sets `MADOGUCHI_REQUIRE_POSTGRES=1`, so there these tests
 //! cannot be skipped. Elsewhere, without PostgreSQL's binaries, they say so and pass.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -25,6 +24,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 use crate::faults::{Server, request_with};
+use crate::redis::{free_port, wait_health};
 use crate::support::{root, sqlite, state_with};
 
 const TOKEN: &str = "desk-token-for-storage-tests";
@@ -48,14 +48,6 @@ fn postgres_bin() -> Option<PathBuf> {
         eprintln!("PostgreSQL not found: its tests are not run here (CI runs them)");
     }
     found
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A throwaway PostgreSQL server: its own data directory, trust authentication, loopback only.
@@ -198,6 +190,17 @@ fn staff(method: &str, path: &str, body: Option<&Value>) -> Request<Body> {
         .unwrap()
 }
 
+/// One chat turn; its answer.
+async fn chat(r: &axum::Router, message: &str, session: Option<&str>) -> Value {
+    let mut body = json!({ "message": message });
+    if let Some(s) = session {
+        body["session_id"] = json!(s);
+    }
+    let (status, text) = send(r, post("/api/v1/chat", &body)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    json(&text)
+}
+
 fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
@@ -232,31 +235,10 @@ async fn exercise(db: &Database) {
     );
 
     // A conversation of two turns, and a question nothing answers.
-    let (_, first) = send(
-        &r,
-        post(
-            "/api/v1/chat",
-            &json!({"message": "事業承継の準備を始めたい"}),
-        ),
-    )
-    .await;
-    let sid = json(&first)["session_id"].as_str().unwrap().to_string();
-    send(
-        &r,
-        post(
-            "/api/v1/chat",
-            &json!({"message": "専門家に相談する費用の補助はありますか", "session_id": sid}),
-        ),
-    )
-    .await;
-    send(
-        &r,
-        post(
-            "/api/v1/chat",
-            &json!({"message": "犬の散歩コースを教えて"}),
-        ),
-    )
-    .await;
+    let first = chat(&r, "事業承継の準備を始めたい", None).await;
+    let sid = first["session_id"].as_str().unwrap().to_string();
+    chat(&r, "専門家に相談する費用の補助はありますか", Some(&sid)).await;
+    chat(&r, "犬の散歩コースを教えて", None).await;
 
     // Feedback: once per answer; the session must have one; `helpful` is required.
     let fb = json!({"session_id": sid, "helpful": true, "comment": "わかりやすかった"});
@@ -493,13 +475,8 @@ async fn writes_are_limited_per_client_apart_from_chat() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(res.headers().contains_key(header::RETRY_AFTER));
-    // Chat goes on.
-    let (status, _) = send(
-        &r,
-        post("/api/v1/chat", &json!({"message": "台湾に輸出したい"})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    // Chat goes on (`chat` checks the 200).
+    chat(&r, "台湾に輸出したい", None).await;
 }
 
 #[tokio::test]
@@ -576,23 +553,9 @@ async fn retention_deletes_what_is_due_and_nothing_else() {
     let mut state = state_with(&db, SessionLimits::default());
     state.desk_token = Some(Token::new(TOKEN));
     let r = app(state);
-    let (_, first) = send(
-        &r,
-        post(
-            "/api/v1/chat",
-            &json!({"message": "事業承継の準備を始めたい"}),
-        ),
-    )
-    .await;
-    let sid = json(&first)["session_id"].as_str().unwrap().to_string();
-    send(
-        &r,
-        post(
-            "/api/v1/chat",
-            &json!({"message": "犬の散歩コースを教えて"}),
-        ),
-    )
-    .await;
+    let first = chat(&r, "事業承継の準備を始めたい", None).await;
+    let sid = first["session_id"].as_str().unwrap().to_string();
+    chat(&r, "犬の散歩コースを教えて", None).await;
     let fb = json!({"session_id": sid, "helpful": false, "comment": "電話番号を知りたい"});
     assert_eq!(
         send(&r, post("/api/v1/feedback", &fb)).await.0,
@@ -676,21 +639,6 @@ fn call(server: &Server, method: &str, path: &str, token: Option<&str>, b: &Valu
             body(&raw)
         },
     )
-}
-
-fn health(server: &Server) -> String {
-    call(server, "GET", "/healthz", None, &Value::Null).1["status"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn wait_health(server: &Server, want: &str) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while health(server) != want {
-        assert!(Instant::now() < deadline, "health never became {want}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 #[test]

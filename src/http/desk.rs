@@ -182,6 +182,46 @@ fn params<T>(p: Params<T>) -> Result<T, ApiError> {
     })
 }
 
+/// The unanswered log for a staff request: token, paging, database.
+async fn load_unanswered(
+    state: &AppState,
+    client: Client,
+    headers: &HeaderMap,
+    query: Params<Paging>,
+) -> Result<Vec<UnansweredRow>, ApiError> {
+    authorize(state, client, headers)?;
+    let n = limit(params(query)?.limit.as_deref())?;
+    database(state)?.unanswered(n).await.map_err(unavailable)
+}
+
+/// The inbox for a staff request: token, paging and status, database.
+async fn load_inbox(
+    state: &AppState,
+    client: Client,
+    headers: &HeaderMap,
+    query: Params<InboxParams>,
+) -> Result<Vec<Consultation>, ApiError> {
+    authorize(state, client, headers)?;
+    let p = params(query)?;
+    let (n, s) = (limit(p.limit.as_deref())?, status(p.status.as_deref())?);
+    database(state)?
+        .consultations(s, n)
+        .await
+        .map_err(unavailable)
+}
+
+/// Recent conversations for a staff request: token, paging, database.
+async fn load_conversations(
+    state: &AppState,
+    client: Client,
+    headers: &HeaderMap,
+    query: Params<Paging>,
+) -> Result<Vec<ConversationView>, ApiError> {
+    authorize(state, client, headers)?;
+    let n = limit(params(query)?.limit.as_deref())?;
+    database(state)?.conversations(n).await.map_err(unavailable)
+}
+
 /// List the unanswered questions.
 ///
 /// Questions that got no match and conversations abandoned after a clarifying question, most
@@ -203,9 +243,7 @@ pub(super) async fn unanswered(
     headers: HeaderMap,
     query: Params<Paging>,
 ) -> Result<Json<UnansweredList>, ApiError> {
-    authorize(&state, client, &headers)?;
-    let n = limit(params(query)?.limit.as_deref())?;
-    let items = database(&state)?.unanswered(n).await.map_err(unavailable)?;
+    let items = load_unanswered(&state, client, &headers, query).await?;
     Ok(Json(UnansweredList { items }))
 }
 
@@ -225,9 +263,7 @@ pub(super) async fn unanswered_csv(
     headers: HeaderMap,
     query: Params<Paging>,
 ) -> Result<Response, ApiError> {
-    authorize(&state, client, &headers)?;
-    let n = limit(params(query)?.limit.as_deref())?;
-    let items = database(&state)?.unanswered(n).await.map_err(unavailable)?;
+    let items = load_unanswered(&state, client, &headers, query).await?;
     download(
         "unanswered",
         &["質問", "理由", "回数", "初回", "最終"],
@@ -264,13 +300,7 @@ pub(super) async fn consultations(
     headers: HeaderMap,
     query: Params<InboxParams>,
 ) -> Result<Json<ConsultationList>, ApiError> {
-    authorize(&state, client, &headers)?;
-    let p = params(query)?;
-    let (n, s) = (limit(p.limit.as_deref())?, status(p.status.as_deref())?);
-    let items = database(&state)?
-        .consultations(s, n)
-        .await
-        .map_err(unavailable)?;
+    let items = load_inbox(&state, client, &headers, query).await?;
     Ok(Json(ConsultationList { items }))
 }
 
@@ -290,13 +320,7 @@ pub(super) async fn consultations_csv(
     headers: HeaderMap,
     query: Params<InboxParams>,
 ) -> Result<Response, ApiError> {
-    authorize(&state, client, &headers)?;
-    let p = params(query)?;
-    let (n, s) = (limit(p.limit.as_deref())?, status(p.status.as_deref())?);
-    let items = database(&state)?
-        .consultations(s, n)
-        .await
-        .map_err(unavailable)?;
+    let items = load_inbox(&state, client, &headers, query).await?;
     download(
         "consultations",
         &[
@@ -410,12 +434,7 @@ pub(super) async fn conversations(
     headers: HeaderMap,
     query: Params<Paging>,
 ) -> Result<Json<ConversationList>, ApiError> {
-    authorize(&state, client, &headers)?;
-    let n = limit(params(query)?.limit.as_deref())?;
-    let items = database(&state)?
-        .conversations(n)
-        .await
-        .map_err(unavailable)?;
+    let items = load_conversations(&state, client, &headers, query).await?;
     Ok(Json(ConversationList { items }))
 }
 
@@ -435,12 +454,7 @@ pub(super) async fn conversations_csv(
     headers: HeaderMap,
     query: Params<Paging>,
 ) -> Result<Response, ApiError> {
-    authorize(&state, client, &headers)?;
-    let n = limit(params(query)?.limit.as_deref())?;
-    let items = database(&state)?
-        .conversations(n)
-        .await
-        .map_err(unavailable)?;
+    let items = load_conversations(&state, client, &headers, query).await?;
     download(
         "conversations",
         &[
