@@ -427,8 +427,17 @@ impl Understander {
             s.sizes.extend(rule.size);
         }
         // The scope verdict is already made: what a paraphrase adds is searched, never judged.
+        // A word inside a rule's trigger is not paraphrased: the rule has read it more
+        // precisely (店を継ぐ is succession, not 継承 in general), or denied it (継がない).
+        let ruled: Vec<(usize, usize)> = found
+            .iter()
+            .filter(|f| matches!(f.cue, Cue::Rule(_)))
+            .map(|f| normalized.original_range(f.start, f.end))
+            .collect();
         for t in words.iter().filter(|t| t.open) {
-            added.extend(self.paraphrases.of(&t.text).iter().map(|w| &**w));
+            if !ruled.iter().any(|&(a, b)| t.start < b && a < t.end) {
+                added.extend(self.paraphrases.of(&t.text).iter().map(|w| &**w));
+            }
         }
         u.search.added = TermList::of(added);
         u.themes = u.search.signals.themes.clone();
