@@ -11,13 +11,16 @@
 //! and dialogue turn, the paraphrase set and the sets given, it removes one rule (then one `when`
 //! string) at a time and compares what each message becomes (top five ids, signals, themes). A
 //! rule the resources cover changes nothing with both resources and changes something with
-//! none; a rule that changes nothing either way is listed as redundant.
+//! none, and the resources map its `when` strings, understood alone, to at least one of its
+//! `add` words (so an unchanged ranking that is a coincidence does not count); a rule that
+//! changes nothing either way is listed as redundant.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use madoguchi::dialogue::{Dialogue, SessionLimits};
 use madoguchi::engine::Engine;
+use madoguchi::text::normalize;
 use madoguchi::understand::{Resources, Understander};
 use unicode_normalization::UnicodeNormalization;
 
@@ -189,13 +192,31 @@ fn screen_rules(engine: &mut Engine, messages: &[String]) -> anyhow::Result<()> 
         }
         Ok(out)
     };
+    // Whether the resources, with rule `i` gone, turn every one of `when` (understood alone)
+    // into at least one of the rule's `add` words.
+    let mapped = |engine: &mut Engine, i: usize, when: &[String]| -> anyhow::Result<bool> {
+        rebuild(engine, &known, Resources::BOTH)?;
+        let japanese = engine.understander.japanese().clone();
+        let add: Vec<String> = engine.corpus.vocabulary.expansions[i]
+            .add
+            .iter()
+            .flat_map(|w| japanese.tokenize(&normalize(w)))
+            .map(|t| t.text)
+            .collect();
+        Ok(when.iter().all(|w| {
+            let u = engine.understand(w);
+            let found = u.search.added.iter().any(|a| add.iter().any(|x| x == a));
+            found
+        }))
+    };
     let n = engine.corpus.vocabulary.expansions.len();
     for i in 0..n {
         let rule = engine.corpus.vocabulary.expansions[i].clone();
         let when = rule.when.clone();
         engine.corpus.vocabulary.expansions[i].when.clear();
         let verdict = match same(engine)? {
-            [true, false] => "covered",
+            [true, false] if mapped(engine, i, &when)? => "covered",
+            [true, false] => "unchanged by chance",
             [true, true] => "redundant",
             _ => "needed",
         };
@@ -210,7 +231,12 @@ fn screen_rules(engine: &mut Engine, messages: &[String]) -> anyhow::Result<()> 
                 fewer.remove(j);
                 engine.corpus.vocabulary.expansions[i].when = fewer;
                 if let [true, false] = same(engine)? {
-                    println!("  when {w:?} covered");
+                    let how = if mapped(engine, i, std::slice::from_ref(w))? {
+                        "covered"
+                    } else {
+                        "unchanged by chance"
+                    };
+                    println!("  when {w:?} {how}");
                 }
             }
         }
