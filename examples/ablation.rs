@@ -205,8 +205,7 @@ fn screen_rules(engine: &mut Engine, messages: &[String]) -> anyhow::Result<()> 
             .collect();
         Ok(when.iter().all(|w| {
             let u = engine.understand(w);
-            let found = u.search.added.iter().any(|a| add.iter().any(|x| x == a));
-            found
+            u.search.added.iter().any(|a| add.iter().any(|x| x == a))
         }))
     };
     let n = engine.corpus.vocabulary.expansions.len();
