@@ -436,7 +436,7 @@ impl Understander {
             .collect();
         for t in words.iter().filter(|t| t.open) {
             if !ruled.iter().any(|&(a, b)| t.start < b && a < t.end) {
-                added.extend(self.paraphrases.of(&t.text).iter().map(|w| &**w));
+                added.extend(self.paraphrases.of(&t.text));
             }
         }
         u.search.added = TermList::of(added);

@@ -61,12 +61,15 @@ impl Default for Resources {
     }
 }
 
-/// Word → the corpus words it stands in for.
-type Table = FxHashMap<Box<str>, Box<[Box<str>]>>;
+/// Word → the corpus words it stands in for, as positions in `Paraphrases::words` (a corpus
+/// word is stored once however many words lead to it: ~10k entries cost well under a MB).
+type Table = FxHashMap<Box<str>, Box<[u16]>>;
 
 /// The two tables, restricted to the index's words.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Paraphrases {
+    /// The index's words that some entry leads to, each once.
+    words: Vec<Box<str>>,
     synonyms: Table,
     neighbours: Table,
     pub(crate) resources: Resources,
@@ -76,16 +79,33 @@ impl Paraphrases {
     /// Both embedded tables, keeping only what leads from a word the index does not hold to
     /// words it does. `known` is sorted (the index's words).
     pub(crate) fn new(known: &[&str]) -> Self {
+        let mut words: Vec<Box<str>> = Vec::new();
+        let mut ids: FxHashMap<&str, u16> = FxHashMap::default();
+        // The position of an index word in `words`; None for a word the index lacks (or past
+        // u16, which a corpus of a few thousand words never reaches).
+        let mut id = |w: &str| -> Option<u16> {
+            let pos = known.binary_search(&w).ok()?;
+            let w: &str = known[pos];
+            if let Some(&i) = ids.get(w) {
+                return Some(i);
+            }
+            let i = u16::try_from(words.len()).ok()?;
+            words.push(w.into());
+            ids.insert(w, i);
+            Some(i)
+        };
         let is_known = |w: &str| known.binary_search(&w).is_ok();
-        let mut synonyms: FxHashMap<Box<str>, Vec<Box<str>>> = FxHashMap::default();
+        let mut synonyms: FxHashMap<Box<str>, Vec<u16>> = FxHashMap::default();
         for line in SYNONYMS.lines().filter(|l| !l.starts_with('#')) {
             let mut cols = line.split('\t').skip(1);
             let both: Vec<&str> = split_words(cols.next());
             let results = both.iter().copied().chain(split_words(cols.next()));
-            let targets: Vec<&str> = results.filter(|w| is_known(w)).collect();
+            let targets: Vec<u16> = results.filter_map(&mut id).collect();
+            if targets.is_empty() {
+                continue;
+            }
             for t in both.iter().filter(|w| !is_known(w)) {
-                let list = synonyms.entry((*t).into()).or_default();
-                list.extend(targets.iter().map(|w| Box::<str>::from(*w)));
+                synonyms.entry((*t).into()).or_default().extend(&targets);
             }
         }
         let mut neighbours = Table::default();
@@ -96,20 +116,20 @@ impl Paraphrases {
             if is_known(word) {
                 continue;
             }
-            let targets: Box<[Box<str>]> = near
+            let targets: Box<[u16]> = near
                 .split(',')
                 .filter_map(|n| n.rsplit_once(':'))
-                .filter(|(w, cos)| cos.parse::<f32>().is_ok_and(|c| c >= MIN_COSINE) && is_known(w))
-                .map(|(w, _)| w.into())
+                .filter(|(_, cos)| cos.parse::<f32>().is_ok_and(|c| c >= MIN_COSINE))
+                .filter_map(|(w, _)| id(w))
                 .collect();
             if !targets.is_empty() {
                 neighbours.insert(word.into(), targets);
             }
         }
         Paraphrases {
+            words,
             synonyms: synonyms
                 .into_iter()
-                .filter(|(_, v)| !v.is_empty())
                 .map(|(k, mut v)| {
                     v.sort_unstable();
                     v.dedup();
@@ -124,11 +144,14 @@ impl Paraphrases {
     /// The corpus words an open word of a message stands in for: its synonyms the index holds,
     /// else its nearest corpus words. Nothing for a word the index holds (it is in neither
     /// table) or for resources switched off.
-    pub(crate) fn of(&self, word: &str) -> &[Box<str>] {
+    pub(crate) fn of(&self, word: &str) -> impl Iterator<Item = &str> + '_ {
         let r = self.resources;
         let synonyms = r.synonyms.then(|| self.synonyms.get(word)).flatten();
         let vectors = || r.vectors.then(|| self.neighbours.get(word)).flatten();
-        synonyms.or_else(vectors).map_or(&[], |v| v)
+        let found: &[u16] = synonyms.or_else(vectors).map_or(&[], |v| v);
+        found
+            .iter()
+            .filter_map(|&i| self.words.get(usize::from(i)).map(|w| &**w))
     }
 
     /// How many words each table can paraphrase (for `madoguchi check`).
@@ -151,17 +174,17 @@ mod tests {
     #[test]
     fn a_word_the_corpus_holds_is_never_paraphrased() {
         let p = Paraphrases::new(&["後継ぎ", "後継者", "資金"]);
-        assert!(p.of("後継ぎ").is_empty());
-        assert!(p.of("資金").is_empty());
+        assert_eq!(p.of("後継ぎ").count(), 0);
+        assert_eq!(p.of("資金").count(), 0);
     }
 
     #[test]
     fn synonyms_come_first_and_resources_switch_off() {
         let mut p = Paraphrases::new(&["後継ぎ", "後継者"]);
-        assert_eq!(&*p.of("跡取り")[0], "後継ぎ");
+        assert_eq!(p.of("跡取り").collect::<Vec<_>>(), ["後継ぎ"]);
         p.resources = Resources::VECTORS;
-        assert!(p.of("跡取り").iter().all(|w| &**w != "後継ぎ"));
+        assert!(p.of("跡取り").all(|w| w != "後継ぎ"));
         p.resources = Resources::NONE;
-        assert!(p.of("跡取り").is_empty());
+        assert_eq!(p.of("跡取り").count(), 0);
     }
 }
