@@ -206,6 +206,7 @@ pub fn check_summary(engine: &Engine) -> String {
         "corpus ok: {} ids ({} programs, {} menus), {} quoted terms, all verbatim at their page and line\n\
          {}\
          vocabulary: {} expansion rules, {} out-of-scope topics; user dictionary: {} entries\n\
+         paraphrases: {} words through synonym groups, {} through word vectors (cosine >= {:.2})\n\
          periods: {} read from their 事業期間 quote, {} without one, unreadable: {}\n\
          index: {} documents, {:.1} KiB\n\
          load time: {:.1} ms (corpus {:.1} ms, dictionary {:.1} ms, index {:.1} ms)\n",
@@ -217,6 +218,9 @@ pub fn check_summary(engine: &Engine) -> String {
         c.vocabulary.expansions.len(),
         c.vocabulary.out_of_scope.len(),
         crate::text::user_dictionary_entries(),
+        engine.understander.paraphrase_sizes().0,
+        engine.understander.paraphrase_sizes().1,
+        crate::understand::MIN_COSINE,
         c.programs.iter().filter(|p| p.period.is_some()).count(),
         c.programs
             .iter()

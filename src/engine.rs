@@ -89,7 +89,7 @@ impl Engine {
         let japanese = Japanese::new()?;
         let t2 = Instant::now();
         let index = Index::build(&corpus, &japanese)?;
-        let understander = Understander::new(&corpus, japanese)?;
+        let understander = Understander::new(&corpus, japanese, &index.words())?;
         let kinds_paid = corpus
             .programs
             .iter()

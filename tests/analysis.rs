@@ -156,3 +156,68 @@ fn ten_thousand_characters_analyze_without_panic() {
     assert!(!terms(&long).is_empty());
     assert!(!engine().ask(&long, 3).is_empty());
 }
+
+/// Issue 13: the lexical resources paraphrase only words the index lacks, into `added` words
+/// (which weigh less than the person's own), after the scope verdict, which they never change.
+#[test]
+fn paraphrases_leave_the_scope_alone_and_add_below_own_words() {
+    use madoguchi::understand::Resources;
+    let mut plain = madoguchi::Engine::load(&crate::support::root().join("corpus"))
+        .expect("the real corpus must load");
+    plain.understander.set_resources(Resources::NONE);
+    let full = engine();
+    assert_eq!(full.understander.resources(), Resources::BOTH);
+    let known = full.index.words();
+    let mut report = Report::default();
+    let scope = include_str!("golden/scope.tsv");
+    let messages = scope
+        .lines()
+        .filter_map(|l| l.rsplit('\t').next())
+        .chain(["跡取りの息子に講座を受けさせたい", "店の値打ちを知りたい"]);
+    for m in messages {
+        let (with, without) = (full.understand(m), plain.understand(m));
+        report.check(
+            with.scope == without.scope,
+            m,
+            "the same scope verdict with and without paraphrases",
+            &format!("{:?} vs {:?}", with.scope, without.scope),
+            "paraphrases must be added after scope::judge and never fed back into it",
+        );
+        let own: Vec<&str> = with.search.words.iter().collect();
+        report.check(
+            with.search.words == without.search.words,
+            m,
+            "the person's own words unchanged by paraphrases",
+            &format!("{own:?}"),
+            "paraphrases go to `added`, never to `words`",
+        );
+        let extra: Vec<&str> = with
+            .search
+            .added
+            .iter()
+            .filter(|w| !without.search.added.iter().any(|x| x == *w))
+            .collect();
+        report.check(
+            extra.iter().all(|w| known.binary_search(w).is_ok()),
+            m,
+            "every paraphrase is a word the index holds",
+            &format!("{extra:?}"),
+            "cut the tables down to the index's words (Paraphrases::new)",
+        );
+    }
+    report.finish("paraphrases");
+    let added: Vec<String> = full
+        .understand("店の値打ちを知りたい")
+        .search
+        .added
+        .iter()
+        .map(String::from)
+        .collect();
+    assert!(
+        added.iter().any(|w| w == "価値"),
+        "値打ち should reach 価値 through the synonym groups: {added:?}"
+    );
+    // A word the index holds is never expanded: 後継者 adds nothing beyond the rules' words.
+    let (a, b) = (full.understand("後継者"), plain.understand("後継者"));
+    assert_eq!(a.search.added, b.search.added);
+}

@@ -169,6 +169,20 @@ impl Index {
         self.bytes
     }
 
+    /// Every word of the word fields (name, topics, terms, body) of every shard, sorted, each
+    /// once: the words a query can match other than through bigrams and structured values.
+    pub fn words(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .tables
+            .iter()
+            .flat_map(|t| self.fields.text_fields().map(|f| t.terms(f)))
+            .flatten()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The hit for the program at `ord` (none for an ord the corpus does not have).
     fn hit(&self, ord: usize, score: f32) -> Option<Hit> {
         Some(Hit {

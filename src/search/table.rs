@@ -127,6 +127,14 @@ impl ShardTable {
         })
     }
 
+    /// The terms of one field.
+    pub(crate) fn terms(&self, field: tantivy::schema::Field) -> impl Iterator<Item = &str> + '_ {
+        self.fields
+            .get(field.field_id() as usize)
+            .into_iter()
+            .flat_map(|m| m.keys().map(|k| &**k))
+    }
+
     /// Scores every document of the shard for the clauses, summed in clause order.
     pub(crate) fn score(&self, clauses: &[Clause<'_>]) -> Scores {
         let mut total: Vec<Option<f32>> = vec![None; self.ords.len()];

@@ -53,6 +53,7 @@ pub fn bigrams(normalized: &Normalized) -> Vec<Term> {
                 start,
                 end,
                 place: false,
+                open: false,
             }
         })
         .collect()

@@ -94,6 +94,20 @@ pub(crate) fn keep(pos: &str, sub: &str, base: &str) -> bool {
     base.chars().any(char::is_alphanumeric)
 }
 
+/// True for the open-class words a paraphrase may stand in for (see `Term::open`): nouns
+/// other than proper and adverbial nouns (名詞,固有名詞 / 名詞,副詞可能: 福岡 and 最近 must not
+/// turn into 熊本 and 今年), independent verbs and adjectives.
+pub(crate) fn open(pos: &str, sub: &str) -> bool {
+    match pos {
+        "名詞" => !matches!(
+            sub,
+            "固有名詞" | "副詞可能" | "形容動詞語幹" | "ナイ形容詞語幹"
+        ),
+        "動詞" | "形容詞" => sub == "自立",
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::keep;

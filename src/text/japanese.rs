@@ -76,6 +76,7 @@ impl Japanese {
                         start,
                         end,
                         place: sub == "固有名詞" && field(POS_SUB2, "") == "地域",
+                        open: filter::open(pos, sub),
                     });
                 }
             }

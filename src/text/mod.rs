@@ -31,6 +31,10 @@ pub struct Term {
     pub end: usize,
     /// The dictionary tags the word as a place name (名詞,固有名詞,地域): 福岡, 人吉, 台湾.
     pub place: bool,
+    /// An open-class word a paraphrase may stand in for: a common noun (not a proper noun, not
+    /// an adverbial noun like 最近), a verb or an adjective. Particles, auxiliaries and stop
+    /// words never reach a `Term` at all.
+    pub open: bool,
 }
 
 /// Why analysis could not be set up. Analysing a message, once set up, cannot fail.

@@ -6,11 +6,14 @@
 //! each message's understanding, so no message is ever analysed twice.
 //!
 //! Stages: [`crate::text`] (normalize → lindera → filter, bigrams) → [`triggers`] (one
-//! automaton) → facts ([`amount`] for yen figures) → [`Understanding`].
+//! automaton) → the scope verdict ([`scope`]) → paraphrases of the words the corpus lacks
+//! ([`paraphrase`], after the verdict, which they never change) → facts ([`amount`] for yen
+//! figures) → [`Understanding`].
 
 pub mod amount;
 pub mod cues;
 mod facts;
+mod paraphrase;
 mod scope;
 mod triggers;
 
@@ -24,6 +27,8 @@ use crate::text::{Japanese, Normalized, TextError, bigram_ranges, normalize};
 
 pub use cues::MANUFACTURING;
 pub use facts::Facts;
+use paraphrase::Paraphrases;
+pub use paraphrase::{MIN_COSINE, Resources};
 pub use scope::{OutOfScope, PlaceMention, PlaceRole, Scope, Who};
 pub use triggers::Cue;
 use triggers::{Found, Triggers};
@@ -103,7 +108,8 @@ impl TermList {
 pub struct Searchable {
     /// The person's own content words (base forms).
     pub words: TermList,
-    /// Words of the document the vocabulary adds.
+    /// Words of the document the vocabulary adds, and the corpus words the lexical resources
+    /// find for the person's words the corpus lacks; they weigh less than the person's own.
     pub added: TermList,
     /// Character bigrams of the message.
     pub bigrams: TermList,
@@ -165,11 +171,13 @@ pub struct Understander {
     triggers: Triggers,
     rules: Vec<Rule>,
     options: Vec<(Slot, QuestionOption)>,
+    paraphrases: Paraphrases,
 }
 
 impl Understander {
-    /// Compiles every trigger of the corpus's vocabulary and analyses the rules' `add` words.
-    pub fn new(corpus: &Corpus, japanese: Japanese) -> Result<Self, TextError> {
+    /// Compiles every trigger of the corpus's vocabulary, analyses the rules' `add` words and
+    /// cuts the paraphrase tables down to `known`, the index's words (sorted).
+    pub fn new(corpus: &Corpus, japanese: Japanese, known: &[&str]) -> Result<Self, TextError> {
         let v = &corpus.vocabulary;
         let mut phrases: Vec<(String, Cue)> = Vec::new();
         for (i, e) in v.expansions.iter().enumerate() {
@@ -279,7 +287,23 @@ impl Understander {
             japanese,
             rules,
             options,
+            paraphrases: Paraphrases::new(known),
         })
+    }
+
+    /// Which lexical resources paraphrase the words the corpus lacks (both, unless changed).
+    pub fn resources(&self) -> Resources {
+        self.paraphrases.resources
+    }
+
+    /// Switches the lexical resources on or off (the ablation compares the four settings).
+    pub fn set_resources(&mut self, resources: Resources) {
+        self.paraphrases.resources = resources;
+    }
+
+    /// How many message words the synonym table and the vector table can paraphrase.
+    pub fn paraphrase_sizes(&self) -> (usize, usize) {
+        self.paraphrases.sizes()
     }
 
     /// The expense kinds a program's quoted 対象経費 pays for (bit i: `[[expense]]` i): read
@@ -401,6 +425,19 @@ impl Understander {
             s.kinds.extend(rule.kind);
             s.industries.extend(rule.industry.clone());
             s.sizes.extend(rule.size);
+        }
+        // The scope verdict is already made: what a paraphrase adds is searched, never judged.
+        // A word inside a rule's trigger is not paraphrased: the rule has read it more
+        // precisely (店を継ぐ is succession, not 継承 in general), or denied it (継がない).
+        let ruled: Vec<(usize, usize)> = found
+            .iter()
+            .filter(|f| matches!(f.cue, Cue::Rule(_)))
+            .map(|f| normalized.original_range(f.start, f.end))
+            .collect();
+        for t in words.iter().filter(|t| t.open) {
+            if !ruled.iter().any(|&(a, b)| t.start < b && a < t.end) {
+                added.extend(self.paraphrases.of(&t.text));
+            }
         }
         u.search.added = TermList::of(added);
         u.themes = u.search.signals.themes.clone();
