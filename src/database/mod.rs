@@ -119,7 +119,7 @@ impl Database {
                         use sqlx::Executor;
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA busy_timeout = 5000;",
+                             PRAGMA busy_timeout = 5000; PRAGMA cache_size = -1024;",
                         )
                         .await?;
                     }

@@ -4,6 +4,7 @@
 //! the queue holds what arrives meanwhile, up to [`QUEUE`] records; beyond that new records are
 //! dropped and counted (`dropped`), never blocking an answer.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -144,9 +145,20 @@ async fn write_batch(pool: &sqlx::AnyPool, batch: &[Job]) -> Result<(), DbError>
         return Ok(());
     }
     let mut tx = pool.begin().await?;
+    // The batch's tallies, added up here and written once each (a turn would otherwise cost
+    // two more statements).
+    let mut tallies: BTreeMap<(String, &'static str), i64> = BTreeMap::new();
+    let mut count = |at: i64, kind: &'static str| {
+        *tallies.entry((month_of(at), kind)).or_insert(0) += 1;
+    };
     for job in batch {
         match job {
-            Job::Turn { turn, at } => write_turn(&mut tx, turn, *at).await?,
+            Job::Turn { turn, at } => {
+                if write_turn(&mut tx, turn, *at).await? == 1 {
+                    count(*at, "conversations");
+                }
+                count(*at, turn.outcome);
+            }
             Job::Unanswered {
                 question,
                 reason,
@@ -162,20 +174,24 @@ async fn write_batch(pool: &sqlx::AnyPool, batch: &[Job]) -> Result<(), DbError>
                 .bind(*at)
                 .execute(&mut *tx)
                 .await?;
-                tally(&mut tx, *at, "unanswered").await?;
+                count(*at, "unanswered");
             }
             Job::Flush(_) => {}
         }
+    }
+    for ((month, kind), n) in tallies {
+        add_tally(&mut tx, &month, kind, n).await?;
     }
     tx.commit().await?;
     Ok(())
 }
 
+/// Writes one turn; returns its number in the conversation (1: the conversation is new).
 async fn write_turn(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     turn: &TurnRecord,
     at: i64,
-) -> Result<(), DbError> {
+) -> Result<i64, DbError> {
     let fresh = uuid::Uuid::new_v4().simple().to_string();
     let row: (String, i64) = sqlx::query_as(
         "INSERT INTO conversations (id, session_key, started_at, last_at, turns) \
@@ -202,11 +218,7 @@ async fn write_turn(
     .bind(programs.join(" "))
     .execute(&mut **tx)
     .await?;
-    if n == 1 {
-        tally(tx, at, "conversations").await?;
-    }
-    tally(tx, at, turn.outcome).await?;
-    Ok(())
+    Ok(n)
 }
 
 /// Counts one event of `kind` in the month of `at`. Tallies outlive the records they count.
@@ -215,12 +227,23 @@ pub(super) async fn tally(
     at: i64,
     kind: &str,
 ) -> Result<(), DbError> {
+    add_tally(tx, &month_of(at), kind, 1).await
+}
+
+/// Adds `n` events of `kind` to `month`'s tally.
+async fn add_tally(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    month: &str,
+    kind: &str,
+    n: i64,
+) -> Result<(), DbError> {
     sqlx::query(
-        "INSERT INTO tallies (month, kind, n) VALUES ($1, $2, 1) \
-         ON CONFLICT (month, kind) DO UPDATE SET n = tallies.n + 1",
+        "INSERT INTO tallies (month, kind, n) VALUES ($1, $2, $3) \
+         ON CONFLICT (month, kind) DO UPDATE SET n = tallies.n + excluded.n",
     )
-    .bind(month_of(at))
+    .bind(month)
     .bind(kind)
+    .bind(n)
     .execute(&mut **tx)
     .await?;
     Ok(())
