@@ -823,3 +823,51 @@ fn postgres_stopped_mid_run_degrades_and_recovers() {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+#[tokio::test]
+async fn turns_queued_together_are_numbered_in_order_per_conversation() {
+    use madoguchi::corpus::ProgramId;
+    use madoguchi::dialogue::{Recorder, TurnRecord};
+    let (db, _dir) = sqlite().await;
+    let turn = |session: &str, question: &str| TurnRecord {
+        session_id: session.to_string(),
+        question: question.to_string(),
+        outcome: "answer",
+        programs: vec![ProgramId::from_fixed("shokei-atotsugi")],
+    };
+    // Interleaved sessions, queued back to back: written in one or more batches.
+    let journal = db.journal();
+    for (s, q) in [
+        ("a", "一"),
+        ("b", "壱"),
+        ("a", "二"),
+        ("a", "三"),
+        ("b", "弐"),
+    ] {
+        journal.turn(turn(s, q));
+    }
+    journal.flush(Duration::from_secs(5)).await.unwrap();
+    journal.turn(turn("a", "四"));
+    journal.flush(Duration::from_secs(5)).await.unwrap();
+    let conversations = db.conversations(10).await.unwrap();
+    let questions = |c: &madoguchi::database::ConversationView| -> Vec<(i64, String)> {
+        c.turns.iter().map(|t| (t.n, t.question.clone())).collect()
+    };
+    let mut seen: Vec<Vec<(i64, String)>> = conversations.iter().map(questions).collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        vec![
+            vec![
+                (1, "一".into()),
+                (2, "二".into()),
+                (3, "三".into()),
+                (4, "四".into())
+            ],
+            vec![(1, "壱".into()), (2, "弐".into())],
+        ]
+    );
+    let tallies = db.tallies().await.unwrap();
+    let n = |kind: &str| -> i64 { tallies.iter().filter(|t| t.kind == kind).map(|t| t.n).sum() };
+    assert_eq!((n("conversations"), n("answer")), (2, 6));
+}

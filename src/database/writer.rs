@@ -19,6 +19,8 @@ use crate::dialogue::{Reason, Recorder, TurnRecord};
 pub const QUEUE: usize = 10_000;
 /// Records written in one transaction at most.
 const BATCH: usize = 256;
+/// Turns in one INSERT (six parameters each: far below SQLite's and PostgreSQL's limits).
+const ROWS_PER_INSERT: usize = 128;
 /// Characters of a question kept in a conversation (the chat API accepts no longer message).
 const QUESTION_CHARS: usize = 2_000;
 
@@ -145,38 +147,42 @@ async fn write_batch(pool: &sqlx::AnyPool, batch: &[Job]) -> Result<(), DbError>
         return Ok(());
     }
     let mut tx = pool.begin().await?;
-    // The batch's tallies, added up here and written once each (a turn would otherwise cost
-    // two more statements).
+    // The batch's tallies, added up here and written once each.
     let mut tallies: BTreeMap<(String, &'static str), i64> = BTreeMap::new();
-    let mut count = |at: i64, kind: &'static str| {
-        *tallies.entry((month_of(at), kind)).or_insert(0) += 1;
+    let mut count = |at: i64, kind: &'static str, n: i64| {
+        *tallies.entry((month_of(at), kind)).or_insert(0) += n;
     };
+    let turns: Vec<(&TurnRecord, i64)> = batch
+        .iter()
+        .filter_map(|j| match j {
+            Job::Turn { turn, at } => Some((turn, *at)),
+            _ => None,
+        })
+        .collect();
+    for (turn, at) in &turns {
+        count(*at, turn.outcome, 1);
+    }
+    for at in write_turns(&mut tx, &turns).await? {
+        count(at, "conversations", 1);
+    }
     for job in batch {
-        match job {
-            Job::Turn { turn, at } => {
-                if write_turn(&mut tx, turn, *at).await? == 1 {
-                    count(*at, "conversations");
-                }
-                count(*at, turn.outcome);
-            }
-            Job::Unanswered {
-                question,
-                reason,
-                at,
-            } => {
-                sqlx::query(
-                    "INSERT INTO unanswered (question, reason, count, first_seen, last_seen) \
-                     VALUES ($1, $2, 1, $3, $3) ON CONFLICT (question, reason) \
-                     DO UPDATE SET count = unanswered.count + 1, last_seen = excluded.last_seen",
-                )
-                .bind(question.as_str())
-                .bind(reason.as_str())
-                .bind(*at)
-                .execute(&mut *tx)
-                .await?;
-                count(*at, "unanswered");
-            }
-            Job::Flush(_) => {}
+        if let Job::Unanswered {
+            question,
+            reason,
+            at,
+        } = job
+        {
+            sqlx::query(
+                "INSERT INTO unanswered (question, reason, count, first_seen, last_seen) \
+                 VALUES ($1, $2, 1, $3, $3) ON CONFLICT (question, reason) \
+                 DO UPDATE SET count = unanswered.count + 1, last_seen = excluded.last_seen",
+            )
+            .bind(question.as_str())
+            .bind(reason.as_str())
+            .bind(*at)
+            .execute(&mut *tx)
+            .await?;
+            count(*at, "unanswered", 1);
         }
     }
     for ((month, kind), n) in tallies {
@@ -186,39 +192,81 @@ async fn write_batch(pool: &sqlx::AnyPool, batch: &[Job]) -> Result<(), DbError>
     Ok(())
 }
 
-/// Writes one turn; returns its number in the conversation (1: the conversation is new).
-async fn write_turn(
+/// Writes a batch's turns, in order: one upsert per conversation (its turn count raised by its
+/// turns in the batch, which numbers them) and one multi-row insert of the turns. Returns when
+/// each conversation that the batch starts began.
+async fn write_turns(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    turn: &TurnRecord,
-    at: i64,
-) -> Result<i64, DbError> {
-    let fresh = uuid::Uuid::new_v4().simple().to_string();
-    let row: (String, i64) = sqlx::query_as(
-        "INSERT INTO conversations (id, session_key, started_at, last_at, turns) \
-         VALUES ($1, $2, $3, $3, 1) ON CONFLICT (session_key) \
-         DO UPDATE SET last_at = excluded.last_at, turns = conversations.turns + 1 \
-         RETURNING id, turns",
-    )
-    .bind(fresh.as_str())
-    .bind(session_key(&turn.session_id))
-    .bind(at)
-    .fetch_one(&mut **tx)
-    .await?;
-    let (conversation, n) = row;
-    let programs: Vec<&str> = turn.programs.iter().map(|p| p.as_str()).collect();
-    sqlx::query(
-        "INSERT INTO turns (conversation_id, n, at, question, outcome, programs) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(conversation.as_str())
-    .bind(n)
-    .bind(at)
-    .bind(clip(&turn.question, QUESTION_CHARS))
-    .bind(turn.outcome)
-    .bind(programs.join(" "))
-    .execute(&mut **tx)
-    .await?;
-    Ok(n)
+    turns: &[(&TurnRecord, i64)],
+) -> Result<Vec<i64>, DbError> {
+    // Each session's turns in the batch, in order of first appearance.
+    let mut sessions: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, (turn, _)) in turns.iter().enumerate() {
+        let key = session_key(&turn.session_id);
+        match sessions.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, idx)) => idx.push(i),
+            None => sessions.push((key, vec![i])),
+        }
+    }
+    let mut numbered: Vec<(String, i64)> = vec![(String::new(), 0); turns.len()];
+    let mut started = Vec::new();
+    for (key, idx) in &sessions {
+        let (first, last) = (turns[idx[0]].1, turns[idx[idx.len() - 1]].1);
+        let k = idx.len() as i64;
+        let (conversation, total): (String, i64) = sqlx::query_as(
+            "INSERT INTO conversations (id, session_key, started_at, last_at, turns) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (session_key) \
+             DO UPDATE SET last_at = excluded.last_at, turns = conversations.turns + excluded.turns \
+             RETURNING id, turns",
+        )
+        .bind(uuid::Uuid::new_v4().simple().to_string())
+        .bind(key.as_str())
+        .bind(first)
+        .bind(last)
+        .bind(k)
+        .fetch_one(&mut **tx)
+        .await?;
+        if total == k {
+            started.push(first);
+        }
+        for (j, &i) in idx.iter().enumerate() {
+            numbered[i] = (conversation.clone(), total - k + 1 + j as i64);
+        }
+    }
+    for chunk in (0..turns.len()).collect::<Vec<_>>().chunks(ROWS_PER_INSERT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let b = r * 6;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO turns (conversation_id, n, at, question, outcome, programs) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for &i in chunk {
+            let (turn, at) = turns[i];
+            let programs: Vec<&str> = turn.programs.iter().map(|p| p.as_str()).collect();
+            q = q
+                .bind(numbered[i].0.clone())
+                .bind(numbered[i].1)
+                .bind(at)
+                .bind(clip(&turn.question, QUESTION_CHARS))
+                .bind(turn.outcome)
+                .bind(programs.join(" "));
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(started)
 }
 
 /// Counts one event of `kind` in the month of `at`. Tallies outlive the records they count.
