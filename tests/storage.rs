@@ -826,9 +826,27 @@ fn postgres_stopped_mid_run_degrades_and_recovers() {
 
 #[tokio::test]
 async fn turns_queued_together_are_numbered_in_order_per_conversation() {
+    let (db, _dir) = sqlite().await;
+    numbering(&db).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn turns_queued_together_are_numbered_in_order_on_postgres() {
+    let Some(bin) = postgres_bin() else {
+        return;
+    };
+    let pg = tokio::task::spawn_blocking(move || Postgres::start(&bin))
+        .await
+        .unwrap();
+    let db = Database::open(&pg.database()).await.unwrap();
+    numbering(&db).await;
+}
+
+/// Interleaved sessions queued back to back, then one more turn: each conversation's turns
+/// numbered 1, 2, … in the order they were said, and counted once.
+async fn numbering(db: &Database) {
     use madoguchi::corpus::ProgramId;
     use madoguchi::dialogue::{Recorder, TurnRecord};
-    let (db, _dir) = sqlite().await;
     let turn = |session: &str, question: &str| TurnRecord {
         session_id: session.to_string(),
         question: question.to_string(),

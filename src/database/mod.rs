@@ -108,8 +108,9 @@ impl Database {
         let (backend, url) = parse(url)?;
         let options: PoolOptions<sqlx::Any> = PoolOptions::new()
             .max_connections(match backend {
-                // One writer at a time anyway; readers in WAL mode do not block it.
-                Backend::Sqlite => 4,
+                // One writer at a time anyway (the journal's task), and one for the desk's reads
+                // and the public writes: in WAL mode readers do not block the writer.
+                Backend::Sqlite => 2,
                 Backend::Postgres => 8,
             })
             .acquire_timeout(REQUEST_DEADLINE)

@@ -15,11 +15,12 @@ use tokio::sync::{mpsc, oneshot};
 use super::{DbError, Store, UNANSWERED_CHARS, clip, month_of, now};
 use crate::dialogue::{Reason, Recorder, TurnRecord};
 
-/// Records held while the database is unavailable (about 1 KB each at most).
-pub const QUEUE: usize = 10_000;
+/// Records held while the database is unavailable (a few hundred bytes each; 7 KB at most):
+/// over an hour of a busy desk's turns, without letting a flood grow the process.
+pub const QUEUE: usize = 4_096;
 /// Records written in one transaction at most.
 const BATCH: usize = 256;
-/// Turns in one INSERT (six parameters each: far below SQLite's and PostgreSQL's limits).
+/// Rows in one INSERT (five or six parameters each: far below SQLite's and PostgreSQL's limits).
 const ROWS_PER_INSERT: usize = 128;
 /// Characters of a question kept in a conversation (the chat API accepts no longer message).
 const QUESTION_CHARS: usize = 2_000;
@@ -192,9 +193,9 @@ async fn write_batch(pool: &sqlx::AnyPool, batch: &[Job]) -> Result<(), DbError>
     Ok(())
 }
 
-/// Writes a batch's turns, in order: one upsert per conversation (its turn count raised by its
-/// turns in the batch, which numbers them) and one multi-row insert of the turns. Returns when
-/// each conversation that the batch starts began.
+/// Writes a batch's turns, in order: a multi-row upsert of their conversations (each one's turn
+/// count raised by its turns in the batch, which numbers them) and a multi-row insert of the
+/// turns. Returns when each conversation that the batch starts began.
 async fn write_turns(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     turns: &[(&TurnRecord, i64)],
@@ -208,51 +209,49 @@ async fn write_turns(
             None => sessions.push((key, vec![i])),
         }
     }
+    // One multi-row upsert per chunk of conversations; RETURNING gives each its id and its
+    // turn count after the batch, which numbers its turns (k turns: total - k + 1 ..= total).
     let mut numbered: Vec<(String, i64)> = vec![(String::new(), 0); turns.len()];
     let mut started = Vec::new();
-    for (key, idx) in &sessions {
-        let (first, last) = (turns[idx[0]].1, turns[idx[idx.len() - 1]].1);
-        let k = idx.len() as i64;
-        let (conversation, total): (String, i64) = sqlx::query_as(
-            "INSERT INTO conversations (id, session_key, started_at, last_at, turns) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (session_key) \
-             DO UPDATE SET last_at = excluded.last_at, turns = conversations.turns + excluded.turns \
-             RETURNING id, turns",
-        )
-        .bind(uuid::Uuid::new_v4().simple().to_string())
-        .bind(key.as_str())
-        .bind(first)
-        .bind(last)
-        .bind(k)
-        .fetch_one(&mut **tx)
-        .await?;
-        if total == k {
-            started.push(first);
+    for chunk in sessions.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO conversations (id, session_key, started_at, last_at, turns) VALUES {} \
+             ON CONFLICT (session_key) DO UPDATE SET last_at = excluded.last_at, \
+             turns = conversations.turns + excluded.turns RETURNING session_key, id, turns",
+            placeholders(chunk.len(), 5)
+        );
+        let mut q = sqlx::query_as::<_, (String, String, i64)>(&sql).persistent(false);
+        for (key, idx) in chunk {
+            let (first, last) = (turns[idx[0]].1, turns[idx[idx.len() - 1]].1);
+            q = q
+                .bind(uuid::Uuid::new_v4().simple().to_string())
+                .bind(key.clone())
+                .bind(first)
+                .bind(last)
+                .bind(idx.len() as i64);
         }
-        for (j, &i) in idx.iter().enumerate() {
-            numbered[i] = (conversation.clone(), total - k + 1 + j as i64);
+        let rows = q.fetch_all(&mut **tx).await?;
+        for (key, idx) in chunk {
+            let Some((_, conversation, total)) = rows.iter().find(|(k, _, _)| k == key) else {
+                return Err(DbError::Sql(sqlx::Error::RowNotFound));
+            };
+            let k = idx.len() as i64;
+            if *total == k {
+                started.push(turns[idx[0]].1);
+            }
+            for (j, &i) in idx.iter().enumerate() {
+                numbered[i] = (conversation.clone(), total - k + 1 + j as i64);
+            }
         }
     }
     for chunk in (0..turns.len()).collect::<Vec<_>>().chunks(ROWS_PER_INSERT) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|r| {
-                let b = r * 6;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6
-                )
-            })
-            .collect();
         let sql = format!(
             "INSERT INTO turns (conversation_id, n, at, question, outcome, programs) VALUES {}",
-            values.join(", ")
+            placeholders(chunk.len(), 6)
         );
-        let mut q = sqlx::query(&sql);
+        // Not kept as a prepared statement: each number of rows is another statement, and a
+        // cache of up to 128 of them per connection would hold megabytes for nothing.
+        let mut q = sqlx::query(&sql).persistent(false);
         for &i in chunk {
             let (turn, at) = turns[i];
             let programs: Vec<&str> = turn.programs.iter().map(|p| p.as_str()).collect();
@@ -267,6 +266,19 @@ async fn write_turns(
         q.execute(&mut **tx).await?;
     }
     Ok(started)
+}
+
+/// `($1, $2, …), (…)`: `rows` groups of `columns` numbered placeholders.
+fn placeholders(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (1..=columns)
+                .map(|c| format!("${}", r * columns + c))
+                .collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Counts one event of `kind` in the month of `at`. Tallies outlive the records they count.
