@@ -434,15 +434,22 @@ async fn the_desk_apis_work_on_sqlite() {
     assert!(db.is_healthy());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_desk_apis_work_on_postgres() {
-    let Some(bin) = postgres_bin() else {
-        return;
-    };
+/// A PostgreSQL server of the test's own and a fresh database on it, or `None` where PostgreSQL
+/// is not installed (and not required).
+async fn postgres() -> Option<(Postgres, String)> {
+    let bin = postgres_bin()?;
     let pg = tokio::task::spawn_blocking(move || Postgres::start(&bin))
         .await
         .unwrap();
     let url = pg.database();
+    Some((pg, url))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desk_apis_work_on_postgres() {
+    let Some((_pg, url)) = postgres().await else {
+        return;
+    };
     let db = Database::open(&url).await.expect("PostgreSQL opens");
     assert!(db.is_healthy(), "migrated on a fresh database");
     exercise(&db).await;
@@ -832,13 +839,10 @@ async fn turns_queued_together_are_numbered_in_order_per_conversation() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn turns_queued_together_are_numbered_in_order_on_postgres() {
-    let Some(bin) = postgres_bin() else {
+    let Some((_pg, url)) = postgres().await else {
         return;
     };
-    let pg = tokio::task::spawn_blocking(move || Postgres::start(&bin))
-        .await
-        .unwrap();
-    let db = Database::open(&pg.database()).await.unwrap();
+    let db = Database::open(&url).await.unwrap();
     numbering(&db).await;
 }
 
