@@ -299,7 +299,7 @@ pub fn now() -> i64 {
 
 /// `YYYY-MM` of a time, in Japan time (the month a tally counts in).
 fn month_of(at: i64) -> String {
-    let d = crate::corpus::Date::from_days((at + 9 * 3600).div_euclid(86_400));
+    let d = crate::dialogue::japan_date(at);
     format!("{:04}-{:02}", d.year, d.month)
 }
 

@@ -6,7 +6,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::corpus::Date;
 
 /// Japan is UTC+9 all year.
-const JST_OFFSET_SECS: i64 = 9 * 3600;
+pub const JST_OFFSET_SECS: i64 = 9 * 3600;
+
+/// The date in Japan at `unix_secs` seconds since the Unix epoch.
+pub fn japan_date(unix_secs: i64) -> Date {
+    Date::from_days((unix_secs + JST_OFFSET_SECS).div_euclid(86_400))
+}
 
 /// Where today's date comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -27,7 +32,7 @@ impl Clock {
                 let secs = SystemTime::now()
                     .duration_since(UNIX_EPOCH)
                     .map_or(0, |d| d.as_secs() as i64);
-                Date::from_days((secs + JST_OFFSET_SECS).div_euclid(86_400))
+                japan_date(secs)
             }
         }
     }

@@ -22,7 +22,7 @@ use arc_swap::ArcSwap;
 use crate::corpus::{Kind, ProgramId, Quote, Slot, SourceInfo};
 use crate::engine::{Engine, LoadError};
 
-pub use clock::Clock;
+pub use clock::{Clock, JST_OFFSET_SECS, japan_date};
 pub use compose::{Estimate, PeriodNote};
 pub use record::{Reason, Recorder, TurnRecord};
 pub use session::{

@@ -67,9 +67,8 @@ fn guard(cell: &str) -> std::borrow::Cow<'_, str> {
 
 /// `YYYY-MM-DD HH:MM` in Japan time.
 pub(super) fn datetime(at: i64) -> String {
-    let local = at + 9 * 3600;
-    let d = crate::corpus::Date::from_days(local.div_euclid(86_400));
-    let secs = local.rem_euclid(86_400);
+    let d = crate::dialogue::japan_date(at);
+    let secs = (at + crate::dialogue::JST_OFFSET_SECS).rem_euclid(86_400);
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}",
         d.year,
