@@ -121,12 +121,7 @@ impl From<JsonRejection> for ApiError {
                 "リクエストの JSON を読み取れませんでした。",
                 format!("The body is not valid JSON: {detail}"),
             ),
-            JsonRejection::JsonDataError(_) => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
-                "リクエストの形式が正しくありません（項目の型が違います）。",
-                format!("The JSON does not have the expected fields: {detail}"),
-            ),
+            JsonRejection::JsonDataError(_) => invalid_body(&detail),
             other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => too_large(),
             other => ApiError::new(
                 StatusCode::BAD_REQUEST,
@@ -168,12 +163,15 @@ pub(crate) fn object<T: serde::de::DeserializeOwned>(
             "The body must be a JSON object.",
         ));
     }
-    serde_json::from_value(value).map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
-            "リクエストの形式が正しくありません（項目の型が違います）。",
-            format!("The JSON does not have the expected fields: {e}"),
-        )
-    })
+    serde_json::from_value(value).map_err(|e| invalid_body(&e.to_string()))
+}
+
+/// JSON whose fields are not of the expected types.
+fn invalid_body(detail: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_body",
+        "リクエストの形式が正しくありません（項目の型が違います）。",
+        format!("The JSON does not have the expected fields: {detail}"),
+    )
 }
