@@ -7,14 +7,19 @@
 //! 2. [`japanese`]: lindera over IPADIC + `dictionaries/user.csv` ([`dictionary`]).
 //! 3. [`filter`]: drops particles, auxiliaries, symbols, numbers and stop words.
 //! 4. [`bigram`]: character bigrams for the recall field.
+//!
+//! Beside them, [`strip_hidden`] and [`first_hidden`] (`clean.rs`): the control, bidi and
+//! zero-width characters that never reach storage or a screen.
 
 mod bigram;
+mod clean;
 mod dictionary;
 mod filter;
 mod japanese;
 mod normalize;
 
 pub use bigram::{BigramTokenizer, bigram_ranges, bigrams};
+pub use clean::{first_hidden, is_hidden, strip_hidden};
 pub use japanese::{Japanese, JapaneseTokenizer};
 pub use normalize::Normalized;
 
