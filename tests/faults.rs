@@ -18,6 +18,8 @@ pub(crate) struct Server {
     pub(crate) child: Child,
     pub(crate) addr: SocketAddr,
     log: mpsc::Receiver<String>,
+    /// What it logged before it listened (start-up warnings).
+    pub(crate) startup_log: Vec<String>,
     /// Where its database lives unless the test gave `--database` (removed when dropped).
     _data: tempfile::TempDir,
 }
@@ -53,6 +55,7 @@ impl Server {
             }
         });
         let deadline = Instant::now() + Duration::from_secs(20);
+        let mut startup_log = Vec::new();
         let addr = loop {
             let line = log
                 .recv_timeout(deadline.saturating_duration_since(Instant::now()))
@@ -61,11 +64,13 @@ impl Server {
                 let addr = rest.split_whitespace().next().unwrap();
                 break addr.parse().unwrap();
             }
+            startup_log.push(line);
         };
         Server {
             child,
             addr,
             log,
+            startup_log,
             _data: data,
         }
     }

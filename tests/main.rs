@@ -8,6 +8,7 @@ mod broken_records;
 mod cli;
 mod corpus;
 mod dialogue;
+mod durability;
 mod faults;
 mod golden;
 mod hostile;

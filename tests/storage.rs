@@ -626,7 +626,24 @@ fn body(text: &str) -> Value {
     json(text.split("\r\n\r\n").nth(1).unwrap_or_default())
 }
 
-fn call(server: &Server, method: &str, path: &str, token: Option<&str>, b: &Value) -> (u16, Value) {
+pub(crate) fn call(
+    server: &Server,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    b: &Value,
+) -> (u16, Value) {
+    call_at(server.addr, method, path, token, b)
+}
+
+/// [`call`] by address, for threads (a `Server` stays with its test).
+pub(crate) fn call_at(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    b: &Value,
+) -> (u16, Value) {
     let auth = token.map(|t| format!("Bearer {t}"));
     let headers: Vec<(&str, &str)> = auth
         .as_deref()
@@ -637,7 +654,7 @@ fn call(server: &Server, method: &str, path: &str, token: Option<&str>, b: &Valu
     } else {
         b.to_string()
     };
-    let (status, raw) = request_with(server.addr, method, path, &headers, &text);
+    let (status, raw) = request_with(addr, method, path, &headers, &text);
     (
         status,
         if status == 204 {

@@ -6,8 +6,15 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::writer::{session_key, tally};
+use sqlx::AnyConnection;
+
+use super::journal::{session_key, stored_text, tally};
+use super::writer::Command;
 use super::{Database, DbError};
+
+/// The longest free text stored (a message, a note, a comment): the API refuses longer ones
+/// before this, so it only guards against a caller that did not check.
+const MAX_STORED: usize = 4_000;
 
 /// Where a consultation request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -189,62 +196,13 @@ fn consultation(row: ConsultationRow) -> Consultation {
 
 impl Database {
     /// Stores a consultation request, with the conversation of its session when given
-    /// (everything the dialogue reported before is written first). Returns its id.
+    /// (everything the dialogue reported of it is written first, in the same transaction).
+    /// Returns its id once it is committed.
     pub async fn add_consultation(&self, c: &NewConsultation, at: i64) -> Result<String, DbError> {
-        if c.session_id.is_some() {
-            // Best effort: if the queue cannot be written, neither can the request below.
-            let _ = self.journal().flush(super::REQUEST_DEADLINE).await;
-        }
-        let id = uuid::Uuid::new_v4().simple().to_string();
-        let key = c.session_id.as_deref().map(session_key);
-        let row_id = id.as_str();
-        self.store()
-            .run(|pool| async move {
-                let mut tx = pool.begin().await?;
-                let conversation = match &key {
-                    Some(key) => {
-                        let rows: Vec<(String, String, String)> = sqlx::query_as(
-                            "SELECT t.question, t.outcome, t.programs FROM turns t \
-                             JOIN conversations c ON c.id = t.conversation_id \
-                             WHERE c.session_key = $1 ORDER BY t.n",
-                        )
-                        .bind(key.as_str())
-                        .fetch_all(&mut *tx)
-                        .await?;
-                        let turns: Vec<SharedTurn> = rows
-                            .into_iter()
-                            .map(|(question, outcome, programs)| SharedTurn {
-                                question,
-                                outcome,
-                                programs: split_ids(&programs),
-                            })
-                            .collect();
-                        (!turns.is_empty())
-                            .then(|| serde_json::to_string(&turns).unwrap_or_default())
-                    }
-                    None => None,
-                };
-                sqlx::query(
-                    "INSERT INTO consultations (id, created_at, updated_at, status, name, \
-                     organization, contact, preferred_time, message, conversation) \
-                     VALUES ($1, $2, $2, 'new', $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(row_id)
-                .bind(at)
-                .bind(c.name.as_str())
-                .bind(c.organization.clone())
-                .bind(c.contact.as_str())
-                .bind(c.preferred_time.clone())
-                .bind(c.message.as_str())
-                .bind(conversation)
-                .execute(&mut *tx)
-                .await?;
-                tally(&mut tx, at, "consultations").await?;
-                tx.commit().await?;
-                Ok(())
-            })
-            .await?;
-        Ok(id)
+        let new = c.clone();
+        self.journal()
+            .call(|reply| Command::Consultation { new, at, reply })
+            .await
     }
 
     /// Consultation requests, newest first, optionally of one status.
@@ -277,39 +235,15 @@ impl Database {
         update: &ConsultationUpdate,
         at: i64,
     ) -> Result<Option<Consultation>, DbError> {
-        let status = update.status.map(Status::as_str);
-        let note = update.note.as_deref();
-        let row: Option<ConsultationRow> = self
-            .store()
-            .run(|pool| async move {
-                let mut tx = pool.begin().await?;
-                let changed = sqlx::query(
-                    "UPDATE consultations SET status = COALESCE($1, status), \
-                     note = CASE WHEN $2 IS NULL THEN note WHEN $2 = '' THEN NULL ELSE $2 END, \
-                     updated_at = $3 WHERE id = $4",
-                )
-                .bind(status)
-                .bind(note)
-                .bind(at)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                let row = if changed == 0 {
-                    None
-                } else {
-                    sqlx::query_as(&format!(
-                        "SELECT {CONSULTATION_COLUMNS} FROM consultations WHERE id = $1"
-                    ))
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                };
-                tx.commit().await?;
-                Ok(row)
+        let (id, update) = (id.to_string(), update.clone());
+        self.journal()
+            .call(|reply| Command::Update {
+                id,
+                update,
+                at,
+                reply,
             })
-            .await?;
-        Ok(row.map(consultation))
+            .await
     }
 
     /// Records 👍/👎 (and a comment) on the latest turn of a session's conversation.
@@ -320,36 +254,14 @@ impl Database {
         comment: Option<&str>,
         at: i64,
     ) -> Result<FeedbackOutcome, DbError> {
-        let _ = self.journal().flush(super::REQUEST_DEADLINE).await;
-        let key = session_key(session_id);
-        self.store()
-            .run(|pool| async move {
-                let mut tx = pool.begin().await?;
-                let latest: Option<(String, i64)> =
-                    sqlx::query_as("SELECT id, turns FROM conversations WHERE session_key = $1")
-                        .bind(key.as_str())
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let Some((conversation, n)) = latest else {
-                    return Ok(FeedbackOutcome::NoConversation);
-                };
-                let changed = sqlx::query(
-                    "UPDATE turns SET helpful = $1, comment = $2 \
-                     WHERE conversation_id = $3 AND n = $4 AND helpful IS NULL",
-                )
-                .bind(i64::from(helpful))
-                .bind(comment)
-                .bind(conversation.as_str())
-                .bind(n)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if changed == 0 {
-                    return Ok(FeedbackOutcome::AlreadyGiven);
-                }
-                tally(&mut tx, at, if helpful { "helpful" } else { "not_helpful" }).await?;
-                tx.commit().await?;
-                Ok(FeedbackOutcome::Recorded)
+        let (session_id, comment) = (session_id.to_string(), comment.map(str::to_string));
+        self.journal()
+            .call(|reply| Command::Feedback {
+                session_id,
+                helpful,
+                comment,
+                at,
+                reply,
             })
             .await
     }
@@ -460,4 +372,135 @@ impl Database {
 /// The program ids of a `programs` column (space-separated).
 fn split_ids(s: &str) -> Vec<String> {
     s.split_whitespace().map(str::to_string).collect()
+}
+
+/// Inserts a consultation request (inside the writer's transaction, after the conversation's
+/// queued turns), with its conversation read back from the stored turns. Returns its id.
+pub(super) async fn insert_consultation(
+    conn: &mut AnyConnection,
+    c: &NewConsultation,
+    at: i64,
+) -> Result<String, DbError> {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let conversation = match c.session_id.as_deref().map(session_key) {
+        Some(key) => {
+            let rows: Vec<(String, String, String)> = sqlx::query_as(
+                "SELECT t.question, t.outcome, t.programs FROM turns t \
+                 JOIN conversations c ON c.id = t.conversation_id \
+                 WHERE c.session_key = $1 ORDER BY t.n",
+            )
+            .bind(key.as_str())
+            .fetch_all(&mut *conn)
+            .await?;
+            let turns: Vec<SharedTurn> = rows
+                .into_iter()
+                .map(|(question, outcome, programs)| SharedTurn {
+                    question,
+                    outcome,
+                    programs: split_ids(&programs),
+                })
+                .collect();
+            (!turns.is_empty()).then(|| serde_json::to_string(&turns).unwrap_or_default())
+        }
+        None => None,
+    };
+    let text = |s: &str| stored_text(s, MAX_STORED);
+    sqlx::query(
+        "INSERT INTO consultations (id, created_at, updated_at, status, name, \
+         organization, contact, preferred_time, message, conversation) \
+         VALUES ($1, $2, $2, 'new', $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id.as_str())
+    .bind(at)
+    .bind(text(&c.name))
+    .bind(c.organization.as_deref().map(text))
+    .bind(text(&c.contact))
+    .bind(c.preferred_time.as_deref().map(text))
+    .bind(text(&c.message))
+    .bind(conversation)
+    .execute(&mut *conn)
+    .await?;
+    tally(conn, at, "consultations").await?;
+    Ok(id)
+}
+
+/// Changes a request's status or note (inside the writer's transaction).
+pub(super) async fn update_consultation(
+    conn: &mut AnyConnection,
+    id: &str,
+    update: &ConsultationUpdate,
+    at: i64,
+) -> Result<Option<Consultation>, DbError> {
+    let status = update.status.map(Status::as_str);
+    let note = update.note.as_deref().map(|n| stored_text(n, MAX_STORED));
+    let changed = sqlx::query(
+        "UPDATE consultations SET status = COALESCE($1, status), \
+         note = CASE WHEN $2 IS NULL THEN note WHEN $2 = '' THEN NULL ELSE $2 END, \
+         updated_at = $3 WHERE id = $4",
+    )
+    .bind(status)
+    .bind(note)
+    .bind(at)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(None);
+    }
+    let row: Option<ConsultationRow> = sqlx::query_as(&format!(
+        "SELECT {CONSULTATION_COLUMNS} FROM consultations WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(consultation))
+}
+
+/// Records 👍/👎 on the latest turn of a session's conversation (inside the writer's
+/// transaction, after the conversation's queued turns).
+pub(super) async fn insert_feedback(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    helpful: bool,
+    comment: Option<&str>,
+    at: i64,
+) -> Result<FeedbackOutcome, DbError> {
+    let key = session_key(session_id);
+    let latest: Option<(String, i64)> =
+        sqlx::query_as("SELECT id, turns FROM conversations WHERE session_key = $1")
+            .bind(key.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((conversation, n)) = latest else {
+        return Ok(FeedbackOutcome::NoConversation);
+    };
+    let changed = sqlx::query(
+        "UPDATE turns SET helpful = $1, comment = $2 \
+         WHERE conversation_id = $3 AND n = $4 AND helpful IS NULL",
+    )
+    .bind(i64::from(helpful))
+    .bind(comment.map(|c| stored_text(c, MAX_STORED)))
+    .bind(conversation.as_str())
+    .bind(n)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(FeedbackOutcome::AlreadyGiven);
+    }
+    tally(conn, at, if helpful { "helpful" } else { "not_helpful" }).await?;
+    Ok(FeedbackOutcome::Recorded)
+}
+
+/// The writer's proof that the database takes writes again (one row, the time of the latest).
+pub(super) async fn heartbeat(conn: &mut AnyConnection, at: i64) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO heartbeat (id, at) VALUES (1, $1) \
+         ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+    )
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

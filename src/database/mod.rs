@@ -1,29 +1,34 @@
 //! The help desk's memory: consultation requests, feedback, conversations and the unanswered
 //! log, in SQLite (a file, the default) or PostgreSQL (several instances), through sqlx's `Any`
-//! driver with one set of portable SQL and sqlx's migrator. Reads and the two public writes
-//! (a consultation request, a feedback) go to the database directly; what the dialogue reports
-//! on every turn goes through a queue ([`writer`]) so that a slow or unreachable database never
-//! holds up an answer. The database being unreachable makes the service `degraded`, never down.
+//! driver with one set of portable SQL and sqlx's migrator. Every write goes through one
+//! writer task that owns the writing connection and acknowledges a write only after its
+//! transaction committed ([`writer`]); reads use a small pool ([`store`]). What the dialogue
+//! reports on every turn is queued for the writer, so a slow or unreachable database never
+//! holds up an answer. The database being unavailable makes the service `degraded`, with the
+//! reason, never down.
 
 mod desk;
+mod error;
+mod journal;
 mod retention;
 mod schema;
+mod store;
 mod writer;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use sqlx::AnyPool;
 use sqlx::pool::PoolOptions;
-use tokio::sync::Mutex;
 
 pub use desk::{
     Consultation, ConsultationUpdate, ConversationView, FeedbackOutcome, NewConsultation,
     SharedTurn, Status, Tally, TurnView, UnansweredRow,
 };
+pub use error::{DbError, ErrorKind};
 pub use retention::Purged;
 pub use writer::{Journal, QUEUE};
+
+use store::Store;
 
 /// The default `--database`: a SQLite file under `./data`, created on first start.
 pub const DEFAULT_URL: &str = "sqlite://./data/madoguchi.sqlite3";
@@ -47,23 +52,6 @@ impl Backend {
     }
 }
 
-/// A failure of the database.
-#[derive(Debug, thiserror::Error)]
-pub enum DbError {
-    /// The URL cannot name a database madoguchi uses.
-    #[error("{0}")]
-    Config(String),
-    /// The database could not be reached or refused the statement.
-    #[error("database: {0}")]
-    Sql(#[from] sqlx::Error),
-    /// The schema could not be brought up to date.
-    #[error("database migration: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    /// The database did not answer in time.
-    #[error("the database did not answer within {0:?}")]
-    Timeout(Duration),
-}
-
 /// The desk's database: cheap to clone (one reference count).
 #[derive(Debug, Clone)]
 pub struct Database(Arc<Inner>);
@@ -74,29 +62,17 @@ struct Inner {
     journal: Journal,
 }
 
-/// The pool and what is known of its health; shared with the writer task.
-#[derive(Debug)]
-pub(crate) struct Store {
-    pool: AnyPool,
-    backend: Backend,
-    /// The last statement succeeded (or nothing has failed yet).
-    healthy: AtomicBool,
-    /// The schema is up to date (migrations are retried until they succeed).
-    migrated: AtomicBool,
-    /// One migration at a time.
-    migrating: Mutex<()>,
-    /// How many of the migrations this instance applies.
-    migrations: usize,
-}
-
 /// How long a request waits for the database before it is told the database is unavailable.
 pub const REQUEST_DEADLINE: Duration = Duration::from_secs(3);
+/// How long the retention purge may take, its compaction included.
+const PURGE_DEADLINE: Duration = Duration::from_secs(120);
 
 impl Database {
     /// Opens the database `url` names (`sqlite://PATH`, `postgres://…`), creating a SQLite
     /// file and its directory when missing, and brings the schema up to date. A URL that
-    /// cannot work is an error; a database that cannot be reached is not: the service starts
-    /// `degraded` and the migrations are retried by [`Database::maintain`].
+    /// cannot work is an error; a database that cannot be reached or written is not: the
+    /// service starts `degraded`, says why, and the migrations are retried by
+    /// [`Database::maintain`].
     pub async fn open(url: &str) -> Result<Database, DbError> {
         Self::open_at(url, schema::MIGRATIONS.len()).await
     }
@@ -105,11 +81,11 @@ impl Database {
     /// older release with it, then opens the database again with every migration.
     pub async fn open_at(url: &str, migrations: usize) -> Result<Database, DbError> {
         sqlx::any::install_default_drivers();
-        let (backend, url) = parse(url)?;
+        let (backend, url, file) = parse(url)?;
         let options: PoolOptions<sqlx::Any> = PoolOptions::new()
             .max_connections(match backend {
-                // One writer at a time anyway (the journal's task), and one for the desk's reads
-                // and the public writes: in WAL mode readers do not block the writer.
+                // The desk's reads (and the migrations); the writer has its own connection. In
+                // WAL mode readers neither block the writer nor wait for it.
                 Backend::Sqlite => 2,
                 Backend::Postgres => 8,
             })
@@ -119,8 +95,9 @@ impl Database {
                     if backend == Backend::Sqlite {
                         use sqlx::Executor;
                         conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA busy_timeout = 5000; PRAGMA cache_size = -1024;",
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON; \
+                             PRAGMA cache_size = -1024;",
                         )
                         .await?;
                     }
@@ -128,18 +105,15 @@ impl Database {
                 })
             });
         let pool = options.connect_lazy(&url)?;
-        let store = Arc::new(Store {
-            pool,
-            backend,
-            healthy: AtomicBool::new(true),
-            migrated: AtomicBool::new(false),
-            migrating: Mutex::new(()),
-            migrations,
-        });
+        let store = Arc::new(Store::new(pool, backend, url, file, migrations));
         let journal = Journal::start(store.clone());
         let db = Database(Arc::new(Inner { store, journal }));
         if let Err(e) = db.0.store.migrate().await {
-            tracing::warn!("{e}: serving degraded, retrying every second");
+            tracing::warn!(
+                "{}: {e}; serving degraded (consultation requests are refused with 503), \
+                 retrying every second",
+                e.kind().reason_en()
+            );
         }
         Ok(db)
     }
@@ -148,9 +122,20 @@ impl Database {
         self.0.store.backend
     }
 
-    /// Whether the database answered its last statement and the schema is up to date.
+    /// Whether the database answered its last read, took its last write and the schema is up
+    /// to date.
     pub fn is_healthy(&self) -> bool {
         self.0.store.is_healthy()
+    }
+
+    /// Why the database is not healthy, if it is not.
+    pub fn problem(&self) -> Option<ErrorKind> {
+        self.0.store.problem()
+    }
+
+    /// Failures since start, by kind (`madoguchi_database_errors_total{kind}`).
+    pub fn errors(&self) -> Vec<(ErrorKind, u64)> {
+        self.0.store.errors()
     }
 
     /// The queue of what the dialogue reports (see [`Journal`]).
@@ -159,7 +144,8 @@ impl Database {
     }
 
     /// Periodic upkeep, about once a second: after a failure, checks whether the database is
-    /// back (and finishes the migrations), so health recovers without traffic.
+    /// back (finishing the migrations, or trying a write when the last one failed and nothing
+    /// else is queued to try it), so health recovers without traffic.
     pub async fn maintain(&self) {
         let store = &self.0.store;
         if store.is_healthy() {
@@ -167,7 +153,9 @@ impl Database {
         }
         if let Err(e) = store.migrate().await {
             tracing::debug!("database still unavailable: {e}");
+            return;
         }
+        self.0.journal.probe();
     }
 
     pub(crate) fn store(&self) -> &Store {
@@ -186,67 +174,11 @@ impl crate::dialogue::Recorder for Database {
     }
 }
 
-impl Store {
-    fn is_healthy(&self) -> bool {
-        self.healthy.load(Ordering::Relaxed) && self.migrated.load(Ordering::Relaxed)
-    }
-
-    /// Records how the last statement went (logging the change, not every failure).
-    pub(crate) fn note<T>(&self, result: &Result<T, DbError>) {
-        let ok = result.is_ok();
-        let was = self.healthy.swap(ok, Ordering::Relaxed);
-        match (was, result) {
-            (true, Err(e)) => tracing::warn!("the database is unavailable ({e}): degraded"),
-            (false, Ok(_)) => tracing::info!("the database is reachable again"),
-            _ => {}
-        }
-    }
-
-    /// Runs the migrations not yet applied (idempotent), then notes the database healthy.
-    async fn migrate(&self) -> Result<(), DbError> {
-        let _one = self.migrating.lock().await;
-        let result = async {
-            if !self.migrated.load(Ordering::Relaxed) {
-                schema::migrator(self.migrations)
-                    .await?
-                    .run(&self.pool)
-                    .await?;
-                self.migrated.store(true, Ordering::Relaxed);
-            } else {
-                sqlx::query("SELECT 1").execute(&self.pool).await?;
-            }
-            Ok(())
-        }
-        .await;
-        self.note(&result);
-        result
-    }
-
-    /// Runs `work` on the pool within the request deadline, noting the outcome for health.
-    pub(crate) async fn run<'a, T, F>(
-        &'a self,
-        work: impl FnOnce(&'a AnyPool) -> F,
-    ) -> Result<T, DbError>
-    where
-        F: std::future::Future<Output = Result<T, DbError>> + 'a,
-    {
-        if !self.migrated.load(Ordering::Relaxed) {
-            self.migrate().await?;
-        }
-        let result = match tokio::time::timeout(REQUEST_DEADLINE, work(&self.pool)).await {
-            Ok(r) => r,
-            Err(_) => Err(DbError::Timeout(REQUEST_DEADLINE)),
-        };
-        self.note(&result);
-        result
-    }
-}
-
-/// The backend and the URL sqlx is given (a SQLite file is created, with its directory).
-fn parse(url: &str) -> Result<(Backend, String), DbError> {
+/// The backend, the URL sqlx is given and, for SQLite, the file (its directory is created).
+fn parse(url: &str) -> Result<(Backend, String, Option<std::path::PathBuf>), DbError> {
     let url = url.trim();
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Ok((Backend::Postgres, url.to_string()));
+        return Ok((Backend::Postgres, url.to_string(), None));
     }
     let Some(rest) = url
         .strip_prefix("sqlite://")
@@ -287,6 +219,7 @@ fn parse(url: &str) -> Result<(Backend, String), DbError> {
     Ok((
         Backend::Sqlite,
         format!("sqlite://{path}?{query}{sep}{mode}"),
+        Some(std::path::PathBuf::from(path)),
     ))
 }
 
@@ -303,11 +236,6 @@ fn month_of(at: i64) -> String {
     format!("{:04}-{:02}", d.year, d.month)
 }
 
-/// At most `max` characters of `s`, trimmed.
-fn clip(s: &str, max: usize) -> String {
-    s.trim().chars().take(max).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,7 +244,8 @@ mod tests {
     fn urls_are_checked_and_sqlite_files_are_created_read_write() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/m.sqlite3");
-        let (b, url) = parse(&format!("sqlite://{}", path.display())).unwrap();
+        let (b, url, file) = parse(&format!("sqlite://{}", path.display())).unwrap();
+        assert_eq!(file.as_deref(), Some(path.as_path()));
         assert_eq!(b, Backend::Sqlite);
         assert!(url.ends_with("?mode=rwc"), "{url}");
         assert!(path.parent().unwrap().is_dir());

@@ -8,7 +8,7 @@ use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 
 /// Every migration, oldest first: (version, description, SQL).
-pub(super) const MIGRATIONS: [(i64, &str, &str); 2] = [
+pub(super) const MIGRATIONS: [(i64, &str, &str); 3] = [
     (
         1,
         "desk records",
@@ -18,6 +18,11 @@ pub(super) const MIGRATIONS: [(i64, &str, &str); 2] = [
         2,
         "conversations",
         include_str!("migrations/0002_conversations.sql"),
+    ),
+    (
+        3,
+        "heartbeat",
+        include_str!("migrations/0003_heartbeat.sql"),
     ),
 ];
 

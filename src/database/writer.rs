@@ -1,66 +1,123 @@
-//! The journal: what the dialogue reports on every turn (the turn, an unanswered question) is
-//! queued here and written by one task in batches, one transaction each, so a turn never waits
-//! for the database. While the database is unavailable the batch is retried every second and
-//! the queue holds what arrives meanwhile, up to [`QUEUE`] records; beyond that new records are
-//! dropped and counted (`dropped`), never blocking an answer.
+//! The one writer: a task that owns the only connection that writes, and every write goes
+//! through it — consultation requests, feedback, the staff's changes, the retention purge and
+//! the journal of turns. Two queues feed it. Commands (a write someone waits for) are answered
+//! on a reply channel only after their transaction committed, so a 2xx always means stored;
+//! they are taken before any batch of records, so one never waits behind more than one batch.
+//! Records (what the dialogue reports on every turn) are queued without waiting and written in
+//! batches of up to [`BATCH`] a transaction, gathered for [`GATHER`] after the first one so the
+//! task wakes once a batch rather than once a turn. A command about a conversation (a
+//! consultation request sent with its session, a feedback) writes that conversation's queued
+//! turns in its own transaction first, so it sees everything the person was shown.
+//!
+//! Transactions begin `IMMEDIATE` on SQLite (the write lock is taken at the start, so the busy
+//! timeout applies and no transaction fails half-way on a lock), and are retried once on a
+//! PostgreSQL serialization failure. After any failure — a full disk, an I/O error, a read-only
+//! file — the transaction is rolled back and the connection closed; the next write opens a new
+//! one, so writing resumes by itself once the cause is gone.
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, Connection, Executor};
 use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
 
-use super::{DbError, Store, UNANSWERED_CHARS, clip, month_of, now};
+use super::journal::{self, Record};
+use super::store::Store;
+use super::{
+    Backend, Consultation, ConsultationUpdate, DbError, FeedbackOutcome, NewConsultation, Purged,
+    REQUEST_DEADLINE, UNANSWERED_CHARS, desk, now, retention,
+};
 use crate::dialogue::{Reason, Recorder, TurnRecord};
 
-/// Records held while the database is unavailable (a few hundred bytes each; 7 KB at most):
-/// over an hour of a busy desk's turns, without letting a flood grow the process.
+/// Records held while the database is unavailable, in the queue and again in the writer's
+/// hands (a few hundred bytes each; 8,192 at most, about 2 MB): over an hour of a busy desk's
+/// turns, without letting a flood grow the process. Beyond it records are dropped and counted.
 pub const QUEUE: usize = 4_096;
 /// Records written in one transaction at most.
 const BATCH: usize = 256;
-/// Rows in one INSERT (five or six parameters each: far below SQLite's and PostgreSQL's limits).
-const ROWS_PER_INSERT: usize = 128;
-/// Characters of a question kept in a conversation (the chat API accepts no longer message).
-const QUESTION_CHARS: usize = 2_000;
+/// How long records gather after the first before a batch is written: the writer wakes at
+/// most about a hundred times a second under load, not once a turn.
+const GATHER: Duration = Duration::from_millis(10);
+/// How long a failed batch waits before it is tried again.
+const RETRY: Duration = Duration::from_secs(1);
+/// Commands waiting for the writer (each has a request waiting for it).
+const COMMANDS: usize = 256;
+/// The longest one transaction may take before its connection is given up.
+const TRANSACTION_DEADLINE: Duration = Duration::from_secs(10);
 
-/// One record to write.
+/// Where a command's outcome goes.
+type Reply<T> = oneshot::Sender<Result<T, DbError>>;
+
+/// A write someone waits for.
 #[derive(Debug)]
-enum Job {
-    Turn {
-        turn: TurnRecord,
+pub(super) enum Command {
+    Consultation {
+        new: NewConsultation,
         at: i64,
+        reply: Reply<String>,
     },
-    Unanswered {
-        question: String,
-        reason: Reason,
+    Feedback {
+        session_id: String,
+        helpful: bool,
+        comment: Option<String>,
         at: i64,
+        reply: Reply<FeedbackOutcome>,
+    },
+    Update {
+        id: String,
+        update: ConsultationUpdate,
+        at: i64,
+        reply: Reply<Option<Consultation>>,
+    },
+    Purge {
+        now: i64,
+        days: u32,
+        reply: Reply<Purged>,
     },
     /// Answered once everything queued before it is written.
-    Flush(oneshot::Sender<()>),
+    Flush { reply: Reply<()> },
+    /// After a failed write with nothing else to write: is the database writable again?
+    Probe,
 }
 
-/// The queue to the writer task.
+/// The handle to the writer: its two queues.
 #[derive(Debug)]
 pub struct Journal {
-    tx: mpsc::Sender<Job>,
+    records: mpsc::Sender<Record>,
+    commands: mpsc::Sender<Command>,
     dropped: Arc<AtomicU64>,
+    pending: Arc<AtomicUsize>,
 }
 
 impl Journal {
     /// Starts the writer task over `store` (needs a Tokio runtime).
     pub(super) fn start(store: Arc<Store>) -> Journal {
-        let (tx, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(write_all(store, rx));
+        let (records, records_rx) = mpsc::channel(QUEUE);
+        let (commands, commands_rx) = mpsc::channel(COMMANDS);
+        let pending = Arc::new(AtomicUsize::new(0));
+        let writer = Writer {
+            tx: Tx { store, conn: None },
+            pending: VecDeque::new(),
+            count: pending.clone(),
+            gather_until: None,
+            retry_at: None,
+        };
+        tokio::spawn(writer.run(commands_rx, records_rx));
         Journal {
-            tx,
+            records,
+            commands,
             dropped: Arc::new(AtomicU64::new(0)),
+            pending,
         }
     }
 
-    fn send(&self, job: Job) {
-        if self.tx.try_send(job).is_err() && self.dropped.fetch_add(1, Ordering::Relaxed) == 0 {
+    fn send(&self, record: Record) {
+        if self.records.try_send(record).is_ok() {
+            self.pending.fetch_add(1, Ordering::Relaxed);
+        } else if self.dropped.fetch_add(1, Ordering::Relaxed) == 0 {
             tracing::warn!("the database queue is full: records are being dropped");
         }
     }
@@ -72,32 +129,59 @@ impl Journal {
 
     /// Records waiting to be written.
     pub fn pending(&self) -> usize {
-        self.tx.max_capacity() - self.tx.capacity()
+        self.pending.load(Ordering::Relaxed)
     }
 
     /// Waits until everything queued so far is written, at most `within`.
     pub async fn flush(&self, within: Duration) -> Result<(), DbError> {
-        let (done, wait) = oneshot::channel();
-        self.tx
-            .send_timeout(Job::Flush(done), within)
+        self.call_within(within, |reply| Command::Flush { reply })
             .await
-            .map_err(|_| DbError::Timeout(within))?;
-        match tokio::time::timeout(within, wait).await {
-            Ok(Ok(())) => Ok(()),
-            _ => Err(DbError::Timeout(within)),
+    }
+
+    /// Sends a command and waits for its outcome, at most [`REQUEST_DEADLINE`] in all.
+    pub(super) async fn call<T>(
+        &self,
+        command: impl FnOnce(Reply<T>) -> Command,
+    ) -> Result<T, DbError> {
+        self.call_within(REQUEST_DEADLINE, command).await
+    }
+
+    pub(super) async fn call_within<T>(
+        &self,
+        within: Duration,
+        command: impl FnOnce(Reply<T>) -> Command,
+    ) -> Result<T, DbError> {
+        let deadline = Instant::now() + within;
+        let (reply, outcome) = oneshot::channel();
+        match tokio::time::timeout_at(deadline, self.commands.send(command(reply))).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => return Err(DbError::Stopped),
+            Err(_) => return Err(DbError::Timeout(within)),
+        }
+        match tokio::time::timeout_at(deadline, outcome).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(DbError::Stopped),
+            Err(_) => Err(DbError::Timeout(within)),
+        }
+    }
+
+    /// Asks the writer to try a write, when the last one failed and nothing else is queued.
+    pub(super) fn probe(&self) {
+        if self.pending() == 0 {
+            let _ = self.commands.try_send(Command::Probe);
         }
     }
 }
 
 impl Recorder for Journal {
     fn turn(&self, turn: TurnRecord) {
-        self.send(Job::Turn { turn, at: now() });
+        self.send(Record::Turn { turn, at: now() });
     }
 
     fn unanswered(&self, question: &str, reason: Reason) {
-        let question = clip(question, UNANSWERED_CHARS);
+        let question = journal::stored_text(question, UNANSWERED_CHARS);
         if !question.is_empty() {
-            self.send(Job::Unanswered {
+            self.send(Record::Unanswered {
                 question,
                 reason,
                 at: now(),
@@ -106,205 +190,398 @@ impl Recorder for Journal {
     }
 }
 
-/// The digest a conversation is stored under: the session id itself is never stored.
-pub(crate) fn session_key(session_id: &str) -> String {
-    let digest = Sha256::digest(format!("madoguchi conversation {session_id}").as_bytes());
-    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+/// The writer's connection and its transactions.
+struct Tx {
+    store: Arc<Store>,
+    conn: Option<AnyConnection>,
 }
 
-/// The writer task: batches of up to [`BATCH`] records, each batch retried until written.
-async fn write_all(store: Arc<Store>, mut rx: mpsc::Receiver<Job>) {
-    let mut batch: Vec<Job> = Vec::with_capacity(BATCH);
-    loop {
-        if batch.is_empty() {
-            match rx.recv().await {
-                Some(job) => batch.push(job),
-                None => return,
+impl Tx {
+    /// Runs `work` in one transaction, committed before this returns `Ok`; retried once on a
+    /// serialization failure. The outcome is noted for health.
+    async fn run<W: Write>(&mut self, work: &W) -> Result<W::Output, DbError> {
+        let mut result = self.attempt(work).await;
+        if result.as_ref().is_err_and(DbError::is_retryable) {
+            result = self.attempt(work).await;
+        }
+        self.store.note_write(&result);
+        result
+    }
+
+    async fn attempt<W: Write>(&mut self, work: &W) -> Result<W::Output, DbError> {
+        let begin = match self.store.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        };
+        let result = match self.connection().await {
+            Err(e) => Err(e),
+            Ok(conn) => {
+                let transaction = async {
+                    conn.execute(begin).await?;
+                    let value = work.perform(&mut *conn).await?;
+                    conn.execute("COMMIT").await?;
+                    Ok(value)
+                };
+                tokio::time::timeout(TRANSACTION_DEADLINE, transaction)
+                    .await
+                    .unwrap_or(Err(DbError::Timeout(TRANSACTION_DEADLINE)))
+            }
+        };
+        if result.is_err() {
+            self.reset().await;
+        }
+        result
+    }
+
+    /// The writing connection, opened (and the schema brought up to date) when there is none.
+    async fn connection(&mut self) -> Result<&mut AnyConnection, DbError> {
+        if self.conn.is_none() {
+            self.store.migrate_if_needed().await?;
+            let mut conn = AnyConnection::connect(&self.store.url).await?;
+            if self.store.backend == Backend::Sqlite {
+                // FULL: a committed request survives a power cut, not only a crash.
+                // secure_delete: what the retention purge deletes is overwritten, not left in
+                // free pages.
+                conn.execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                     PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON; \
+                     PRAGMA cache_size = -1024;",
+                )
+                .await?;
+            }
+            self.conn = Some(conn);
+        }
+        self.conn.as_mut().ok_or(DbError::Stopped)
+    }
+
+    /// After a failure: roll back whatever is open and close the connection, so nothing of a
+    /// failed transaction stays (a lock held, a half-written transaction left open).
+    async fn reset(&mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(1), async {
+                let _ = conn.execute("ROLLBACK").await;
+                let _ = conn.close().await;
+            })
+            .await;
+        }
+    }
+
+    /// Work that may not run inside a transaction (VACUUM), on the writing connection.
+    async fn outside_transaction<W: Write<Output = ()>>(
+        &mut self,
+        work: &W,
+    ) -> Result<(), DbError> {
+        let result = match self.connection().await {
+            Ok(conn) => work.perform(conn).await,
+            Err(e) => Err(e),
+        };
+        if result.is_err() {
+            self.reset().await;
+        }
+        self.store.note_write(&result);
+        result
+    }
+}
+
+/// Statements the writer runs on its connection: inside a transaction it begins and commits
+/// (or, for compaction, outside any).
+trait Write: Sync {
+    type Output: Send;
+    fn perform<'c>(
+        &'c self,
+        conn: &'c mut AnyConnection,
+    ) -> BoxFuture<'c, Result<Self::Output, DbError>>;
+}
+
+type BoxFuture<'c, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'c>>;
+
+/// A run of the dialogue's records.
+struct Records<'a>(Vec<&'a Record>);
+
+impl Write for Records<'_> {
+    type Output = ();
+    fn perform<'c>(&'c self, conn: &'c mut AnyConnection) -> BoxFuture<'c, Result<(), DbError>> {
+        Box::pin(journal::write(conn, &self.0))
+    }
+}
+
+/// A conversation's pending records, then a command about it, in one transaction.
+struct AfterRecords<'a, W>(Records<'a>, W);
+
+impl<W: Write> Write for AfterRecords<'_, W> {
+    type Output = W::Output;
+    fn perform<'c>(
+        &'c self,
+        conn: &'c mut AnyConnection,
+    ) -> BoxFuture<'c, Result<W::Output, DbError>> {
+        Box::pin(async move {
+            journal::write(&mut *conn, &self.0.0).await?;
+            self.1.perform(conn).await
+        })
+    }
+}
+
+struct AddConsultation<'a>(&'a NewConsultation, i64);
+
+impl Write for AddConsultation<'_> {
+    type Output = String;
+    fn perform<'c>(
+        &'c self,
+        conn: &'c mut AnyConnection,
+    ) -> BoxFuture<'c, Result<String, DbError>> {
+        Box::pin(desk::insert_consultation(conn, self.0, self.1))
+    }
+}
+
+struct AddFeedback<'a> {
+    session_id: &'a str,
+    helpful: bool,
+    comment: Option<&'a str>,
+    at: i64,
+}
+
+impl Write for AddFeedback<'_> {
+    type Output = FeedbackOutcome;
+    fn perform<'c>(
+        &'c self,
+        conn: &'c mut AnyConnection,
+    ) -> BoxFuture<'c, Result<FeedbackOutcome, DbError>> {
+        Box::pin(desk::insert_feedback(
+            conn,
+            self.session_id,
+            self.helpful,
+            self.comment,
+            self.at,
+        ))
+    }
+}
+
+struct Update<'a>(&'a str, &'a ConsultationUpdate, i64);
+
+impl Write for Update<'_> {
+    type Output = Option<Consultation>;
+    fn perform<'c>(
+        &'c self,
+        conn: &'c mut AnyConnection,
+    ) -> BoxFuture<'c, Result<Option<Consultation>, DbError>> {
+        Box::pin(desk::update_consultation(conn, self.0, self.1, self.2))
+    }
+}
+
+struct Purge(i64, u32);
+
+impl Write for Purge {
+    type Output = Purged;
+    fn perform<'c>(
+        &'c self,
+        conn: &'c mut AnyConnection,
+    ) -> BoxFuture<'c, Result<Purged, DbError>> {
+        Box::pin(retention::purge(conn, self.0, self.1))
+    }
+}
+
+/// After a purge, outside any transaction: the deleted bytes leave the files.
+struct Compact(Backend);
+
+impl Write for Compact {
+    type Output = ();
+    fn perform<'c>(&'c self, conn: &'c mut AnyConnection) -> BoxFuture<'c, Result<(), DbError>> {
+        Box::pin(retention::compact(conn, self.0))
+    }
+}
+
+struct Heartbeat(i64);
+
+impl Write for Heartbeat {
+    type Output = ();
+    fn perform<'c>(&'c self, conn: &'c mut AnyConnection) -> BoxFuture<'c, Result<(), DbError>> {
+        Box::pin(desk::heartbeat(conn, self.0))
+    }
+}
+
+/// The writer task's state.
+struct Writer {
+    tx: Tx,
+    /// Records taken from the queue, oldest first, not yet written.
+    pending: VecDeque<Record>,
+    /// Records queued or pending (shared with the handle, for `/healthz` and `/metrics`).
+    count: Arc<AtomicUsize>,
+    /// When the batch being gathered is written.
+    gather_until: Option<Instant>,
+    /// When a failed batch is tried again.
+    retry_at: Option<Instant>,
+}
+
+impl Writer {
+    async fn run(
+        mut self,
+        mut commands: mpsc::Receiver<Command>,
+        mut records: mpsc::Receiver<Record>,
+    ) {
+        loop {
+            // Nothing pending: sleep until a command or a record comes. Records pending: wait
+            // for the end of the gathering (or of the back-off), taking commands meanwhile.
+            let wake = match (self.pending.is_empty(), self.gather_until, self.retry_at) {
+                (true, ..) => None,
+                (false, g, r) => Some(g.max(r).unwrap_or_else(Instant::now)),
+            };
+            tokio::select! {
+                biased;
+                command = commands.recv() => match command {
+                    Some(command) => self.handle(command, &mut records).await,
+                    None => break,
+                },
+                record = records.recv(), if wake.is_none() => match record {
+                    Some(record) => {
+                        self.pending.push_back(record);
+                        self.gather_until = Some(Instant::now() + GATHER);
+                    }
+                    None => break,
+                },
+                () = tokio::time::sleep_until(wake.unwrap_or_else(Instant::now)), if wake.is_some() => {
+                    self.write_pending(&mut commands, &mut records).await;
+                }
             }
         }
-        while batch.len() < BATCH {
-            match rx.try_recv() {
-                Ok(job) => batch.push(job),
+        // Stopping: write what is left, once.
+        self.take_queued(&mut records);
+        while !self.pending.is_empty() && self.write_batch().await.is_ok() {}
+    }
+
+    /// Moves queued records into the writer's hands, up to [`QUEUE`] of them.
+    fn take_queued(&mut self, records: &mut mpsc::Receiver<Record>) {
+        while self.pending.len() < QUEUE {
+            match records.try_recv() {
+                Ok(record) => self.pending.push_back(record),
                 Err(_) => break,
             }
         }
-        let result = store.run(|pool| write_batch(pool, &batch)).await;
-        match result {
-            Ok(()) => {
-                for job in batch.drain(..) {
-                    if let Job::Flush(done) = job {
-                        let _ = done.send(());
+    }
+
+    /// Writes the pending records batch by batch, taking waiting commands before each batch.
+    /// A failed batch stays pending and is tried again after [`RETRY`].
+    async fn write_pending(
+        &mut self,
+        commands: &mut mpsc::Receiver<Command>,
+        records: &mut mpsc::Receiver<Record>,
+    ) {
+        self.gather_until = None;
+        self.retry_at = None;
+        loop {
+            while let Ok(command) = commands.try_recv() {
+                self.handle(command, records).await;
+            }
+            self.take_queued(records);
+            if self.pending.is_empty() {
+                return;
+            }
+            if self.write_batch().await.is_err() {
+                self.retry_at = Some(Instant::now() + RETRY);
+                return;
+            }
+        }
+    }
+
+    /// Writes the oldest pending records, up to [`BATCH`], in one transaction.
+    async fn write_batch(&mut self) -> Result<(), DbError> {
+        let n = self.pending.len().min(BATCH);
+        let batch = Records(self.pending.iter().take(n).collect());
+        self.tx.run(&batch).await?;
+        self.pending.drain(..n);
+        self.count.fetch_sub(n, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Writes `session_id`'s pending turns and then `work`, in one transaction; the turns leave
+    /// the queue only when it committed.
+    async fn with_conversation<W: Write>(
+        &mut self,
+        session_id: Option<&str>,
+        work: W,
+    ) -> Result<W::Output, DbError> {
+        let of_session = |r: &Record| session_id.is_some() && r.session_id() == session_id;
+        let mine = Records(self.pending.iter().filter(|r| of_session(r)).collect());
+        let n = mine.0.len();
+        let result = self.tx.run(&AfterRecords(mine, work)).await;
+        if result.is_ok() && n > 0 {
+            self.pending.retain(|r| !of_session(r));
+            self.count.fetch_sub(n, Ordering::Relaxed);
+        }
+        result
+    }
+
+    async fn handle(&mut self, command: Command, records: &mut mpsc::Receiver<Record>) {
+        self.take_queued(records);
+        match command {
+            Command::Consultation { new, at, reply } => {
+                if reply.is_closed() {
+                    return; // The request gave up: store nothing it was not told of.
+                }
+                let result = self
+                    .with_conversation(new.session_id.as_deref(), AddConsultation(&new, at))
+                    .await;
+                let _ = reply.send(result);
+            }
+            Command::Feedback {
+                session_id,
+                helpful,
+                comment,
+                at,
+                reply,
+            } => {
+                if reply.is_closed() {
+                    return;
+                }
+                let work = AddFeedback {
+                    session_id: &session_id,
+                    helpful,
+                    comment: comment.as_deref(),
+                    at,
+                };
+                let result = self.with_conversation(Some(&session_id), work).await;
+                let _ = reply.send(result);
+            }
+            Command::Update {
+                id,
+                update,
+                at,
+                reply,
+            } => {
+                if reply.is_closed() {
+                    return;
+                }
+                let result = self.tx.run(&Update(&id, &update, at)).await;
+                let _ = reply.send(result);
+            }
+            Command::Purge { now, days, reply } => {
+                let result = match self.tx.run(&Purge(now, days)).await {
+                    Ok(purged) if purged != Purged::default() => {
+                        let backend = self.tx.store.backend;
+                        self.tx
+                            .outside_transaction(&Compact(backend))
+                            .await
+                            .map(|()| purged)
                     }
+                    other => other,
+                };
+                let _ = reply.send(result);
+            }
+            Command::Flush { reply } => {
+                let mut result = Ok(());
+                while !self.pending.is_empty() {
+                    if let Err(e) = self.write_batch().await {
+                        result = Err(e);
+                        break;
+                    }
+                    self.take_queued(records);
+                }
+                let _ = reply.send(result);
+            }
+            Command::Probe => {
+                if self.pending.is_empty() {
+                    let _ = self.tx.run(&Heartbeat(now())).await;
                 }
             }
-            Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
         }
     }
-}
-
-/// Writes one batch in one transaction.
-async fn write_batch(pool: &sqlx::AnyPool, batch: &[Job]) -> Result<(), DbError> {
-    if batch.iter().all(|j| matches!(j, Job::Flush(_))) {
-        return Ok(());
-    }
-    let mut tx = pool.begin().await?;
-    // The batch's tallies, added up here and written once each.
-    let mut tallies: BTreeMap<(String, &'static str), i64> = BTreeMap::new();
-    let mut count = |at: i64, kind: &'static str, n: i64| {
-        *tallies.entry((month_of(at), kind)).or_insert(0) += n;
-    };
-    let turns: Vec<(&TurnRecord, i64)> = batch
-        .iter()
-        .filter_map(|j| match j {
-            Job::Turn { turn, at } => Some((turn, *at)),
-            _ => None,
-        })
-        .collect();
-    for (turn, at) in &turns {
-        count(*at, turn.outcome, 1);
-    }
-    for at in write_turns(&mut tx, &turns).await? {
-        count(at, "conversations", 1);
-    }
-    for job in batch {
-        if let Job::Unanswered {
-            question,
-            reason,
-            at,
-        } = job
-        {
-            sqlx::query(
-                "INSERT INTO unanswered (question, reason, count, first_seen, last_seen) \
-                 VALUES ($1, $2, 1, $3, $3) ON CONFLICT (question, reason) \
-                 DO UPDATE SET count = unanswered.count + 1, last_seen = excluded.last_seen",
-            )
-            .bind(question.as_str())
-            .bind(reason.as_str())
-            .bind(*at)
-            .execute(&mut *tx)
-            .await?;
-            count(*at, "unanswered", 1);
-        }
-    }
-    for ((month, kind), n) in tallies {
-        add_tally(&mut tx, &month, kind, n).await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Writes a batch's turns, in order: a multi-row upsert of their conversations (each one's turn
-/// count raised by its turns in the batch, which numbers them) and a multi-row insert of the
-/// turns. Returns when each conversation that the batch starts began.
-async fn write_turns(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    turns: &[(&TurnRecord, i64)],
-) -> Result<Vec<i64>, DbError> {
-    // Each session's turns in the batch, in order of first appearance.
-    let mut sessions: Vec<(String, Vec<usize>)> = Vec::new();
-    for (i, (turn, _)) in turns.iter().enumerate() {
-        let key = session_key(&turn.session_id);
-        match sessions.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, idx)) => idx.push(i),
-            None => sessions.push((key, vec![i])),
-        }
-    }
-    // One multi-row upsert per chunk of conversations; RETURNING gives each its id and its
-    // turn count after the batch, which numbers its turns (k turns: total - k + 1 ..= total).
-    let mut numbered: Vec<(String, i64)> = vec![(String::new(), 0); turns.len()];
-    let mut started = Vec::new();
-    for chunk in sessions.chunks(ROWS_PER_INSERT) {
-        let sql = format!(
-            "INSERT INTO conversations (id, session_key, started_at, last_at, turns) VALUES {} \
-             ON CONFLICT (session_key) DO UPDATE SET last_at = excluded.last_at, \
-             turns = conversations.turns + excluded.turns RETURNING session_key, id, turns",
-            placeholders(chunk.len(), 5)
-        );
-        let mut q = sqlx::query_as::<_, (String, String, i64)>(&sql).persistent(false);
-        for (key, idx) in chunk {
-            let (first, last) = (turns[idx[0]].1, turns[idx[idx.len() - 1]].1);
-            q = q
-                .bind(uuid::Uuid::new_v4().simple().to_string())
-                .bind(key.clone())
-                .bind(first)
-                .bind(last)
-                .bind(idx.len() as i64);
-        }
-        let rows = q.fetch_all(&mut **tx).await?;
-        for (key, idx) in chunk {
-            let Some((_, conversation, total)) = rows.iter().find(|(k, _, _)| k == key) else {
-                return Err(DbError::Sql(sqlx::Error::RowNotFound));
-            };
-            let k = idx.len() as i64;
-            if *total == k {
-                started.push(turns[idx[0]].1);
-            }
-            for (j, &i) in idx.iter().enumerate() {
-                numbered[i] = (conversation.clone(), total - k + 1 + j as i64);
-            }
-        }
-    }
-    for chunk in (0..turns.len()).collect::<Vec<_>>().chunks(ROWS_PER_INSERT) {
-        let sql = format!(
-            "INSERT INTO turns (conversation_id, n, at, question, outcome, programs) VALUES {}",
-            placeholders(chunk.len(), 6)
-        );
-        // Not kept as a prepared statement: each number of rows is another statement, and a
-        // cache of up to 128 of them per connection would hold megabytes for nothing.
-        let mut q = sqlx::query(&sql).persistent(false);
-        for &i in chunk {
-            let (turn, at) = turns[i];
-            let programs: Vec<&str> = turn.programs.iter().map(|p| p.as_str()).collect();
-            q = q
-                .bind(numbered[i].0.clone())
-                .bind(numbered[i].1)
-                .bind(at)
-                .bind(clip(&turn.question, QUESTION_CHARS))
-                .bind(turn.outcome)
-                .bind(programs.join(" "));
-        }
-        q.execute(&mut **tx).await?;
-    }
-    Ok(started)
-}
-
-/// `($1, $2, …), (…)`: `rows` groups of `columns` numbered placeholders.
-fn placeholders(rows: usize, columns: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let row: Vec<String> = (1..=columns)
-                .map(|c| format!("${}", r * columns + c))
-                .collect();
-            format!("({})", row.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Counts one event of `kind` in the month of `at`. Tallies outlive the records they count.
-pub(super) async fn tally(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    at: i64,
-    kind: &str,
-) -> Result<(), DbError> {
-    add_tally(tx, &month_of(at), kind, 1).await
-}
-
-/// Adds `n` events of `kind` to `month`'s tally.
-async fn add_tally(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    month: &str,
-    kind: &str,
-    n: i64,
-) -> Result<(), DbError> {
-    sqlx::query(
-        "INSERT INTO tallies (month, kind, n) VALUES ($1, $2, $3) \
-         ON CONFLICT (month, kind) DO UPDATE SET n = tallies.n + excluded.n",
-    )
-    .bind(month)
-    .bind(kind)
-    .bind(n)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }

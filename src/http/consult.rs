@@ -220,14 +220,22 @@ pub(super) fn database(state: &AppState) -> Result<&Database, ApiError> {
     })
 }
 
-/// The database failed: 503, logged, with when to try again.
+/// The database failed: 503 with the reason, logged, with when to try again. Nothing was
+/// stored (the writer answers only after a commit).
 pub(super) fn unavailable(e: DbError) -> ApiError {
     tracing::warn!("{e}");
+    let kind = e.kind();
     ApiError::new(
         StatusCode::SERVICE_UNAVAILABLE,
         "storage_unavailable",
-        "ただいま受付を保存できません。時間をおいてお試しいただくか、窓口へ直接お電話ください。",
-        "The database is unavailable; retry later.",
+        format!(
+            "ただいま受付を保存できません（{}）。時間をおいてお試しいただくか、窓口へ直接お電話ください。",
+            kind.reason_ja()
+        ),
+        format!(
+            "Nothing was stored: {}. Retry later, or call the desk directly.",
+            kind.reason_en()
+        ),
     )
     .retry_after(5)
 }

@@ -57,6 +57,12 @@ pub struct Metrics {
     database_up: Gauge,
     database_pending: Gauge,
     database_dropped: Gauge,
+    database_errors: Family<Kind, Counter>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Kind {
+    kind: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -81,6 +87,13 @@ impl Default for Metrics {
         let database_up = Gauge::default();
         let database_pending = Gauge::default();
         let database_dropped = Gauge::default();
+        let database_errors = Family::<Kind, Counter>::default();
+        registry.register(
+            "database_errors",
+            "Failed database statements since start, by kind (disk_full, io_error, read_only, \
+             busy, unreachable, timeout, other)",
+            database_errors.clone(),
+        );
         registry.register(
             "database_up",
             "1 when the desk's database answers and its schema is current, 0 when not (or none)",
@@ -149,6 +162,7 @@ impl Default for Metrics {
             database_up,
             database_pending,
             database_dropped,
+            database_errors,
         }
     }
 }
@@ -193,6 +207,12 @@ impl Metrics {
                 .set(i64::try_from(journal.pending()).unwrap_or(i64::MAX));
             self.database_dropped
                 .set(i64::try_from(journal.dropped()).unwrap_or(i64::MAX));
+            for (kind, total) in db.errors() {
+                let counter = self.database_errors.get_or_create(&Kind {
+                    kind: kind.as_str(),
+                });
+                counter.inc_by(total.saturating_sub(counter.get()));
+            }
         }
         let engine = state.dialogue.engine();
         self.corpus.clear();

@@ -36,6 +36,7 @@ pub(super) async fn health(State(state): State<AppState>) -> Json<Health> {
         session_store: store.backend().to_string(),
         database: db.map_or("none", |d| d.backend().as_str()).to_string(),
         database_pending: db.map_or(0, |d| d.journal().pending()),
+        database_error: db.and_then(|d| d.problem()).map(|k| k.as_str().to_string()),
         programs: engine.corpus.programs.len(),
         quotes: engine.corpus.term_count(),
         index_bytes: engine.index.size_bytes(),

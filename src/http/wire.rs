@@ -394,6 +394,9 @@ pub struct Health {
     pub database: String,
     /// Records waiting to be written to the database.
     pub database_pending: usize,
+    /// Why the database is degraded, when it is: disk_full | io_error | read_only | busy |
+    /// unreachable | timeout | other.
+    pub database_error: Option<String>,
     pub programs: usize,
     pub quotes: usize,
     pub index_bytes: usize,
