@@ -133,10 +133,13 @@ fn sql_kind(e: &sqlx::Error) -> ErrorKind {
     }
 }
 
-/// The kind of a database's error code: SQLite's (extended) result code as a number, or
-/// PostgreSQL's five-character SQLSTATE.
+/// The kind of a database's error code: SQLite's (extended) result code as a number (at most
+/// four digits: the largest extended code is below 10,000), or PostgreSQL's five-character
+/// SQLSTATE (which may be all digits, like 53100).
 fn code_kind(code: &str, message: &str) -> ErrorKind {
-    if let Ok(n) = code.parse::<i32>() {
+    if code.len() < 5
+        && let Ok(n) = code.parse::<i32>()
+    {
         return match n & 0xff {
             13 => ErrorKind::Full,
             8 => ErrorKind::ReadOnly,
