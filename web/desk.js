@@ -150,6 +150,8 @@
     if (error) { e.textContent = error; e.hidden = false; } else { e.textContent = ""; e.hidden = true; }
     var t = $("token");
     t.value = "";
+    // A refused token marks the field invalid; its message (#login-error) describes it.
+    if (error) t.setAttribute("aria-invalid", "true"); else t.removeAttribute("aria-invalid");
     t.focus();
   }
   $("login-form").addEventListener("submit", function (ev) {
@@ -159,6 +161,7 @@
     if (!token) {
       e.textContent = "トークンを入力してください。";
       e.hidden = false;
+      $("token").setAttribute("aria-invalid", "true");
       $("token").focus();
       return;
     }
@@ -171,16 +174,18 @@
       btn.disabled = false;
       setItem(TOKEN_KEY, token);
       e.hidden = true;
+      $("token").removeAttribute("aria-invalid");
       $("login").hidden = true;
       $("nav").hidden = false;
       if (data) renderUnanswered(data);
       route();
+      focusView();
       if (!programs) loadPrograms();
       refreshNewCount();
     }).catch(function (err) {
       btn.disabled = false;
       if (err && err.name === "AuthError") showLogin("トークンが正しくありません");
-      else { e.textContent = err.message || "ログインできませんでした。"; e.hidden = false; }
+      else { e.textContent = err.message || "ログインできませんでした。"; e.hidden = false; $("token").focus(); }
     });
   });
   $("logout").addEventListener("click", function () {
@@ -217,10 +222,19 @@
     else if (parts[0] === "tallies") { show("view-tallies"); loadTallies(); }
     else { show("view-ask"); }
   }
+  // The focus goes to the shown view's heading, so a screen reader says where one is and Tab
+  // goes on from there; a view still loading (a program, a comparison) holds it until its
+  // heading is drawn (openProgram, openCompare).
+  function focusView() {
+    var view = document.querySelector(".view:not([hidden])");
+    if (!view) return;
+    var head = view.querySelector("h2");
+    if (head && !head.hasAttribute("tabindex")) head.setAttribute("tabindex", "-1");
+    (head || view).focus({ preventScroll: true });
+  }
   window.addEventListener("hashchange", function () {
     route();
-    var main = $("main");
-    if (main) main.focus({ preventScroll: true });
+    focusView();
     window.scrollTo(0, 0);
   });
 
@@ -329,10 +343,15 @@
     return h("article", { class: "card", "data-testid": "desk-card" }, kids);
   }
   function renderAnswer(question, r) {
-    var kids = [h("p", { class: "asked" }, [h("span", { class: "who", text: "ご相談" }), question])];
+    var kids = [h("h3", { class: "asked" }, [h("span", { class: "who", text: "ご相談" }), question])];
     if (r.session && r.session.started_over) kids.push(h("p", { class: "note", text: "以前の相談の期限が切れたため、新しい相談として扱っています。" }));
     kids.push(h("div", { class: r.no_match ? "reply nomatch" : "reply", text: r.reply }));
-    (r.programs || []).forEach(function (p) { kids.push(answerCard(p)); });
+    var list = r.programs || [];
+    if (list.length) {
+      kids.push(h("ul", { class: "cards", "aria-label": "該当する制度（" + list.length + "件）" }, list.map(function (p) {
+        return h("li", null, [answerCard(p)]);
+      })));
+    }
     if (r.follow_up && r.follow_up.options) {
       kids.push(h("div", { class: "follow" }, [
         h("p", { text: r.follow_up.question }),
