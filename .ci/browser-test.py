@@ -488,6 +488,9 @@ class Run:
                  lambda: any("ありがとうございました" in e.text for e in visible(css(last(), "[data-testid=madoguchi-feedback-done]"))))
         if up.is_enabled() or up.get_attribute("aria-pressed") != "true":
             raise StepFailed("after 👍 the button is still enabled or not shown as pressed")
+        said, _ = self.focused()
+        if "madoguchi-feedback-done" not in said:
+            raise StepFailed(f"after 👍 the focus is on {said}, not the thanks that replaced the buttons")
         errors = [e.text for e in visible(css(root, "[data-testid=madoguchi-feedback-error]"))]
         if errors:
             raise StepFailed(f"the feedback shows an error: {errors[0]}")

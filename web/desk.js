@@ -345,7 +345,9 @@
   function renderAnswer(question, r) {
     var kids = [h("h3", { class: "asked" }, [h("span", { class: "who", text: "ご相談" }), question])];
     if (r.session && r.session.started_over) kids.push(h("p", { class: "note", text: "以前の相談の期限が切れたため、新しい相談として扱っています。" }));
-    kids.push(h("div", { class: r.no_match ? "reply nomatch" : "reply", text: r.reply }));
+    // The reply's own words in the turn's language when the API gives one (the quotes stay ja).
+    var lang = typeof r.lang === "string" && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(r.lang) ? r.lang : null;
+    kids.push(h("div", { class: r.no_match ? "reply nomatch" : "reply", lang: lang, text: r.reply }));
     var list = r.programs || [];
     if (list.length) {
       kids.push(h("ul", { class: "cards", "aria-label": "該当する制度（" + list.length + "件）" }, list.map(function (p) {
@@ -804,8 +806,11 @@
     api("/api/v1/desk/consultations?status=new&limit=1000").then(function (data) {
       var n = data && Array.isArray(data.items) ? data.items.length : 0;
       var el = $("inbox-count");
-      el.textContent = n >= 1000 ? "999+" : String(n);
-      el.setAttribute("aria-label", "新規 " + n + "件");
+      // The number in view, said as 「新規 N件」 (a label on a plain span is not read reliably).
+      el.textContent = "";
+      el.appendChild(h("span", { class: "sr", text: "新規 " }));
+      el.appendChild(document.createTextNode(n >= 1000 ? "999+" : String(n)));
+      el.appendChild(h("span", { class: "sr", text: "件" }));
       el.hidden = n === 0;
     }).catch(function () { $("inbox-count").hidden = true; });
   }

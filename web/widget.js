@@ -122,7 +122,7 @@
     ".fb{min-height:34px;background:#fff;border:1.5px solid #9aa5b1;border-radius:999px;cursor:pointer;font-size:13.5px;line-height:1;padding:0 10px;white-space:nowrap}",
     ".fb:hover:not(:disabled){background:#e3eefa;border-color:#0b5cad}",
     ".fb[aria-pressed=true]{background:#e3eefa;border-color:#0b5cad}",
-    ".fb:disabled{cursor:default;opacity:.55}",
+    ".fb:disabled,.fb[aria-disabled=true]{cursor:default;opacity:.55}",
     ".fb[aria-pressed=true]:disabled{opacity:1}",
     ".handoff{background:#fff;border:1.5px solid #9a3412;color:#9a3412;border-radius:999px;padding:4px 12px;cursor:pointer;font-size:13.5px;font-weight:700}",
     ".handoff:hover{background:#fdf0e8}",
@@ -654,14 +654,22 @@
         h("label", { for: id, text: "よろしければ、足りなかった点をお聞かせください（任意）" }), comment,
         h("div", { class: "row" }, [cancel, send])
       ]);
-      var done = h("p", { class: "fb-done", role: "status", "data-testid": "madoguchi-feedback-done", hidden: true });
-      var err = h("p", { class: "fb-err", role: "alert", "data-testid": "madoguchi-feedback-error", hidden: true });
+      // Focusable, so a button that goes away or is disabled hands the focus to what replaced it.
+      var done = h("p", { class: "fb-done", role: "status", tabindex: "-1", "data-testid": "madoguchi-feedback-done", hidden: true });
+      var err = h("p", { class: "fb-err", role: "alert", tabindex: "-1", "data-testid": "madoguchi-feedback-error", hidden: true });
       var row = h("div", { class: "acts", role: "group", "aria-labelledby": id + "-ask" }, [
         h("span", { class: "ask-fb", id: id + "-ask", text: "この回答は役に立ちましたか？" }), up, down
       ]);
       var wrap = h("div", { class: "acts-wrap", "data-testid": "madoguchi-actions" }, [row, box, done, err]);
 
+      // Whether the focus is on one of these controls (it must not fall to the page when they go).
+      function focusHere() { return wrap.contains(shadow.activeElement); }
+      var sending = false;
+      function busyButtons(on) {
+        [up, down, send].forEach(function (b) { if (on) b.setAttribute("aria-disabled", "true"); else b.removeAttribute("aria-disabled"); });
+      }
       function finish(helpful, text) {
+        var had = focusHere();
         up.disabled = down.disabled = true;
         up.setAttribute("aria-pressed", String(helpful === true));
         down.setAttribute("aria-pressed", String(helpful === false));
@@ -670,24 +678,31 @@
         err.hidden = true;
         done.textContent = text;
         done.hidden = false;
+        if (had) done.focus({ preventScroll: true });
       }
       function rate(helpful) {
+        if (sending) return;
         var sid = load(KEY_SESSION);
         err.hidden = true;
         if (!sid) {
+          var had = focusHere();
           up.disabled = down.disabled = true;
           box.hidden = true;
           err.textContent = "この会話の記録が見つからないため、評価をお送りできませんでした。";
           err.hidden = false;
+          if (had) err.focus({ preventScroll: true });
           return;
         }
         var body = { session_id: sid, helpful: helpful };
         var text = comment.value.trim();
         if (!helpful && text) body.comment = text;
-        up.disabled = down.disabled = send.disabled = true;
+        // While it is sent the buttons stay focusable (aria-disabled): the focus stays put.
+        sending = true;
+        busyButtons(true);
         rating = postJson("/api/v1/feedback", body).then(function (res) {
           rating = null;
-          send.disabled = false;
+          sending = false;
+          busyButtons(false);
           var given = res.error && res.error.code === "feedback_given";
           if (res.status === 204 || given) {
             // One feedback per answer: a 409 means it is already recorded (from another tab).
@@ -698,14 +713,17 @@
           }
           // 404: nothing to rate any more (the conversation expired, or no database).
           var again = res.status !== 404 && !wrap.hasAttribute("data-retired");
+          var had = focusHere();
           up.disabled = down.disabled = !again;
           if (!again) box.hidden = true;
           err.textContent = failure(res);
           err.hidden = false;
+          if (had && !again) err.focus({ preventScroll: true });
         });
       }
       up.addEventListener("click", function () { rate(true); });
       down.addEventListener("click", function () {
+        if (sending) return;
         var opening = box.hidden;
         box.hidden = !opening;
         down.setAttribute("aria-expanded", String(opening));
@@ -847,12 +865,13 @@
         var sid = load(KEY_SESSION);
         if (sid) body.session_id = sid;
         sending = true;
-        submitBtn.disabled = true;
+        // aria-disabled, not disabled: the button keeps the focus while the request is sent.
+        submitBtn.setAttribute("aria-disabled", "true");
         submitBtn.textContent = "送信しています…";
         hform.setAttribute("aria-busy", "true");
         postJson("/api/v1/consultations", body).then(function (res) {
           sending = false;
-          submitBtn.disabled = false;
+          submitBtn.removeAttribute("aria-disabled");
           submitBtn.textContent = "送信する";
           hform.setAttribute("aria-busy", "false");
           if (res.status === 201 && res.data && typeof res.data.id === "string") { showReceived(res.data.id); return; }
