@@ -8,8 +8,19 @@ Drives Debian's /usr/bin/chromium through /usr/bin/chromedriver with Python sele
 running with --desk-token DESK_TOKEN. Stops at the first broken step with a clear message
 (and OUT_DIR/failure.png), exit 1; otherwise prints `browser test: N passed, 0 failed`, exit 0.
 Screenshots: OUT_DIR/widget-desktop.png, widget-phone.png, widget-form.png, desk-compare.png,
-desk-inbox.png. The server needs a database (--database) for the feedback, the handoff form and the
+desk-inbox.png; a real answer at 390×844: answer-phone.png (as it arrives), answer-phone-cards.png
+(scrolled to the cards), answer-phone-details.png (the best fit's disclosure open); and one per
+state and size that axe-core scans: axe-STATE-desktop.png (1280×900), axe-STATE-phone.png
+(390×844). The server needs a database (--database) for the feedback, the handoff form and the
 desk's inbox and conversations; the CSV export is downloaded into OUT_DIR.
+
+Accessibility (issue 25): axe-core, pinned in .ci/package.json and installed with
+`npm ci --prefix .ci`, scans six states (the widget open, after an answer, the consultation form
+with an error, the desk's login, inbox and conversations) at both sizes and fails on any violation
+of WCAG 2.0/2.1 A and AA or axe's best practices; the keyboard paths are checked as a person
+takes them (an option chosen with Enter, Tab and Shift+Tab in the phone panel, Escape in the 👎
+comment box, the focus after the desk's login and view changes). The test prints what the live
+region announced after the question.
 """
 
 import glob
@@ -26,6 +37,7 @@ try:
                                             StaleElementReferenceException, TimeoutException,
                                             WebDriverException)
     from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -41,6 +53,8 @@ HANDOFF_QUESTION = "跡継ぎに店を譲りたいが、何から始めればよ
 HOSTILE_NAME = "<script>alert(1)</script>テスト"
 STAFF_NOTE = "折り返し電話済み <b>次回</b> 12/3"
 CITE = re.compile(r"p\.\d+ l\.\d+")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import a11y  # noqa: E402 - beside this script
 WAIT = 10  # seconds, every wait
 
 
@@ -94,6 +108,9 @@ class Run:
         self.severe = []
         self.passed = 0
         self.ticket = None
+        self.axe_js = a11y.axe_source()
+        self.scans = 0
+        self.announced = None
 
     def logs(self, expected=None):
         """Collects SEVERE console entries (`expected` ones ignored; a favicon 404 counts too)."""
@@ -110,10 +127,34 @@ class Run:
         if not self.d.get_screenshot_as_file(path):
             raise StepFailed(f"could not write {path}")
 
+    def keys(self, *keys):
+        """Presses keys where the focus is, as a person at the keyboard would."""
+        ActionChains(self.d).send_keys(*keys).perform()
+
+    def focused(self):
+        return a11y.active(self.d)
+
+    def scan(self, state):
+        """axe-core on the current state at 1280×900 and 390×844, a screenshot of each; any
+        violation fails the step with the rule, the elements and axe's summary."""
+        for size in ("desktop", "phone"):
+            if size == "phone":
+                self.phone()
+            else:
+                self.desktop()
+            time.sleep(0.3)
+            version, violations = a11y.axe_run(self.d, self.axe_js)
+            self.shot(f"axe-{state}-{size}.png")
+            self.scans += 1
+            if violations:
+                raise StepFailed(f"axe-core {version} on {state} at {size}: {len(violations)} rule(s) violated\n"
+                                 + a11y.describe(violations))
+        self.desktop()
+
     # ---------- the widget ----------
     def widget_open(self):
         d = self.d
-        d.set_window_size(1280, 900)
+        self.desktop()
         d.get(self.base + "/demo")
         root = shadow(d)
         launcher = wait_for(d, "the launcher [data-testid=madoguchi-open]", lambda: visible(css(root, "[data-testid=madoguchi-open]")))[0]
@@ -134,7 +175,8 @@ class Run:
             var s = getComputedStyle(b);
             return [s.borderTopLeftRadius, s.backgroundColor, s.borderTopStyle, s.cursor];""")
         radius, bg, border, cursor = style
-        if bg == "rgb(217, 72, 15)" or border == "double" or cursor == "crosshair" or radius in ("0px", ""):
+        page_bg = d.execute_script("return getComputedStyle(document.querySelector('main button')).backgroundColor;")
+        if bg == page_bg or border == "double" or cursor == "crosshair" or radius in ("0px", ""):
             raise StepFailed(f"the host page's styles reach the widget (launcher style {style})")
 
     def widget_ime(self):
@@ -170,6 +212,116 @@ class Run:
             raise StepFailed("the question is not shown as a user message")
         if box.get_attribute("value"):
             raise StepFailed("the input was not cleared after sending")
+        said, _ = self.focused()
+        if "madoguchi-input" not in said:
+            raise StepFailed(f"after a typed question the focus left the input: it is on {said}")
+        self.answer_structure(QUESTION)
+
+    def answer_structure(self, question):
+        """The answer as a screen-reader user meets it: a heading, the cards as a list of items
+        each headed by its program's name, 窓口に相談する before the cards, and a short
+        announcement (how many programs, the best fit) rather than the whole text."""
+        d = self.d
+        root = shadow(d)
+        live = css(root, "[aria-live=polite]")[0]
+        said = wait_for(d, "the live region's announcement of the answer", lambda: live.get_attribute("textContent"))
+        facts = d.execute_script("""
+            var root = arguments[0], replies = root.querySelectorAll('[data-role=assistant]'), reply = replies[replies.length - 1];
+            var cards = reply.querySelectorAll('[data-testid=madoguchi-card]'), bad = [], names = [], quotes = [];
+            cards.forEach(function (c) {
+              var li = c.parentElement, h = c.querySelector('h4');
+              if (!li || li.tagName !== 'LI' || li.parentElement.tagName !== 'UL') bad.push('a card is not a list item');
+              if (!h) bad.push('a card has no heading'); else names.push(h.textContent);
+              c.querySelectorAll('q').forEach(function (q) { quotes.push(q.textContent); });
+            });
+            var head = reply.querySelector('h3[tabindex="-1"]'), handoff = reply.querySelector('[data-testid=madoguchi-handoff]');
+            if (!head) bad.push('the answer has no focusable heading');
+            if (handoff && cards.length && !(handoff.compareDocumentPosition(cards[0]) & Node.DOCUMENT_POSITION_FOLLOWING))
+              bad.push('窓口に相談する comes after the cards');
+            if (root.querySelector('.root').getAttribute('lang') !== 'ja') bad.push('the widget has no lang="ja"');
+            return {n: cards.length, bad: bad, names: names, quotes: quotes};""", root)
+        if facts["bad"]:
+            raise StepFailed("; ".join(facts["bad"]))
+        if f"{facts['n']}件" not in said or facts["names"][0] not in said:
+            raise StepFailed(f"the announcement does not give the number of programs and the best fit: {said!r}")
+        walled = [q for q in facts["quotes"] if len(q) > 8 and q in said]
+        if walled or len(said) > 300:
+            raise StepFailed(f"the announcement reads out the cards ({len(said)} characters): {said!r}")
+        # When the API says why the best fit fits, the announcement says it too.
+        best = d.execute_script("""
+            var h = JSON.parse(localStorage.getItem('madoguchi.history') || '[]'), r = h[h.length - 1];
+            return r && r.response && r.response.programs && r.response.programs[0] || null;""")
+        if best and best.get("reason") and best["reason"].rstrip("。") not in said:
+            raise StepFailed(f"the API gives the best fit's reason, the announcement does not: {said!r}")
+        self.announced = (question, said)
+        print(f"     announced after 「{question}」: {said}")
+
+    def answer_phone(self):
+        """A real answer at 390×844: as it arrives, scrolled to its cards, the best fit's
+        disclosure open."""
+        d = self.d
+        self.phone()
+        root = shadow(d)
+        log = css(root, "[data-testid=madoguchi-log]")[0]
+        reply = css(root, "[data-testid=madoguchi-message][data-role=assistant]")[-1]
+        d.execute_script("arguments[0].dispatchEvent(new Event('scroll'));", log)
+        time.sleep(0.2)
+        self.shot("answer-phone.png")
+        handoff = css(reply, "[data-testid=madoguchi-handoff]")
+        if handoff and not d.execute_script("""
+                var b = arguments[0].getBoundingClientRect(), l = arguments[1].getBoundingClientRect();
+                return b.top >= l.top && b.bottom <= l.bottom;""", handoff[0], log):
+            raise StepFailed("at 390×844 窓口に相談する is not in view when the answer arrives")
+        cards = css(reply, "[data-testid=madoguchi-cards]")[0]
+        d.execute_script("arguments[1].scrollTop = arguments[0].offsetTop - 8;", cards, log)
+        time.sleep(0.2)
+        self.shot("answer-phone-cards.png")
+        more = css(reply, "[data-testid=madoguchi-more] summary")
+        if more:
+            more[0].click()
+            time.sleep(0.2)
+            if not any(CITE.search(c.text) for c in css(reply, "[data-testid=madoguchi-more] [data-testid=madoguchi-cite]")):
+                raise StepFailed("the card's disclosure opens on no quote with a 「p.N l.M」 citation")
+            self.shot("answer-phone-details.png")
+            more[0].click()
+        self.desktop()
+
+    def widget_phone_modal(self):
+        """At 390×844 the panel is a modal dialog: aria-modal, the page behind inert, Tab from
+        送信 and Shift+Tab from 最初から stay inside it. Wider, it is not modal."""
+        d = self.d
+        self.phone()
+        root = shadow(d)
+        panel = css(root, "[data-testid=madoguchi-panel]")[0]
+        if panel.get_attribute("aria-modal") != "true":
+            raise StepFailed("at 390×844 the panel is not aria-modal=true")
+        inert = d.execute_script("return ['header', 'main', 'footer'].filter(function (s) { return !document.querySelector(s).inert; });")
+        if inert:
+            raise StepFailed(f"at 390×844 the page behind the panel is not inert: {inert}")
+        stops = d.execute_script("""
+            return Array.prototype.filter.call(arguments[0].querySelectorAll('button, textarea, input, a[href], summary, [tabindex]'),
+              function (e) { return !e.disabled && e.getAttribute('tabindex') !== '-1' && e.getClientRects().length; }).length;""", panel)
+        for start, key, name in (("madoguchi-send", Keys.TAB, "Tab from 送信"),
+                                 ("madoguchi-restart", (Keys.SHIFT, Keys.TAB), "Shift+Tab from 最初から")):
+            d.execute_script("arguments[0].focus();", css(root, f"[data-testid={start}]")[0])
+            seen = set()
+            for i in range(stops + 2):
+                if isinstance(key, tuple):
+                    ActionChains(d).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+                else:
+                    self.keys(key)
+                said, element = self.focused()
+                inside = element is not None and d.execute_script(
+                    "return arguments[0].contains(arguments[1]) && arguments[1].getClientRects().length > 0;", panel, element)
+                if not inside:
+                    raise StepFailed(f"{name}, press {i + 1}: the focus left the phone panel for {said}")
+                seen.add(said)
+            if len(seen) < 3:
+                raise StepFailed(f"{name}: the focus did not move through the panel ({sorted(seen)})")
+        self.desktop()
+        time.sleep(0.2)
+        if panel.get_attribute("aria-modal") or d.execute_script("return document.querySelector('main').inert;"):
+            raise StepFailed("at 1280×900 the panel is still modal (aria-modal or the page inert)")
 
     def widget_follow_up(self):
         d = self.d
@@ -178,7 +330,12 @@ class Run:
                            lambda: [o for o in css(root, "[data-testid=madoguchi-option]") if o.is_enabled()])
         before = len(css(root, "[data-testid=madoguchi-message][data-role=assistant]"))
         label = options[0].text
-        options[0].click()
+        # By keyboard: the option has the focus and Enter chooses it.
+        d.execute_script("arguments[0].focus();", options[0])
+        self.keys(Keys.ENTER)
+        said, _ = self.focused()
+        if said.startswith("body"):
+            raise StepFailed("after Enter on an option the focus fell to the page's <body>")
 
         def next_reply():
             replies = css(root, "[data-testid=madoguchi-message][data-role=assistant]")
@@ -186,10 +343,27 @@ class Run:
                 return None
             cites = css(replies[-1], "[data-testid=madoguchi-card] [data-testid=madoguchi-cite]")
             return cites if any(CITE.search(c.text) for c in cites) else None
-        wait_for(d, f"the reply with cards after clicking the option 「{label}」", next_reply)
+        wait_for(d, f"the reply with cards after choosing the option 「{label}」", next_reply)
         users = css(root, "[data-testid=madoguchi-message][data-role=user]")
         if label not in users[-1].text:
             raise StepFailed(f"the option 「{label}」 was not sent as the next message")
+        reply = css(root, "[data-testid=madoguchi-message][data-role=assistant]")[-1]
+        head = css(reply, "[data-testid=madoguchi-answer-head]")[0]
+        wait_for(d, "the focus on the new answer's heading after choosing an option",
+                 lambda: self.focused()[1] == head)
+        # The next Tab goes on into that answer, not past it.
+        self.keys(Keys.TAB)
+        said, element = self.focused()
+        if not d.execute_script("return arguments[0].contains(arguments[1]);", reply, element):
+            raise StepFailed(f"Tab from the answer's heading left the answer: the focus is on {said}")
+        # 窓口に相談する under this answer: ご相談内容 holds the person's own question, not the
+        # option's label.
+        css(reply, "[data-testid=madoguchi-handoff]")[0].click()
+        message = wait_for(d, "the handoff form's ご相談内容", lambda: visible(css(root, "[data-testid=madoguchi-field-message]")))[0]
+        if message.get_attribute("value") != QUESTION:
+            raise StepFailed(f"ご相談内容 is pre-filled with {message.get_attribute('value')!r}, not the question typed ({QUESTION!r})")
+        visible(css(root, "[data-testid=madoguchi-handoff-back]"))[0].click()
+        wait_for(d, "the conversation after 「会話に戻る」", lambda: visible(css(root, "[data-testid=madoguchi-log]")))
 
     def widget_restore(self):
         d = self.d
@@ -226,23 +400,26 @@ class Run:
         b = wait_for(d, "a card with the badge 事業期間：…（終了の可能性）", badge)
         if "令和6〜7年度" not in b.text:
             raise StepFailed(f"the badge does not name the quoted years: {b.text!r}")
+        # One period note per answer, not one per card.
+        reply = css(root, "[data-testid=madoguchi-message][data-role=assistant]")[-1]
+        notes = d.execute_script("return arguments[0].textContent.split('事業期間が終わ').length - 1;", reply)
+        if notes > 1:
+            raise StepFailed(f"the answer says {notes} times that a 事業期間 has ended (one note per answer)")
 
     def phone(self):
         d = self.d
         d.set_window_size(390, 844)
+        # The window's size includes the browser's own frame (and some builds keep a minimum
+        # width): the page's viewport is set to the phone's 390×844 exactly.
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                          {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
         time.sleep(0.3)
-        if d.execute_script("return window.innerWidth;") > 400:
-            # Some builds keep a minimum window width: emulate the phone's viewport instead.
-            d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                              {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
-            time.sleep(0.3)
 
     def desktop(self):
-        try:
-            self.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-        except WebDriverException:
-            pass
         self.d.set_window_size(1280, 900)
+        # As for the phone: the page's viewport is 1280×900 exactly, whatever the frame takes.
+        self.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False})
 
     def widget_screenshots(self):
         d = self.d
@@ -288,6 +465,19 @@ class Run:
             ups = [b for b in css(replies[-1], "[data-testid=madoguchi-feedback-up]") if b.is_displayed() and b.is_enabled()]
             return ups[0] if ups else None
         up = wait_for(d, f"👍 under the answer to 「{HANDOFF_QUESTION}」", rated_reply)
+        # 👎 opens the comment box; Escape there closes the box only, the focus back on 👎.
+        reply = css(root, "[data-testid=madoguchi-message][data-role=assistant]")[-1]
+        down = css(reply, "[data-testid=madoguchi-feedback-down]")[0]
+        down.click()
+        comment = css(reply, "[data-testid=madoguchi-feedback-comment]")[0]
+        wait_for(d, "the focus in the 👎 comment box", lambda: self.focused()[1] == comment)
+        self.keys(Keys.ESCAPE)
+        if not visible(css(root, "[role=dialog]")):
+            raise StepFailed("Escape in the 👎 comment box closed the whole panel")
+        if comment.is_displayed():
+            raise StepFailed("Escape in the 👎 comment box left the box open")
+        if self.focused()[1] != down:
+            raise StepFailed(f"after Escape in the comment box the focus is on {self.focused()[0]}, not 👎")
         active = [b for b in css(root, "[data-testid=madoguchi-feedback-up], [data-testid=madoguchi-feedback-down]")
                   if b.is_displayed() and b.is_enabled()]
         if len(active) != 2:
@@ -298,6 +488,9 @@ class Run:
                  lambda: any("ありがとうございました" in e.text for e in visible(css(last(), "[data-testid=madoguchi-feedback-done]"))))
         if up.is_enabled() or up.get_attribute("aria-pressed") != "true":
             raise StepFailed("after 👍 the button is still enabled or not shown as pressed")
+        said, _ = self.focused()
+        if "madoguchi-feedback-done" not in said:
+            raise StepFailed(f"after 👍 the focus is on {said}, not the thanks that replaced the buttons")
         errors = [e.text for e in visible(css(root, "[data-testid=madoguchi-feedback-error]"))]
         if errors:
             raise StepFailed(f"the feedback shows an error: {errors[0]}")
@@ -362,6 +555,12 @@ class Run:
                           lambda: [t for t in visible(css(root, "[data-testid=madoguchi-handoff-done] [data-testid=madoguchi-ticket]"))
                                    if re.fullmatch(r"[0-9A-F]{8}", t.text)])[0]
         self.ticket = number.text
+        dangling = d.execute_script("""
+            var root = arguments[0], sheet = root.querySelector('[data-testid=madoguchi-handoff-sheet]');
+            return (sheet.getAttribute('aria-labelledby') || '').split(' ').filter(function (id) {
+              return id && !root.getElementById(id); });""", root)
+        if dangling:
+            raise StepFailed(f"after the handoff the sheet's aria-labelledby points at nothing: {dangling}")
         visible(css(root, "[data-testid=madoguchi-handoff-back]"))[0].click()
         wait_for(d, "the conversation after 「会話に戻る」", lambda: visible(css(root, "[data-testid=madoguchi-log]")))
         self.desktop()
@@ -377,6 +576,9 @@ class Run:
         css(d, "[data-testid=desk-login]")[0].click()
         wait_for(d, "「トークンが正しくありません」 after a wrong token",
                  lambda: any("トークンが正しくありません" in e.text for e in visible(css(d, "[data-testid=desk-login-error]"))))
+        token = css(d, "[data-testid=desk-token]")[0]
+        if token.get_attribute("aria-invalid") != "true":
+            raise StepFailed("after a wrong token the token field is not aria-invalid=true")
         # The 401 the browser logs for this deliberate wrong token is expected.
         self.logs(expected=re.compile(r"/api/v1/desk/unanswered.*401"))
 
@@ -395,12 +597,29 @@ class Run:
         wait_for(d, "the console after logging in with DESK_TOKEN", logged_in)
         if visible(css(d, "[data-testid=desk-token]")):
             raise StepFailed("the token field is still shown after logging in")
+        self.desk_focus_on_heading("logging in")
+
+    def desk_focus_on_heading(self, after):
+        """The focus is on the shown view's heading, with a visible outline."""
+        d = self.d
+
+        def on_heading():
+            said, element = self.focused()
+            return element if element is not None and element.tag_name == "h2" and element.is_displayed() else None
+        try:
+            head = wait_for(d, "", on_heading, timeout=3)
+        except StepFailed:
+            raise StepFailed(f"after {after} the focus is on {self.focused()[0]}, not the view's heading") from None
+        style, width = d.execute_script("var s = getComputedStyle(arguments[0]); return [s.outlineStyle, s.outlineWidth];", head)
+        if style == "none" or width in ("0px", ""):
+            raise StepFailed(f"after {after} the focused heading 「{head.text}」 shows no outline ({style} {width})")
 
     def desk_unanswered(self):
         d = self.d
         css(d, "#nav a[data-view=unanswered]")[0].click()
         wait_for(d, "the unanswered-questions log [data-testid=desk-unanswered]",
                  lambda: visible(css(d, "[data-testid=desk-unanswered]")))
+        self.desk_focus_on_heading("choosing 未回答の質問")
 
     def desk_program(self):
         d = self.d
@@ -561,25 +780,33 @@ def main():
     run = Run(driver, base, token, out)
     steps = [
         ("open the widget on /demo", run.widget_open),
+        ("axe: the widget open, 1280×900 and 390×844", lambda: run.scan("widget-open")),
         ("the widget is isolated from the page's styles", run.widget_isolated),
         ("Enter during IME composition does not send", run.widget_ime),
-        ("ask a question, a card with 「p.N l.M」 appears", run.widget_ask),
-        ("click a follow-up option, the next reply has cards", run.widget_follow_up),
+        ("ask a question, a card with 「p.N l.M」 appears, a short announcement", run.widget_ask),
+        ("axe: after an answer, 1280×900 and 390×844", lambda: run.scan("widget-answer")),
+        ("the answer at 390×844: 窓口に相談する in view, screenshots", run.answer_phone),
+        ("the phone panel is modal: Tab and Shift+Tab stay inside", run.widget_phone_modal),
+        ("Enter on a follow-up option: the next reply has cards, the focus on it", run.widget_follow_up),
         ("reload: the conversation is restored", run.widget_restore),
         ("a card shows its 事業期間 badge (終了の可能性)", run.widget_period_badge),
         ("screenshots at desktop and phone width", run.widget_screenshots),
         ("Escape closes the panel, focus returns to the launcher", run.widget_escape),
-        ("👍 on the latest answer is sent and thanked for", run.widget_feedback),
+        ("Escape in the 👎 box closes the box only; 👍 is sent and thanked for", run.widget_feedback),
         ("窓口に相談する: the server's 422 shown at the contact field (phone width)", run.widget_handoff_error),
+        ("axe: the consultation form with an error, 1280×900 and 390×844", lambda: run.scan("widget-form-error")),
         ("窓口に相談する: a valid request gets a 受付番号", run.widget_handoff),
         ("widget page: no SEVERE console entries", run.console_clean),
-        ("desk: a wrong token shows the error", run.desk_wrong_token),
-        ("desk: log in with DESK_TOKEN", run.desk_login),
+        ("desk: a wrong token shows the error, the field aria-invalid", run.desk_wrong_token),
+        ("axe: the desk's login (with the error), 1280×900 and 390×844", lambda: run.scan("desk-login")),
+        ("desk: log in with DESK_TOKEN, the focus on the view's heading", run.desk_login),
         ("desk: the unanswered-questions log", run.desk_unanswered),
         ("desk: a program page with citations", run.desk_program),
         ("desk: compare two programs", run.desk_compare),
         ("desk: the request in the inbox (name as text), status 対応中 and a note", run.desk_inbox),
+        ("axe: the desk's inbox, 1280×900 and 390×844", lambda: run.scan("desk-inbox")),
         ("desk: the conversation with its 👍", run.desk_conversations),
+        ("axe: the desk's conversations, 1280×900 and 390×844", lambda: run.scan("desk-conversations")),
         ("desk: CSV export of the conversations", run.desk_export),
         ("desk: no SEVERE console entries", run.console_clean),
     ]
@@ -611,6 +838,9 @@ def main():
         print(f"     (screenshot of the moment: {os.path.join(out, 'failure.png')})")
         print(f"browser test: {run.passed} passed, 1 failed")
         sys.exit(1)
+    print(f"axe-core: {run.scans} scans, 0 violations")
+    if run.announced:
+        print(f"announced after 「{run.announced[0]}」: {run.announced[1]}")
     print(f"browser test: {run.passed} passed, 0 failed")
 
 

@@ -150,6 +150,8 @@
     if (error) { e.textContent = error; e.hidden = false; } else { e.textContent = ""; e.hidden = true; }
     var t = $("token");
     t.value = "";
+    // A refused token marks the field invalid; its message (#login-error) describes it.
+    if (error) t.setAttribute("aria-invalid", "true"); else t.removeAttribute("aria-invalid");
     t.focus();
   }
   $("login-form").addEventListener("submit", function (ev) {
@@ -159,6 +161,7 @@
     if (!token) {
       e.textContent = "トークンを入力してください。";
       e.hidden = false;
+      $("token").setAttribute("aria-invalid", "true");
       $("token").focus();
       return;
     }
@@ -171,16 +174,18 @@
       btn.disabled = false;
       setItem(TOKEN_KEY, token);
       e.hidden = true;
+      $("token").removeAttribute("aria-invalid");
       $("login").hidden = true;
       $("nav").hidden = false;
       if (data) renderUnanswered(data);
       route();
+      focusView();
       if (!programs) loadPrograms();
       refreshNewCount();
     }).catch(function (err) {
       btn.disabled = false;
       if (err && err.name === "AuthError") showLogin("トークンが正しくありません");
-      else { e.textContent = err.message || "ログインできませんでした。"; e.hidden = false; }
+      else { e.textContent = err.message || "ログインできませんでした。"; e.hidden = false; $("token").focus(); }
     });
   });
   $("logout").addEventListener("click", function () {
@@ -217,10 +222,19 @@
     else if (parts[0] === "tallies") { show("view-tallies"); loadTallies(); }
     else { show("view-ask"); }
   }
+  // The focus goes to the shown view's heading, so a screen reader says where one is and Tab
+  // goes on from there; a view still loading (a program, a comparison) holds it until its
+  // heading is drawn (openProgram, openCompare).
+  function focusView() {
+    var view = document.querySelector(".view:not([hidden])");
+    if (!view) return;
+    var head = view.querySelector("h2");
+    if (head && !head.hasAttribute("tabindex")) head.setAttribute("tabindex", "-1");
+    (head || view).focus({ preventScroll: true });
+  }
   window.addEventListener("hashchange", function () {
     route();
-    var main = $("main");
-    if (main) main.focus({ preventScroll: true });
+    focusView();
     window.scrollTo(0, 0);
   });
 
@@ -329,10 +343,17 @@
     return h("article", { class: "card", "data-testid": "desk-card" }, kids);
   }
   function renderAnswer(question, r) {
-    var kids = [h("p", { class: "asked" }, [h("span", { class: "who", text: "ご相談" }), question])];
+    var kids = [h("h3", { class: "asked" }, [h("span", { class: "who", text: "ご相談" }), question])];
     if (r.session && r.session.started_over) kids.push(h("p", { class: "note", text: "以前の相談の期限が切れたため、新しい相談として扱っています。" }));
-    kids.push(h("div", { class: r.no_match ? "reply nomatch" : "reply", text: r.reply }));
-    (r.programs || []).forEach(function (p) { kids.push(answerCard(p)); });
+    // The reply's own words in the turn's language when the API gives one (the quotes stay ja).
+    var lang = typeof r.lang === "string" && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(r.lang) ? r.lang : null;
+    kids.push(h("div", { class: r.no_match ? "reply nomatch" : "reply", lang: lang, text: r.reply }));
+    var list = r.programs || [];
+    if (list.length) {
+      kids.push(h("ul", { class: "cards", "aria-label": "該当する制度（" + list.length + "件）" }, list.map(function (p) {
+        return h("li", null, [answerCard(p)]);
+      })));
+    }
     if (r.follow_up && r.follow_up.options) {
       kids.push(h("div", { class: "follow" }, [
         h("p", { text: r.follow_up.question }),
@@ -785,8 +806,11 @@
     api("/api/v1/desk/consultations?status=new&limit=1000").then(function (data) {
       var n = data && Array.isArray(data.items) ? data.items.length : 0;
       var el = $("inbox-count");
-      el.textContent = n >= 1000 ? "999+" : String(n);
-      el.setAttribute("aria-label", "新規 " + n + "件");
+      // The number in view, said as 「新規 N件」 (a label on a plain span is not read reliably).
+      el.textContent = "";
+      el.appendChild(h("span", { class: "sr", text: "新規 " }));
+      el.appendChild(document.createTextNode(n >= 1000 ? "999+" : String(n)));
+      el.appendChild(h("span", { class: "sr", text: "件" }));
       el.hidden = n === 0;
     }).catch(function () { $("inbox-count").hidden = true; });
   }

@@ -66,7 +66,19 @@
     ".nomatch strong{display:block;font-size:13px;color:#7a5200}",
     ".note{font-size:12.5px;color:#52606d;background:#e9edf1;border-radius:6px;padding:4px 8px}",
     ".card{background:#fff;border:1px solid #cfd8e1;border-top:4px solid #0b5cad;border-radius:10px;padding:10px 12px}",
-    ".card h3{margin:0 0 4px;font-size:15px;line-height:1.4;word-break:break-word}",
+    ".card h4{margin:0 0 4px;font-size:15px;line-height:1.4;word-break:break-word}",
+    ".cards{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:8px}",
+    ".ahead{margin:0;font-size:14px;font-weight:700;line-height:1.4;color:#0b4f94}",
+    ".ahead:focus{outline:3px solid #f0a500;outline-offset:2px}",
+    ".best{display:inline-block;margin:0 0 4px;font-size:11.5px;font-weight:700;color:#fff;background:#0b5cad;border-radius:4px;padding:0 6px}",
+    ".why{margin:0 0 6px;font-size:13.5px}",
+    ".why .lbl{color:#1e6b33}",
+    ".more{margin-top:6px;font-size:13.5px}",
+    ".more summary{cursor:pointer;color:#0b4f94;font-weight:700;font-size:13px;padding:2px 0}",
+    ".more[open] summary{margin-bottom:4px}",
+    ".notes{margin:0;padding:0;list-style:none;font-size:12.5px;color:#3e4c59}",
+    ".notes li{margin:0 0 2px}",
+    ".acts-top{display:flex;flex-wrap:wrap;gap:6px}",
     ".meta{display:flex;flex-wrap:wrap;align-items:center;gap:6px;font-size:12px;color:#52606d;margin-bottom:6px}",
     ".badge{display:inline-block;font-size:11.5px;font-weight:700;padding:1px 8px;border-radius:999px;background:#e3eefa;color:#0b4f94;border:1px solid #b7d0ea}",
     ".badge.loan{background:#eaf6ec;color:#1e6b33;border-color:#b9dcc1}",
@@ -98,20 +110,21 @@
     ".typing span:nth-child(2){animation-delay:.15s}.typing span:nth-child(3){animation-delay:.3s}",
     "@keyframes mdg{0%,80%,100%{opacity:.3;transform:translateY(0)}40%{opacity:1;transform:translateY(-3px)}}",
     "@media (prefers-reduced-motion:reduce){.typing span{animation:none}}",
-    ".composer{display:flex;gap:8px;align-items:flex-end;padding:10px 12px 4px;border-top:1px solid #dde3ea;background:#fff}",
+    ".composer{display:flex;flex-wrap:wrap;gap:4px 8px;align-items:flex-end;padding:6px 12px 4px;border-top:1px solid #dde3ea;background:#fff}",
+    ".composer label{flex:0 0 100%;font-size:13px;font-weight:700;color:#334e68}",
     ".composer textarea{flex:1;min-height:44px;max-height:120px;resize:none;border:1.5px solid #9aa5b1;border-radius:10px;padding:9px 10px;line-height:1.5;background:#fff}",
     ".composer textarea:focus{border-color:#0b5cad}",
     ".send{min-width:64px;height:44px;border:0;border-radius:10px;background:#0b5cad;color:#fff;font-weight:700;cursor:pointer;padding:0 12px}",
     ".send:disabled{background:#9aa5b1;cursor:not-allowed}",
-    ".hint{margin:0;padding:2px 12px 8px;font-size:11.5px;color:#7b8794;background:#fff}",
+    ".hint{margin:0;padding:2px 12px 8px;font-size:11.5px;color:#52606d;background:#fff}",
     ".acts{display:flex;flex-wrap:wrap;align-items:center;gap:6px;font-size:13px;color:#52606d}",
     ".acts .ask-fb{margin-right:2px}",
     ".fb{min-height:34px;background:#fff;border:1.5px solid #9aa5b1;border-radius:999px;cursor:pointer;font-size:13.5px;line-height:1;padding:0 10px;white-space:nowrap}",
     ".fb:hover:not(:disabled){background:#e3eefa;border-color:#0b5cad}",
     ".fb[aria-pressed=true]{background:#e3eefa;border-color:#0b5cad}",
-    ".fb:disabled{cursor:default;opacity:.55}",
+    ".fb:disabled,.fb[aria-disabled=true]{cursor:default;opacity:.55}",
     ".fb[aria-pressed=true]:disabled{opacity:1}",
-    ".handoff{margin-left:auto;background:#fff;border:1.5px solid #9a3412;color:#9a3412;border-radius:999px;padding:4px 12px;cursor:pointer;font-size:13.5px;font-weight:700}",
+    ".handoff{background:#fff;border:1.5px solid #9a3412;color:#9a3412;border-radius:999px;padding:4px 12px;cursor:pointer;font-size:13.5px;font-weight:700}",
     ".handoff:hover{background:#fdf0e8}",
     ".fb-box{display:flex;flex-direction:column;gap:6px;background:#fff;border:1px solid #dde3ea;border-radius:10px;padding:8px 10px;font-size:13.5px}",
     ".fb-box[hidden],.fb-done[hidden],.fb-err[hidden]{display:none}",
@@ -199,6 +212,8 @@
   function cite(q) {
     return h("cite", { "data-testid": "madoguchi-cite" }, ["「p." + q.page + " l." + q.line + "」"]);
   }
+  // The terms a person weighs first, kept in view on a short card.
+  var KEY_TERMS = ["補助率", "負担割合", "上限額", "融資枠", "利率"];
   function quoteItem(q) {
     return h("li", null, [h("span", { class: "lbl", text: q.label }), "：", h("q", { text: q.text }), " ", cite(q)]);
   }
@@ -255,7 +270,7 @@
     });
     var send = h("button", { type: "submit", class: "send", "data-testid": "madoguchi-send" }, ["送信"]);
     var form = h("form", { class: "composer", novalidate: true }, [
-      h("label", { class: "sr", for: "mdg-input", text: "ご相談内容" }), input, send
+      h("label", { for: "mdg-input", text: "ご相談内容" }), input, send
     ]);
     var restart = h("button", { type: "button", class: "restart", "data-testid": "madoguchi-restart" }, ["最初から"]);
     var sheet = h("section", { class: "sheet", "aria-labelledby": "mdg-sheet-title", "data-testid": "madoguchi-handoff-sheet", hidden: true });
@@ -271,17 +286,52 @@
       ]),
       log, sheet, live, form, hint
     ]);
-    var root = h("div", { class: "root" }, [launcher, panel]);
+    // Every string the widget draws is Japanese, whatever the host page's language; a reply in
+    // another language carries its own `lang` (see replyLang).
+    var root = h("div", { class: "root", lang: "ja" }, [launcher, panel]);
     shadow.appendChild(root);
 
     /* ----- open / close ----- */
+    // At phone width the panel covers the whole screen: there it is a modal dialog (aria-modal,
+    // the host page behind it inert, Tab and Shift+Tab kept inside). On a wider screen it sits
+    // beside the page, which stays usable, so it is not modal there.
+    var phone = typeof window.matchMedia === "function" ? window.matchMedia("(max-width:400px)") : null;
+    var madeInert = []; // the host page's elements this widget made inert, to give back exactly
     function isOpen() { return !panel.hidden; }
+    function isModal() { return isOpen() && !!(phone && phone.matches); }
+    function syncModal() {
+      var modal = isModal();
+      if (modal) panel.setAttribute("aria-modal", "true"); else panel.removeAttribute("aria-modal");
+      if (modal && !madeInert.length) {
+        Array.prototype.forEach.call(document.body.children, function (el) {
+          if (el === host || el.inert || el.tagName === "SCRIPT") return;
+          el.inert = true;
+          madeInert.push(el);
+        });
+      } else if (!modal && madeInert.length) {
+        madeInert.forEach(function (el) { el.inert = false; });
+        madeInert = [];
+      }
+    }
+    if (phone) {
+      if (typeof phone.addEventListener === "function") phone.addEventListener("change", syncModal);
+      else if (typeof phone.addListener === "function") phone.addListener(syncModal);
+    }
+    // What Tab can reach inside the panel now, in order (closed disclosures and hidden parts
+    // have no boxes, so they drop out).
+    function tabbables() {
+      var all = panel.querySelectorAll("button, textarea, input, select, a[href], summary, [tabindex]");
+      return Array.prototype.filter.call(all, function (el) {
+        return !el.disabled && el.getAttribute("tabindex") !== "-1" && el.getClientRects().length > 0;
+      });
+    }
     function open() {
       panel.hidden = false;
       root.classList.add("open");
       launcher.setAttribute("aria-expanded", "true");
       launcher.setAttribute("aria-label", "相談窓口を閉じる");
       launcher.innerHTML = ICON_CLOSE;
+      syncModal();
       scrollToLast();
       input.focus();
     }
@@ -291,22 +341,55 @@
       launcher.setAttribute("aria-expanded", "false");
       launcher.setAttribute("aria-label", "支援制度の相談窓口を開く");
       launcher.innerHTML = ICON_CHAT;
+      syncModal();
       launcher.focus();
     }
     launcher.addEventListener("click", function () { if (isOpen()) shut(); else open(); });
     close.addEventListener("click", shut);
     root.addEventListener("keydown", function (e) {
+      if (e.key === "Tab" && isModal()) {
+        var list = tabbables();
+        if (!list.length) return;
+        var at = list.indexOf(shadow.activeElement);
+        if (e.shiftKey && at <= 0) { e.preventDefault(); list[list.length - 1].focus(); }
+        else if (!e.shiftKey && (at < 0 || at === list.length - 1)) { e.preventDefault(); list[0].focus(); }
+        return;
+      }
       if ((e.key === "Escape" || e.key === "Esc") && isOpen() && !e.isComposing) {
         e.preventDefault();
-        // Escape leaves the handoff form first (what was typed stays), then the panel.
-        if (sheetOpen()) closeSheet(true); else shut();
+        // Escape closes the innermost thing only: the 👎 comment box it was pressed in, else the
+        // handoff form (what was typed stays), else the panel.
+        var box = e.target && e.target.closest ? e.target.closest(".fb-box") : null;
+        if (box && !box.hidden && box.mdgCancel) box.mdgCancel();
+        else if (sheetOpen()) closeSheet(true);
+        else shut();
       }
+    });
+    // Focus that still lands behind the modal panel (a page element added after it opened) is
+    // brought back into it.
+    document.addEventListener("focusin", function (e) {
+      if (!isModal() || e.target === host) return;
+      var list = tabbables();
+      if (list.length) (list.indexOf(input) >= 0 ? input : list[0]).focus();
     });
 
     /* ----- rendering ----- */
-    function announce(text) {
+    // The language of a reply's own words: the turn's `lang` (a BCP 47 tag) when the server
+    // sends one, else Japanese. The quotes are the document's Japanese whatever it says.
+    function replyLang(r) {
+      var l = r && typeof r.lang === "string" ? r.lang.trim() : "";
+      return /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(l) ? l : "ja";
+    }
+    // Says `said` in the live region: a string, or a list of strings (the widget's own
+    // Japanese) and [text, lang] pairs (the server's words in the reply's language).
+    function announce(said) {
       live.textContent = "";
-      setTimeout(function () { live.textContent = text; }, 60);
+      setTimeout(function () {
+        (Array.isArray(said) ? said : [said]).forEach(function (part) {
+          if (Array.isArray(part) && part[1] !== "ja") live.appendChild(h("span", { lang: part[1], text: part[0] }));
+          else live.appendChild(document.createTextNode(Array.isArray(part) ? part[0] : part));
+        });
+      }, 60);
     }
     function addNode(node) {
       var typing = log.querySelector(".typing");
@@ -331,23 +414,42 @@
       return h("span", { class: "badge period " + period.status, "data-testid": "madoguchi-period",
         "data-status": period.status, text: "事業期間：" + span + state });
     }
-    function card(p) {
-      var quotes = Array.isArray(p.quotes) ? p.quotes : [];
+    function card(p, best, lang) {
+      var all = Array.isArray(p.quotes) ? p.quotes : [];
+      // The quote that shows why the program fits: an index into the quotes as sent.
+      var because = typeof p.reason === "string" && p.reason && typeof p.reason_quote === "number" &&
+        all[p.reason_quote] && typeof all[p.reason_quote].text === "string" ? all[p.reason_quote] : null;
+      var quotes = all.filter(function (q) { return q && typeof q.text === "string"; });
       var terms = quotes.filter(function (q) { return q.label !== "窓口"; });
       var contacts = quotes.filter(function (q) { return q.label === "窓口"; });
+      // A short card: the terms a person weighs first stay in view, the rest and the 窓口 are
+      // behind a disclosure, every one verbatim with its citation.
+      var key = terms.filter(function (q) { return KEY_TERMS.indexOf(q.label) >= 0 && q !== because; }).slice(0, 3);
+      if (!key.length && !because && terms.length) key = [terms[0]];
+      var rest = terms.filter(function (q) { return key.indexOf(q) < 0 && q !== because; });
       var kids = [
-        h("h3", { text: p.name }),
+        best ? h("p", { class: "best", "data-testid": "madoguchi-best", text: "いちばん合う制度" }) : null,
+        h("h4", { text: p.name }),
         h("div", { class: "meta" }, [
           h("span", { class: "badge " + (p.kind || ""), text: p.kind_label || "支援制度" }),
           p.division ? h("span", { text: "担当：" + p.division }) : null,
           periodBadge(p.period)
         ])
       ];
+      if (typeof p.reason === "string" && p.reason) {
+        kids.push(h("p", { class: "why", "data-testid": "madoguchi-reason" }, [h("span", { class: "lbl", text: "合う理由" }), "：",
+          h("span", { lang: lang, text: p.reason })]));
+        if (because) {
+          kids.push(h("ul", { class: "terms", "data-testid": "madoguchi-reason-quote" }, [
+            h("li", null, [h("span", { class: "lbl", text: "根拠（" + because.label + "）" }), "：", h("q", { text: because.text }), " ", cite(because)])
+          ]));
+        }
+      }
       if (p.applicant && p.applicant.how) {
         kids.push(h("p", { class: "applicant", "data-testid": "madoguchi-applicant",
           text: "申し込み：" + p.applicant.how }));
       }
-      if (terms.length) kids.push(h("ul", { class: "terms" }, terms.map(quoteItem)));
+      if (key.length) kids.push(h("ul", { class: "terms" }, key.map(quoteItem)));
       var e = p.estimate;
       if (e && typeof e === "object") {
         kids.push(h("div", { class: "estimate" }, [
@@ -356,42 +458,118 @@
           h("ul", { class: "terms" }, (e.quotes || []).map(quoteItem))
         ]));
       }
-      if (contacts.length) {
-        kids.push(h("div", { class: "contact" }, [
-          h("div", { class: "lbl", text: "お問い合わせ先（窓口）" }),
-          h("ul", { class: "terms" }, contacts.map(function (q) {
-            return h("li", null, [h("q", { text: q.text }), " ", cite(q)]);
-          }))
-        ]));
+      if (rest.length || contacts.length) {
+        var more = [];
+        if (rest.length) more.push(h("ul", { class: "terms" }, rest.map(quoteItem)));
+        if (contacts.length) {
+          more.push(h("div", { class: "contact" }, [
+            h("div", { class: "lbl", text: "お問い合わせ先（窓口）" }),
+            h("ul", { class: "terms" }, contacts.map(function (q) {
+              return h("li", null, [h("q", { text: q.text }), " ", cite(q)]);
+            }))
+          ]));
+        }
+        var what = rest.length && contacts.length ? "ほかの条件と窓口" : rest.length ? "ほかの条件" : "窓口";
+        kids.push(h("details", { class: "more", "data-testid": "madoguchi-more" }, [
+          h("summary", { text: what + "（原文の引用 " + (rest.length + contacts.length) + "件）" })
+        ].concat(more)));
       }
       return h("article", { class: "card", "data-testid": "madoguchi-card", "data-program": p.id || "" }, kids);
     }
-    function renderAssistant(r, fresh, entry) {
-      var kids = [];
+    // The reply's text as the widget shows it. Its numbered list of programs is what the cards
+    // say (each card once), so those lines are left out; its ※ notes, the period note among
+    // them, are shown once at the end of the answer, each once, however often the text has them.
+    function replyParts(text, programs) {
+      var body = [], notes = [];
+      String(text || "").split("\n").forEach(function (line) {
+        var t = line.replace(/^[\s\u3000]+|[\s\u3000]+$/g, "");
+        if (!t) return;
+        if (t.charAt(0) === "※") { if (notes.indexOf(t) < 0) notes.push(t); return; }
+        var listed = programs.some(function (p, i) { return typeof p.name === "string" && t.indexOf((i + 1) + ". " + p.name) === 0; });
+        if (!listed) body.push(line);
+      });
+      var after = programs.some(function (p) { return p.period && p.period.status === "after"; });
+      if (after && !notes.some(function (n) { return n.indexOf("事業期間") >= 0; })) {
+        notes.push("※「終了の可能性」とある制度は、資料の事業期間が終わっています。今年度の実施状況は各窓口にご確認ください。");
+      }
+      return { body: body.join("\n"), notes: notes };
+    }
+    function answerHead(r, programs) {
+      if (r.no_match) return "ほかの相談先のご案内";
+      if (programs.length) return programs.length + "件の制度をご案内します";
+      if (r.follow_up && Array.isArray(r.follow_up.options) && r.follow_up.options.length) return "確認のご質問";
+      return "回答";
+    }
+    function sentence(s, lang) {
+      s = String(s || "").replace(/\s+/g, " ").trim();
+      if (!s || /[。.!?！？]$/.test(s)) return s;
+      return s + (lang && lang !== "ja" && !/^(zh|ko)/.test(lang) ? ". " : "。");
+    }
+    // What the live region says about an answer: how many programs, the best fit and why, and
+    // the question when there is one. Not the cards: they are there to move through. The
+    // server's words are marked with the reply's language (see announce).
+    function summary(r, programs, parts, lang) {
+      var said = [];
+      var f = r.follow_up && Array.isArray(r.follow_up.options) && r.follow_up.options.length ? r.follow_up : null;
+      if (r.no_match || !programs.length) {
+        said.push([sentence(parts.body, lang), lang]);
+      } else {
+        var best = programs[0];
+        said.push((programs.length > 1 ? "いちばん合うのは" : "") + "「" + best.name + "」" +
+          (best.kind_label ? "（" + best.kind_label + "）" : "") + "です。");
+        if (typeof best.reason === "string" && best.reason) said.push("合う理由：", [sentence(best.reason, lang), lang]);
+        if (f) said.push([sentence(f.question, lang), lang]);
+      }
+      if (f) said.push("選択肢：", [f.options.map(String).join("、"), lang], "。");
+      return said;
+    }
+    var answers = 0;
+    // One answer. `focus`: the person chose an option and waits on this answer, so the focus
+    // goes to its heading (which names it) and the live region says the rest.
+    function renderAssistant(r, fresh, entry, focus) {
+      var programs = Array.isArray(r.programs) ? r.programs.filter(function (p) { return p && typeof p === "object"; }) : [];
+      var lang = replyLang(r);
+      var parts = replyParts(r.reply, programs);
+      var headText = answerHead(r, programs);
+      var head = h("h3", { class: "ahead", id: "mdg-answer-" + (++answers), tabindex: "-1", "data-testid": "madoguchi-answer-head" }, [
+        h("span", { class: "sr", text: "窓口の回答：" }), headText
+      ]);
+      var kids = [head];
       if (r.session && r.session.started_over) {
-        kids.push(h("p", { class: "note", role: "note", "data-testid": "madoguchi-started-over",
+        kids.push(h("p", { class: "note", "data-testid": "madoguchi-started-over",
           text: "前回の会話の期限が切れたため、新しい会話として承りました。" }));
       }
       if (r.no_match) {
-        kids.push(h("div", { class: "nomatch", role: "note", "data-testid": "madoguchi-nomatch" }, [
-          h("strong", { text: "ほかの相談先のご案内" }), String(r.reply || "")
-        ]));
-      } else if (r.reply) {
-        kids.push(h("div", { class: "text", text: String(r.reply) }));
+        kids.push(h("div", { class: "nomatch", lang: lang, "data-testid": "madoguchi-nomatch", text: parts.body }));
+      } else if (parts.body) {
+        kids.push(h("div", { class: "text", lang: lang, "data-testid": "madoguchi-reply", text: parts.body }));
       }
+      // An answer or a no match can be handed to a person and rated; a clarifying question
+      // alone is not an answer yet. 窓口に相談する comes right after the summary.
+      var acts = (programs.length || r.no_match) && HANDOFF.available ? actions(entry || { role: "assistant", response: r }) : null;
+      if (acts) kids.push(acts.top);
       var f = r.follow_up;
       if (f && Array.isArray(f.options) && f.options.length) {
-        kids.push(h("div", { class: "follow", role: "group", "aria-label": f.question }, [
-          h("p", { text: f.question }),
+        var qid = head.id + "-q";
+        kids.push(h("div", { class: "follow", role: "group", "aria-labelledby": qid }, [
+          h("p", { id: qid, lang: lang, text: f.question }),
           h("div", { class: "opts" }, f.options.map(function (o) {
-            return h("button", { type: "button", class: "opt", "data-testid": "madoguchi-option", onclick: function () {
-              if (!busy) submit(String(o));
+            return h("button", { type: "button", class: "opt", lang: lang, "data-testid": "madoguchi-option", onclick: function () {
+              if (!busy) submit(String(o), true);
             } }, [String(o)]);
           }))
         ]));
       }
-      var programs = Array.isArray(r.programs) ? r.programs : [];
-      programs.forEach(function (p) { kids.push(card(p)); });
+      if (programs.length) {
+        kids.push(h("ul", { class: "cards", "aria-label": "ご案内する制度（合う順）", "data-testid": "madoguchi-cards" }, programs.map(function (p, i) {
+          return h("li", null, [card(p, i === 0 && programs.length > 1, lang)]);
+        })));
+      }
+      if (parts.notes.length) {
+        kids.push(h("ul", { class: "notes", lang: lang, "data-testid": "madoguchi-notes" }, parts.notes.map(function (n) {
+          return h("li", { text: n });
+        })));
+      }
       if (programs.length) {
         var srcs = Array.isArray(r.sources) && r.sources.length ? r.sources : (r.source ? [r.source] : []);
         srcs.forEach(function (s) {
@@ -399,16 +577,15 @@
         });
         if (r.as_of) kids.push(h("p", { class: "src", text: r.as_of + "の内容です。受付状況などは窓口でご確認ください。" }));
       }
-      // An answer or a no match can be rated and handed to a person; a clarifying question
-      // alone is not an answer yet.
-      if ((programs.length || r.no_match) && HANDOFF.available) kids.push(actions(entry || { role: "assistant", response: r }));
-      var node = h("div", { class: "msg bot", "data-testid": "madoguchi-message", "data-role": "assistant" },
-        [h("span", { class: "sr", text: "窓口：" })].concat(kids));
+      if (acts) kids.push(acts.bottom);
+      var node = h("div", { class: "msg bot", role: "article", "aria-labelledby": head.id,
+        "data-testid": "madoguchi-message", "data-role": "assistant" }, kids);
       addNode(node);
       if (fresh) {
         scrollToLast();
-        var said = String(r.reply || "");
-        if (programs.length) said += "（" + programs.length + "件の制度をご案内しています）";
+        var said = summary(r, programs, parts, lang);
+        if (focus) head.focus({ preventScroll: true });
+        else said.unshift(headText + "。");
         announce(said);
       }
       return node;
@@ -462,11 +639,14 @@
     var rating = null; // the feedback being sent: the next question waits for it
     function actions(entry) {
       var id = "mdg-fb-" + (++seq);
+      // The buttons are named by their words (はい／いいえ) in the group 「この回答は役に立ちま
+      // したか？」; the thumbs are decoration.
       var up = h("button", { type: "button", class: "fb", "data-testid": "madoguchi-feedback-up",
-        "aria-label": "はい、役に立った", "aria-pressed": "false" }, ["👍 はい"]);
+        "aria-pressed": "false" }, [h("span", { "aria-hidden": "true", text: "👍 " }), "はい"]);
       var down = h("button", { type: "button", class: "fb", "data-testid": "madoguchi-feedback-down",
-        "aria-label": "いいえ、役に立たなかった", "aria-pressed": "false", "aria-expanded": "false", "aria-controls": id + "-box" }, ["👎 いいえ"]);
+        "aria-pressed": "false", "aria-expanded": "false", "aria-controls": id + "-box" }, [h("span", { "aria-hidden": "true", text: "👎 " }), "いいえ"]);
       var handoff = h("button", { type: "button", class: "handoff", "data-testid": "madoguchi-handoff" }, ["窓口に相談する"]);
+      var top = h("div", { class: "acts-top", "data-testid": "madoguchi-handoff-row" }, [handoff]);
       var comment = h("textarea", { id: id, rows: "3", maxlength: "1000", "data-testid": "madoguchi-feedback-comment" });
       var send = h("button", { type: "button", class: "btn", "data-testid": "madoguchi-feedback-send" }, ["送信"]);
       var cancel = h("button", { type: "button", class: "btn2" }, ["やめる"]);
@@ -474,14 +654,22 @@
         h("label", { for: id, text: "よろしければ、足りなかった点をお聞かせください（任意）" }), comment,
         h("div", { class: "row" }, [cancel, send])
       ]);
-      var done = h("p", { class: "fb-done", role: "status", "data-testid": "madoguchi-feedback-done", hidden: true });
-      var err = h("p", { class: "fb-err", role: "alert", "data-testid": "madoguchi-feedback-error", hidden: true });
-      var row = h("div", { class: "acts", role: "group", "aria-label": "この回答について" }, [
-        h("span", { class: "ask-fb", text: "役に立ちましたか？" }), up, down, handoff
+      // Focusable, so a button that goes away or is disabled hands the focus to what replaced it.
+      var done = h("p", { class: "fb-done", role: "status", tabindex: "-1", "data-testid": "madoguchi-feedback-done", hidden: true });
+      var err = h("p", { class: "fb-err", role: "alert", tabindex: "-1", "data-testid": "madoguchi-feedback-error", hidden: true });
+      var row = h("div", { class: "acts", role: "group", "aria-labelledby": id + "-ask" }, [
+        h("span", { class: "ask-fb", id: id + "-ask", text: "この回答は役に立ちましたか？" }), up, down
       ]);
       var wrap = h("div", { class: "acts-wrap", "data-testid": "madoguchi-actions" }, [row, box, done, err]);
 
+      // Whether the focus is on one of these controls (it must not fall to the page when they go).
+      function focusHere() { return wrap.contains(shadow.activeElement); }
+      var sending = false;
+      function busyButtons(on) {
+        [up, down, send].forEach(function (b) { if (on) b.setAttribute("aria-disabled", "true"); else b.removeAttribute("aria-disabled"); });
+      }
       function finish(helpful, text) {
+        var had = focusHere();
         up.disabled = down.disabled = true;
         up.setAttribute("aria-pressed", String(helpful === true));
         down.setAttribute("aria-pressed", String(helpful === false));
@@ -490,24 +678,31 @@
         err.hidden = true;
         done.textContent = text;
         done.hidden = false;
+        if (had) done.focus({ preventScroll: true });
       }
       function rate(helpful) {
+        if (sending) return;
         var sid = load(KEY_SESSION);
         err.hidden = true;
         if (!sid) {
+          var had = focusHere();
           up.disabled = down.disabled = true;
           box.hidden = true;
           err.textContent = "この会話の記録が見つからないため、評価をお送りできませんでした。";
           err.hidden = false;
+          if (had) err.focus({ preventScroll: true });
           return;
         }
         var body = { session_id: sid, helpful: helpful };
         var text = comment.value.trim();
         if (!helpful && text) body.comment = text;
-        up.disabled = down.disabled = send.disabled = true;
+        // While it is sent the buttons stay focusable (aria-disabled): the focus stays put.
+        sending = true;
+        busyButtons(true);
         rating = postJson("/api/v1/feedback", body).then(function (res) {
           rating = null;
-          send.disabled = false;
+          sending = false;
+          busyButtons(false);
           var given = res.error && res.error.code === "feedback_given";
           if (res.status === 204 || given) {
             // One feedback per answer: a 409 means it is already recorded (from another tab).
@@ -518,32 +713,42 @@
           }
           // 404: nothing to rate any more (the conversation expired, or no database).
           var again = res.status !== 404 && !wrap.hasAttribute("data-retired");
+          var had = focusHere();
           up.disabled = down.disabled = !again;
           if (!again) box.hidden = true;
           err.textContent = failure(res);
           err.hidden = false;
+          if (had && !again) err.focus({ preventScroll: true });
         });
       }
       up.addEventListener("click", function () { rate(true); });
       down.addEventListener("click", function () {
+        if (sending) return;
         var opening = box.hidden;
         box.hidden = !opening;
         down.setAttribute("aria-expanded", String(opening));
         if (opening) comment.focus();
       });
-      cancel.addEventListener("click", function () {
+      // やめる, and Escape inside the box: the box closes, the panel stays, 👎 has the focus.
+      box.mdgCancel = function () {
         box.hidden = true;
         down.setAttribute("aria-expanded", "false");
         down.focus();
-      });
+      };
+      cancel.addEventListener("click", box.mdgCancel);
       send.addEventListener("click", function () { rate(false); });
       handoff.addEventListener("click", function () { openSheet(handoff); });
       if (entry.feedback) finish(entry.feedback.helpful, "ありがとうございました。");
-      return wrap;
+      return { top: top, bottom: wrap };
     }
     // Feedback applies to the latest answer only: older answers lose their buttons (a feedback
     // already given stays visible).
     function retireActions() {
+      var tops = log.querySelectorAll("[data-testid=madoguchi-handoff-row]");
+      for (var t = 0; t < tops.length; t++) {
+        tops[t].hidden = true;
+        tops[t].querySelector("button").disabled = true;
+      }
       var wraps = log.querySelectorAll("[data-testid=madoguchi-actions]");
       for (var i = 0; i < wraps.length; i++) {
         var w = wraps[i];
@@ -572,8 +777,19 @@
     var sheetFresh = true; // build the form anew on the next opening
     var controls = {};     // field name → its input, for the server's `error.field`
     var fieldErrors = {};
-    function lastQuestion() {
-      for (var i = history.length - 1; i >= 0; i--) if (history[i].role === "user") return history[i].message;
+    var prefilled = "";    // what ご相談内容 was filled with: it follows the conversation until edited
+    // The person's own words for ご相談内容: their latest typed question, never the label of an
+    // option they chose. (Older histories have no `option` flag: a message equal to one of the
+    // options of the answer before it counts as chosen.)
+    function ownQuestion() {
+      for (var i = history.length - 1; i >= 0; i--) {
+        var e = history[i];
+        if (e.role !== "user" || e.option) continue;
+        var before = history[i - 1];
+        var f = before && before.role === "assistant" && before.response.follow_up;
+        if (f && Array.isArray(f.options) && f.options.indexOf(e.message) >= 0) continue;
+        return e.message;
+      }
       return "";
     }
     function buildForm() {
@@ -604,7 +820,7 @@
           control, fieldErrors[f.name]
         ]));
       });
-      controls.message.value = lastQuestion();
+      controls.message.value = prefilled = ownQuestion();
       var consent = h("input", { type: "checkbox", id: "mdg-f-consent", name: "consent",
         "aria-describedby": "mdg-consent-text mdg-f-consent-err", "data-testid": "madoguchi-field-consent" });
       consent.addEventListener("change", function () { clearError("consent"); });
@@ -649,12 +865,13 @@
         var sid = load(KEY_SESSION);
         if (sid) body.session_id = sid;
         sending = true;
-        submitBtn.disabled = true;
+        // aria-disabled, not disabled: the button keeps the focus while the request is sent.
+        submitBtn.setAttribute("aria-disabled", "true");
         submitBtn.textContent = "送信しています…";
         hform.setAttribute("aria-busy", "true");
         postJson("/api/v1/consultations", body).then(function (res) {
           sending = false;
-          submitBtn.disabled = false;
+          submitBtn.removeAttribute("aria-disabled");
           submitBtn.textContent = "送信する";
           hform.setAttribute("aria-busy", "false");
           if (res.status === 201 && res.data && typeof res.data.id === "string") { showReceived(res.data.id); return; }
@@ -687,7 +904,8 @@
       sheet.textContent = "";
       var back = h("button", { type: "button", class: "btn2", "data-testid": "madoguchi-handoff-back" }, ["会話に戻る"]);
       back.addEventListener("click", function () { closeSheet(true); });
-      var title = h("h3", { tabindex: "-1", text: "ご相談を受け付けました" });
+      // The sheet stays labelled by its heading: the new one takes the title's id.
+      var title = h("h3", { id: "mdg-sheet-title", tabindex: "-1", text: "ご相談を受け付けました" });
       sheet.appendChild(h("div", { class: "done", "data-testid": "madoguchi-handoff-done" }, [
         title,
         h("p", null, ["受付番号：", h("span", { class: "ticket", "data-testid": "madoguchi-ticket", text: ticket(id) })]),
@@ -701,6 +919,7 @@
     function openSheet(opener) {
       sheetOpener = opener || null;
       if (sheetFresh || !sheet.firstChild) buildForm();
+      else if (controls.message.value === prefilled) controls.message.value = prefilled = ownQuestion();
       log.hidden = true;
       form.hidden = true;
       hint.hidden = true;
@@ -753,14 +972,22 @@
       form.setAttribute("aria-busy", on ? "true" : "false");
       var t = log.querySelector(".typing");
       if (on && !t) {
-        log.appendChild(h("div", { class: "typing", role: "status", "aria-label": "回答を作成しています", "data-testid": "madoguchi-typing" },
+        // Focusable: after choosing an option the person waits here (see `waiting`).
+        log.appendChild(h("div", { class: "typing", role: "status", tabindex: "-1", "aria-label": "回答を作成しています", "data-testid": "madoguchi-typing" },
           [h("span"), h("span"), h("span")]));
         log.scrollTop = log.scrollHeight;
       } else if (!on && t) {
         t.parentNode.removeChild(t);
       }
     }
-    function showError(text, message) {
+    // Whether the person waits on the typing indicator (they chose an option, so the option
+    // they were on is gone): then the answer, or the error, takes the focus when it comes, before
+    // the indicator goes — the focus never falls back to the page.
+    function waiting() {
+      var t = log.querySelector(".typing");
+      return !!t && shadow.activeElement === t;
+    }
+    function showError(text, message, focus) {
       var box = h("div", { class: "msg error", role: "alert", "data-testid": "madoguchi-error" }, [
         h("div", { text: text })
       ]);
@@ -771,16 +998,24 @@
         request(message);
       } }, ["再送信"]));
       addNode(box);
+      if (focus) box.querySelector("button").focus();
     }
-    function submit(text) {
+    // `chosen`: the text is a follow-up option's label, not the person's own words.
+    function submit(text, chosen) {
       text = String(text || "").trim();
       if (!text || busy) return;
+      if (chosen) {
+        // The option that had the focus is about to be disabled: the focus waits on the
+        // indicator instead, then moves to the answer.
+        setBusy(true);
+        log.querySelector(".typing").focus({ preventScroll: true });
+      }
       disableOldOptions();
       retireActions();
       var errs = log.querySelectorAll(".error");
       for (var i = 0; i < errs.length; i++) errs[i].parentNode.removeChild(errs[i]);
       renderUser(text);
-      pushHistory({ role: "user", message: text });
+      pushHistory(chosen ? { role: "user", message: text, option: true } : { role: "user", message: text });
       // A feedback still on its way applies to the answer it was given on, not to this one.
       if (rating) {
         setBusy(true);
@@ -809,16 +1044,18 @@
         return res.json().catch(function () { return null; });
       }).then(function (data) {
         clearTimeout(timer);
-        setBusy(false);
+        var focus = waiting();
         if (status >= 200 && status < 300 && data && typeof data.reply === "string") {
           if (data.session_id) save(KEY_SESSION, data.session_id);
           var entry = { role: "assistant", response: data };
           try {
-            renderAssistant(data, true, entry);
+            renderAssistant(data, true, entry, focus);
           } catch (err) {
-            showError("回答を表示できませんでした。再送信してください。", text);
+            showError("回答を表示できませんでした。再送信してください。", text, focus);
+            setBusy(false);
             return;
           }
+          setBusy(false);
           pushHistory(entry);
           return;
         }
@@ -828,11 +1065,13 @@
             ? "ただいま混み合っています。少し時間をおいて再送信してください。"
             : "申し訳ありません。回答を受け取れませんでした（エラー " + (status || "不明") + "）。";
         }
-        showError(msg, text); // role=alert: announced by itself
+        showError(msg, text, focus); // role=alert: announced by itself
+        setBusy(false);
       }).catch(function () {
         clearTimeout(timer);
+        var focus = waiting();
+        showError("通信できませんでした。ネットワークの状態をご確認のうえ、再送信してください。", text, focus);
         setBusy(false);
-        showError("通信できませんでした。ネットワークの状態をご確認のうえ、再送信してください。", text);
       });
     }
 
