@@ -4,7 +4,8 @@
 //! `Engine::load` (read, verify every quote, build the index). Reports build time, RSS and
 //! `respond` p50/p99 for a fixed set of questions.
 //!
-//! Run: `cargo bench --bench scale` (sizes: `cargo bench --bench scale -- 1000 10000`).
+//! Run: `cargo bench --bench scale` (sizes: `cargo bench --bench scale -- 1000 10000`). CI runs
+//! it at 1,000 programs, so a change to the corpus format cannot break it unnoticed.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -157,9 +158,15 @@ fn generate(real: &Engine, n: usize, dir: &Path) {
         .iter()
         .filter(|p| !p.is_menu())
         .collect();
+    // Every data file of the real corpus but its manifest (vocabulary, questions, places,
+    // scope …): listed from the directory, so a file added to the corpus format is copied too.
     let real_dir = madoguchi::corpus::default_dir();
-    for f in ["vocabulary.toml", "questions.toml"] {
-        std::fs::copy(real_dir.join(f), dir.join(f)).expect("copy");
+    for entry in std::fs::read_dir(&real_dir).expect("the real corpus directory") {
+        let path = entry.expect("a directory entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if name.ends_with(".toml") && name != "corpus.toml" {
+            std::fs::copy(&path, dir.join(name)).expect("copy");
+        }
     }
     std::fs::create_dir_all(dir.join("programs")).expect("mkdir");
     std::fs::create_dir_all(dir.join("source")).expect("mkdir");

@@ -47,7 +47,10 @@
     ".launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:60px;height:60px;border-radius:50%;border:0;padding:0;background:#0b5cad;color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.28);display:flex;align-items:center;justify-content:center}",
     ".launcher:hover{background:#094c8f}",
     ".launcher svg{width:30px;height:30px;fill:currentColor}",
-    ":focus-visible{outline:3px solid #f0a500;outline-offset:2px}",
+    // The focus ring: dark amber, at least 5.5:1 on every light background the widget draws
+    // (WCAG 1.4.11 asks 3:1); white on the blue header (6.4:1).
+    ":focus-visible{outline:3px solid #9a4a00;outline-offset:2px}",
+    ".head :focus-visible{outline-color:#fff}",
     ".panel{position:fixed;right:20px;bottom:92px;z-index:2147483001;width:390px;max-width:calc(100vw - 40px);height:min(640px,calc(100vh - 112px));display:flex;flex-direction:column;background:#fff;border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.3);overflow:hidden;border:1px solid #d5dde5}",
     ".panel[hidden]{display:none}",
     ".head{display:flex;align-items:center;gap:8px;padding:10px 12px 10px 16px;background:#0b5cad;color:#fff}",
@@ -69,7 +72,7 @@
     ".card h4{margin:0 0 4px;font-size:15px;line-height:1.4;word-break:break-word}",
     ".cards{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:8px}",
     ".ahead{margin:0;font-size:14px;font-weight:700;line-height:1.4;color:#0b4f94}",
-    ".ahead:focus{outline:3px solid #f0a500;outline-offset:2px}",
+    ".ahead:focus{outline:3px solid #9a4a00;outline-offset:2px}",
     ".best{display:inline-block;margin:0 0 4px;font-size:11.5px;font-weight:700;color:#fff;background:#0b5cad;border-radius:4px;padding:0 6px}",
     ".why{margin:0 0 6px;font-size:13.5px}",
     ".why .lbl{color:#1e6b33}",
