@@ -163,7 +163,10 @@ fn generate(real: &Engine, n: usize, dir: &Path) {
     let real_dir = madoguchi::corpus::default_dir();
     for entry in std::fs::read_dir(&real_dir).expect("the real corpus directory") {
         let path = entry.expect("a directory entry").path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         if name.ends_with(".toml") && name != "corpus.toml" {
             std::fs::copy(&path, dir.join(name)).expect("copy");
         }
@@ -175,6 +178,17 @@ fn generate(real: &Engine, n: usize, dir: &Path) {
     let mut line: u32 = 3;
     let mut ids = String::from("| id | 事業名 | division | pages |\n|---|---|---|---|\n");
     let themes = madoguchi::corpus::Theme::ALL;
+    // Each template's record as written, so that every field of the corpus format is carried
+    // over (who applies, disasters, sizes … and whatever a later format adds); only what points
+    // into the source (lines, pages) and what names the program is rewritten.
+    let raw: Vec<toml::Table> = templates
+        .iter()
+        .map(|t| {
+            let text = std::fs::read_to_string(real_dir.join(format!("programs/{}.toml", t.id)))
+                .expect("the template's record");
+            text.parse().expect("the template's record parses")
+        })
+        .collect();
     for i in 0..n {
         let t = templates[i % templates.len()];
         let town = MUNICIPALITIES[(i * 7 + i / templates.len()) % MUNICIPALITIES.len()];
@@ -184,19 +198,12 @@ fn generate(real: &Engine, n: usize, dir: &Path) {
         let _ = writeln!(source, " {name}");
         let name_line = line;
         line += 1;
-        let mut record = format!(
-            "id = \"{id}\"\nsource = \"synthetic\"\nname = \"{name}\"\nname_line = {name_line}\n\
-             division = \"{town}商工観光課\"\npages = [{page}]\nkind = \"{}\"\npurpose = \"{}\"\n",
-            t.kind.as_str(),
-            t.purpose
-        );
+        let mut record = raw[i % templates.len()].clone();
         let mut ts: Vec<&str> = t.themes.iter().map(|x| x.as_str()).collect();
         let extra = themes[(i * 13) % themes.len()].as_str();
         if !ts.contains(&extra) {
             ts.push(extra);
         }
-        let _ = writeln!(record, "themes = {ts:?}");
-        let _ = writeln!(record, "keywords = {:?}", t.keywords);
         let body_start = line;
         for b in t
             .body
@@ -207,24 +214,61 @@ fn generate(real: &Engine, n: usize, dir: &Path) {
             let _ = writeln!(source, "{}", b.trim_start());
             line += 1;
         }
-        let _ = writeln!(
-            record,
-            "lines = [[{name_line}, {}]]",
-            line.max(body_start) - 1
-        );
+        let body_end = line.max(body_start) - 1;
+        // The quoted terms, one a line, and where each template line went.
+        let mut moved: Vec<(i64, i64)> = Vec::new();
+        let mut terms = toml::value::Array::new();
+        // Terms that quote the same text from the same line (a 目的 that is also the 概要) share
+        // one line here too.
+        let mut written: Vec<(u32, String, u32)> = Vec::new();
         for q in t.terms.iter().filter(|q| q.label != TermLabel::Budget) {
             let text: String = q.text.split_whitespace().collect::<Vec<_>>().join(" ");
-            let _ = writeln!(source, "{text}");
-            let _ = write!(
-                record,
-                "\n[[terms]]\nlabel = \"{}\"\ntext = {:?}\npage = {page}\nline = {line}\n",
-                q.label.as_str(),
-                text
-            );
-            line += 1;
+            let at = match written.iter().find(|(l, t, _)| *l == q.line && *t == text) {
+                Some(&(_, _, at)) => at,
+                None => {
+                    let _ = writeln!(source, "{text}");
+                    written.push((q.line, text.clone(), line));
+                    line += 1;
+                    line - 1
+                }
+            };
+            let mut term = toml::Table::new();
+            term.insert("label".into(), q.label.as_str().into());
+            term.insert("text".into(), text.into());
+            term.insert("page".into(), i64::from(page).into());
+            term.insert("line".into(), i64::from(at).into());
+            terms.push(term.into());
+            moved.push((i64::from(q.line), i64::from(at)));
         }
+        // A field that names a line of a quoted term (`applicant_from` …) follows its term.
+        for (key, value) in record.iter_mut() {
+            if (key.ends_with("_from") || key.ends_with("_line"))
+                && let Some(old) = value.as_integer()
+                && let Some(&(_, new)) = moved.iter().rev().find(|(o, _)| *o == old)
+            {
+                *value = new.into();
+            }
+        }
+        let set = |record: &mut toml::Table, key: &str, value: toml::Value| {
+            record.insert(key.into(), value);
+        };
+        set(&mut record, "id", id.clone().into());
+        set(&mut record, "source", "synthetic".into());
+        set(&mut record, "name", name.clone().into());
+        set(&mut record, "name_line", i64::from(name_line).into());
+        set(&mut record, "division", format!("{town}商工観光課").into());
+        set(&mut record, "pages", vec![i64::from(page)].into());
+        set(&mut record, "themes", ts.into());
+        set(
+            &mut record,
+            "lines",
+            vec![vec![i64::from(name_line), i64::from(body_end)]].into(),
+        );
+        set(&mut record, "terms", terms.into());
+        record.remove("parent");
         let _ = writeln!(ids, "| {id} | {name} | {town}商工観光課 | {page} |");
-        std::fs::write(dir.join(format!("programs/{id}.toml")), record).expect("write record");
+        std::fs::write(dir.join(format!("programs/{id}.toml")), record.to_string())
+            .expect("write record");
     }
     let sha: String = sha2_hex(source.as_bytes());
     std::fs::write(dir.join("source/synthetic.txt"), &source).expect("write source");
