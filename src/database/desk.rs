@@ -246,6 +246,13 @@ impl Database {
             .await
     }
 
+    /// Lets the writer write what the dialogue reported so far, so that a list read next shows
+    /// every turn said before it (records otherwise gather for a few milliseconds). Best effort:
+    /// when the database cannot be written, the read still shows what is stored.
+    async fn written_so_far(&self) {
+        let _ = self.journal().flush(super::REQUEST_DEADLINE).await;
+    }
+
     /// Records 👍/👎 (and a comment) on the latest turn of a session's conversation.
     pub async fn feedback(
         &self,
@@ -268,6 +275,7 @@ impl Database {
 
     /// The `limit` most recent conversations, each with its turns.
     pub async fn conversations(&self, limit: i64) -> Result<Vec<ConversationView>, DbError> {
+        self.written_so_far().await;
         type Row = (
             String,
             i64,
@@ -324,6 +332,7 @@ impl Database {
 
     /// The unanswered log, most recently seen first.
     pub async fn unanswered(&self, limit: i64) -> Result<Vec<UnansweredRow>, DbError> {
+        self.written_so_far().await;
         let rows: Vec<(String, String, i64, i64, i64)> = self
             .store()
             .run(|pool| async move {
@@ -352,6 +361,7 @@ impl Database {
 
     /// Every monthly tally, newest month first.
     pub async fn tallies(&self) -> Result<Vec<Tally>, DbError> {
+        self.written_so_far().await;
         let rows: Vec<(String, String, i64)> = self
             .store()
             .run(|pool| async move {

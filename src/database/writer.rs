@@ -510,6 +510,15 @@ impl Writer {
         result
     }
 
+    /// Writes every pending record now, batch by batch (a flush, or before a purge).
+    async fn write_all(&mut self, records: &mut mpsc::Receiver<Record>) -> Result<(), DbError> {
+        while !self.pending.is_empty() {
+            self.write_batch().await?;
+            self.take_queued(records);
+        }
+        Ok(())
+    }
+
     async fn handle(&mut self, command: Command, records: &mut mpsc::Receiver<Record>) {
         self.take_queued(records);
         match command {
@@ -554,6 +563,11 @@ impl Writer {
                 let _ = reply.send(result);
             }
             Command::Purge { now, days, reply } => {
+                // What was reported before the purge is written first, so the purge sees it.
+                if let Err(e) = self.write_all(records).await {
+                    let _ = reply.send(Err(e));
+                    return;
+                }
                 let result = match self.tx.run(&Purge(now, days)).await {
                     Ok(purged) if purged != Purged::default() => {
                         let backend = self.tx.store.backend;
@@ -567,15 +581,7 @@ impl Writer {
                 let _ = reply.send(result);
             }
             Command::Flush { reply } => {
-                let mut result = Ok(());
-                while !self.pending.is_empty() {
-                    if let Err(e) = self.write_batch().await {
-                        result = Err(e);
-                        break;
-                    }
-                    self.take_queued(records);
-                }
-                let _ = reply.send(result);
+                let _ = reply.send(self.write_all(records).await);
             }
             Command::Probe => {
                 if self.pending.is_empty() {
