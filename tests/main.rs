@@ -19,6 +19,7 @@ mod redis;
 mod retrieval;
 mod robustness;
 mod scope;
+mod seam;
 mod server;
 mod sources;
 mod storage;
