@@ -18,6 +18,8 @@
 //! - [`mcp`]: the tools for AI assistants over MCP (stdio and streamable HTTP); an edge that
 //!   knows JSON. It uses `dialogue` as `http` does, plus `http`'s wire types (the one exception
 //!   to "never up": the JSON contract is shared, not copied).
+//! - [`line`]: the LINE Messaging API channel (`POST /line/webhook`, mounted by `http::app` when
+//!   configured); an edge that knows JSON, over the same `Message`, dialogue and renderer.
 //! - [`cli`]: the `madoguchi` command line (`check`, `ask`, `chat`, `serve`, `mcp`); an edge
 //!   that knows JSON.
 
@@ -27,6 +29,7 @@ pub mod database;
 pub mod dialogue;
 pub mod engine;
 pub mod http;
+pub mod line;
 pub mod mcp;
 pub mod render;
 pub mod search;

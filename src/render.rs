@@ -49,33 +49,61 @@ impl Style {
     };
 }
 
-/// A turn as text blocks, in reading order; each block ends with a line break.
+/// What a block of a rendered turn holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The dialogue's reply.
+    Reply,
+    /// [`TERMS_HEADING`].
+    Heading,
+    /// One program with its quotes.
+    Program,
+    /// The follow-up question (and its options, unless they are buttons).
+    FollowUp,
+    /// The 【該当なし】 line.
+    Referral,
+}
+
+/// One block of a rendered turn; its text ends with a line break.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub part: Part,
+    pub text: String,
+}
+
+/// A turn as text blocks, in reading order.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    blocks: Vec<String>,
+    blocks: Vec<Block>,
 }
 
 impl Rendered {
     /// The blocks in order: a channel that splits its text splits between them.
-    pub fn blocks(&self) -> &[String] {
+    pub fn blocks(&self) -> &[Block] {
         &self.blocks
+    }
+
+    pub fn into_blocks(self) -> Vec<Block> {
+        self.blocks
     }
 
     /// Every block, a blank line between two.
     pub fn text(&self) -> String {
-        self.blocks.join("\n")
+        let texts: Vec<&str> = self.blocks.iter().map(|b| b.text.as_str()).collect();
+        texts.join("\n")
     }
 }
 
 /// Renders `turn` for a channel of `style`.
 pub fn turn(turn: &Turn, style: Style) -> Rendered {
-    let mut blocks = vec![format!("{}\n", turn.text)];
+    let block = |part, text| Block { part, text };
+    let mut blocks = vec![block(Part::Reply, format!("{}\n", turn.text))];
     let programs = turn.reply.programs();
     if !programs.is_empty() && style.limit > 0 {
-        blocks.push(format!("{TERMS_HEADING}\n"));
+        blocks.push(block(Part::Heading, format!("{TERMS_HEADING}\n")));
     }
     for (i, p) in programs.iter().take(style.limit).enumerate() {
-        blocks.push(program(i + 1, p, style));
+        blocks.push(block(Part::Program, program(i + 1, p, style)));
     }
     if let Some(f) = turn.reply.follow_up() {
         let mut out = format!("【絞り込むための質問】{}\n", f.question);
@@ -90,7 +118,7 @@ pub fn turn(turn: &Turn, style: Style) -> Rendered {
             }
             Options::Buttons => {}
         }
-        blocks.push(out);
+        blocks.push(block(Part::FollowUp, out));
     }
     if let Reply::NoMatch { refer, .. } = &turn.reply
         && style.referral
@@ -105,7 +133,7 @@ pub fn turn(turn: &Turn, style: Style) -> Rendered {
             let _ = write!(out, "問い合わせ先：{}。", refer.join("、"));
         }
         out.push('\n');
-        blocks.push(out);
+        blocks.push(block(Part::Referral, out));
     }
     Rendered { blocks }
 }

@@ -13,6 +13,7 @@ mod faults;
 mod golden;
 mod hostile;
 mod limits;
+mod line;
 mod mcp;
 mod periods;
 mod redis;

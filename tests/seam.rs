@@ -4,7 +4,7 @@
 //! follow-up options its own way.
 
 use madoguchi::dialogue::{MAX_MESSAGE_CHARS, Message, MessageError, SessionLimits};
-use madoguchi::render::{self, Options, Style};
+use madoguchi::render::{self, Options, Part, Style};
 
 use crate::support::{Report, dialogue, respond};
 
@@ -74,10 +74,11 @@ fn every_quote_is_shown_verbatim_with_its_citation_and_no_figure_outside_quotes(
             let rendered = render::turn(&turn, style);
             let text = rendered.text();
             report.check(
-                rendered.blocks()[0].trim_end() == turn.text.trim_end(),
+                rendered.blocks()[0].part == Part::Reply
+                    && rendered.blocks()[0].text.trim_end() == turn.text.trim_end(),
                 situation,
                 "the dialogue's reply first, as it is",
-                &rendered.blocks()[0],
+                &rendered.blocks()[0].text,
                 "render::turn starts with turn.text",
             );
             for p in turn.reply.programs() {
@@ -109,8 +110,8 @@ fn every_quote_is_shown_verbatim_with_its_citation_and_no_figure_outside_quotes(
             }
             // Program blocks: figures only inside quotes, below the heading line (a name is
             // printed as the document prints it, 【３】 and all).
-            for block in rendered.blocks().iter().filter(|b| b.starts_with('[')) {
-                for line in block.lines().skip(1) {
+            for block in rendered.blocks().iter().filter(|b| b.part == Part::Program) {
+                for line in block.text.lines().skip(1) {
                     report.check(
                         !outside_quotes(line).chars().any(|c| c.is_numeric()),
                         situation,
