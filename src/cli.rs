@@ -11,9 +11,10 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::dialogue::{Clock, Dialogue, Turn};
+use crate::dialogue::{Clock, Dialogue, Message, Turn};
 use crate::engine::Engine;
 use crate::http::ProgramWire;
+use crate::render::{self, Options, Style};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -119,14 +120,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             limit,
             explain,
         } => {
+            let question = Message::parse(&question).context("the question")?;
             let engine = Engine::load(&dir)
                 .with_context(|| format!("loading the corpus in {}", dir.display()))?;
             if explain {
-                eprintln!("{:#?}", engine.understand(&question));
+                eprintln!("{:#?}", engine.understand(question.as_str()));
             }
             let dialogue =
                 Dialogue::in_memory(Arc::new(engine), Default::default()).with_clock(clock);
-            let turn = block_on(dialogue.respond(None, &question))?;
+            let turn = block_on(dialogue.respond(None, question.as_str()))?;
             if json {
                 let programs: Vec<ProgramWire<'_>> = turn
                     .reply
@@ -137,7 +139,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .collect();
                 println!("{}", serde_json::to_string_pretty(&programs)?);
             } else {
-                print!("{}", ask_text(&turn, limit));
+                print!("{}", render::turn(&turn, terminal(limit)).text());
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -252,53 +254,13 @@ fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// `ask` for a person: the reply, then each program with the quotes the chat shows.
-fn ask_text(turn: &Turn, limit: usize) -> String {
-    let mut out = format!("{}\n", turn.text);
-    out.push_str(&programs_text(turn, limit));
-    out
-}
-
-/// Each program of a turn with its quotes, 「p.N l.M」 after each.
-fn programs_text(turn: &Turn, limit: usize) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    for (i, p) in turn.reply.programs().iter().take(limit).enumerate() {
-        let _ = writeln!(
-            out,
-            "\n[{}] {}（{}・{}）",
-            i + 1,
-            p.name,
-            p.id,
-            p.kind.japanese()
-        );
-        for q in &p.quotes {
-            let text: String = q.text.split_whitespace().collect::<Vec<_>>().join(" ");
-            let _ = writeln!(
-                out,
-                "    {}：{} 「p.{} l.{}」",
-                q.label, text, q.page, q.line
-            );
-        }
-        let _ = writeln!(out, "    事業期間の状況：{}", period_status(&p.period));
-    }
-    out
-}
-
-/// The period's status as a person reads it.
-fn period_status(p: &crate::dialogue::PeriodNote) -> String {
-    let years = |y: i32| format!("令和{}", y - 2018);
-    let span = match (p.first_year, p.last_year) {
-        (Some(a), Some(b)) if a == b => format!("{}年度", years(a)),
-        (Some(a), Some(b)) => format!("{}〜{}年度", years(a), b - 2018),
-        (Some(a), None) => format!("{}年度〜", years(a)),
-        _ => String::new(),
-    };
-    match p.status {
-        crate::corpus::Status::Within => format!("{span}（実施期間内）"),
-        crate::corpus::Status::After => format!("{span}（終了の可能性）"),
-        crate::corpus::Status::Before => format!("{span}（開始前）"),
-        crate::corpus::Status::Unknown => "資料に事業期間の記載なし".to_string(),
+/// The terminal's style: numbered options (a number picks one), ids beside names.
+fn terminal(limit: usize) -> Style {
+    Style {
+        limit,
+        options: Options::Numbered,
+        ids: true,
+        referral: false,
     }
 }
 
@@ -328,7 +290,14 @@ fn chat(engine: Engine, clock: Clock) -> anyhow::Result<()> {
             .ok()
             .and_then(|n| options.get(n.wrapping_sub(1)).cloned())
             .unwrap_or_else(|| line.to_string());
-        let turn = runtime.block_on(dialogue.respond(session.as_deref(), &message));
+        let message = match Message::parse(&message) {
+            Ok(m) => m,
+            Err(e) => {
+                writeln!(out, "{}", e.japanese())?;
+                continue;
+            }
+        };
+        let turn = runtime.block_on(dialogue.respond(session.as_deref(), message.as_str()));
         session = Some(turn.session_id.clone());
         write!(out, "{}", chat_text(&turn))?;
         options = turn
@@ -340,19 +309,8 @@ fn chat(engine: Engine, clock: Clock) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One turn as the terminal shows it: the reply, each program's quotes with 「p.N l.M」, the
-/// numbered options.
+/// One turn as the terminal shows it (see [`crate::render`]): the reply, each program's quotes
+/// with 「p.N l.M」, the question with its numbered options.
 pub fn chat_text(turn: &Turn) -> String {
-    use std::fmt::Write;
-    let mut out = format!("\n{}\n", turn.text);
-    out.push_str(&programs_text(turn, usize::MAX));
-    if let Some(f) = turn.reply.follow_up() {
-        // The question itself is the last line of the reply text above.
-        out.push('\n');
-        for (i, o) in f.options.iter().enumerate() {
-            let _ = writeln!(out, "  {}. {}", i + 1, o);
-        }
-    }
-    out.push('\n');
-    out
+    format!("\n{}\n", render::turn(turn, terminal(usize::MAX)).text())
 }

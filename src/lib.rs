@@ -9,6 +9,8 @@
 //! - [`search`]: the tantivy index over the corpus, its term table, and scoring of a query.
 //! - [`engine`]: corpus + understanding stage + index, loaded once and shared.
 //! - [`dialogue`]: one turn of a conversation: sessions, answer / clarify / no match.
+//! - [`render`]: one dialogue `Turn` → text (the reply, each program's quotes with 「p.N l.M」,
+//!   the question and its options) for every channel that shows text: the CLI, MCP and LINE.
 //! - [`database`]: the desk's records (consultation requests, feedback, conversations, the
 //!   unanswered log) in SQLite or PostgreSQL; the dialogue's `Recorder`.
 //! - [`http`]: the HTTP API (`app(state)`, which also mounts `mcp` at `/mcp`); an edge that
@@ -16,6 +18,8 @@
 //! - [`mcp`]: the tools for AI assistants over MCP (stdio and streamable HTTP); an edge that
 //!   knows JSON. It uses `dialogue` as `http` does, plus `http`'s wire types (the one exception
 //!   to "never up": the JSON contract is shared, not copied).
+//! - [`line`]: the LINE Messaging API channel (`POST /line/webhook`, mounted by `http::app` when
+//!   configured); an edge that knows JSON, over the same `Message`, dialogue and renderer.
 //! - [`cli`]: the `madoguchi` command line (`check`, `ask`, `chat`, `serve`, `mcp`); an edge
 //!   that knows JSON.
 
@@ -25,7 +29,9 @@ pub mod database;
 pub mod dialogue;
 pub mod engine;
 pub mod http;
+pub mod line;
 pub mod mcp;
+pub mod render;
 pub mod search;
 pub mod text;
 pub mod understand;

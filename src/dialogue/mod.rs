@@ -9,6 +9,7 @@
 
 mod clock;
 pub mod compose;
+mod message;
 mod policy;
 pub mod record;
 mod reply;
@@ -24,6 +25,7 @@ use crate::engine::{Engine, LoadError};
 
 pub use clock::{Clock, JST_OFFSET_SECS, japan_date};
 pub use compose::{Estimate, PeriodNote};
+pub use message::{MAX_MESSAGE_CHARS, Message, MessageError};
 pub use record::{Reason, Recorder, TurnRecord};
 pub use session::{
     MemoryStore, Session, SessionLimits, SessionStatus, SessionStore, StoreFuture, Taken,
@@ -157,9 +159,13 @@ pub struct Turn {
     pub today: crate::corpus::Date,
 }
 
-/// What a caller lets one client do: the HTTP layer's per-address budgets for starting
-/// conversations and for adding to the unanswered log, so that one client cannot push other
-/// people's out of either. `ask` and `chat` at a terminal use [`Unlimited`].
+/// What a channel lets one of its clients do, and how the channel keys its limits: each channel
+/// counts under the identity it can trust — the HTTP API under the client's address (its /64 for
+/// IPv6, behind `--trusted-proxy`), LINE under the LINE user id the signed webhook names — so that
+/// one client cannot push other people's conversations or unanswered questions out. `ask` and
+/// `chat` at a terminal use [`Unlimited`]; MCP over HTTP is bounded by the HTTP layers it runs
+/// under. A new channel implements this for its own key and passes it to
+/// [`Dialogue::respond_for`].
 pub trait Budget {
     /// Why a turn was refused.
     type Refused;

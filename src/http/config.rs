@@ -122,6 +122,9 @@ pub struct ServeConfig {
     /// kept; older is deleted by a task that runs hourly. Monthly counts are kept.
     #[arg(long, env = "MADOGUCHI_RETENTION_DAYS", default_value_t = super::DEFAULT_RETENTION_DAYS)]
     pub retention_days: u32,
+    /// The LINE channel (off unless both of its files are given).
+    #[command(flatten)]
+    pub line: crate::line::LineArgs,
 }
 
 impl ServeConfig {
@@ -133,6 +136,7 @@ impl ServeConfig {
             }
         }
         self.tokens()?;
+        self.line.config()?;
         if self.max_concurrency == 0
             || self.max_concurrency_per_address == 0
             || self.max_connections == 0
@@ -259,6 +263,18 @@ impl ServeConfig {
         state.trusted_proxies = TrustedProxies::new(self.trusted_proxy.clone());
         state.corpus_dir = corpus_dir.into();
         state.set_limits(self.limits());
+        if let Some(config) = self.line.config()? {
+            let line = crate::line::Line::new(
+                config,
+                state.dialogue.clone(),
+                state.database.clone(),
+                self.retention_days,
+            )?;
+            let mut metrics = super::Metrics::default();
+            line.register(metrics.registry_mut());
+            state.metrics = Arc::new(metrics);
+            state.line = Some(Arc::new(line));
+        }
         let hosts: Vec<String> = self
             .mcp_allowed_host
             .iter()

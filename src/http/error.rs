@@ -104,6 +104,19 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A chat message that is not a [`crate::dialogue::Message`]: a 422 with the message's own code
+/// (`empty_message`, `message_too_long`).
+impl From<crate::dialogue::MessageError> for ApiError {
+    fn from(e: crate::dialogue::MessageError) -> Self {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            e.code(),
+            e.japanese(),
+            e.english(),
+        )
+    }
+}
+
 /// Maps axum's JSON extraction failures to our error, one status each.
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {

@@ -168,6 +168,11 @@ impl Default for Metrics {
 }
 
 impl Metrics {
+    /// The registry, for a channel to add its own metrics at start-up (LINE's).
+    pub fn registry_mut(&mut self) -> &mut Registry {
+        &mut self.registry
+    }
+
     /// Counts one chat outcome.
     pub fn outcome(&self, outcome: &str) {
         self.outcomes

@@ -1,6 +1,7 @@
 //! The HTTP API: `app(state)` builds the router that `serve`, the `oneshot` tests and the
 //! port-0 tests all use, from one router per area — chat, programs, desk, admin, web assets,
-//! operations (health, metrics, OpenAPI), and the MCP service of [`crate::mcp`] at `/mcp` —
+//! operations (health, metrics, OpenAPI), the MCP service of [`crate::mcp`] at `/mcp`, and the
+//! LINE webhook of [`crate::line`] when configured —
 //! under the layers every route gets. Every client error is a JSON 4xx (see [`error`]), every
 //! refusal under load a JSON 429/503 (see [`guard`]). `/healthz` and `/metrics` stay outside
 //! the request limits, so a monitor sees a busy server as busy rather than down.
@@ -94,6 +95,8 @@ pub struct AppState {
     pub database: Option<crate::database::Database>,
     /// Days personal data is kept in the database.
     pub retention_days: u32,
+    /// The LINE channel, mounted at `/line/webhook` when configured.
+    pub line: Option<Arc<crate::line::Line>>,
 }
 
 impl AppState {
@@ -113,6 +116,7 @@ impl AppState {
             mcp_allowed_hosts: LOOPBACK_HOSTS.iter().map(|h| h.to_string()).collect(),
             database: None,
             retention_days: DEFAULT_RETENTION_DAYS,
+            line: None,
         }
     }
 
@@ -133,6 +137,11 @@ pub const LOOPBACK_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
 /// over the same dialogue, under the same layers as the API.
 pub fn app(state: AppState) -> Router {
     let mcp = crate::mcp::http_service(state.dialogue.clone(), &state.mcp_allowed_hosts);
+    let line = state
+        .line
+        .clone()
+        .map(crate::line::router)
+        .unwrap_or_default();
     let routes = Router::new()
         .nest_service("/mcp", mcp)
         .merge(chat::router())
@@ -141,7 +150,8 @@ pub fn app(state: AppState) -> Router {
         .merge(desk::router())
         .merge(admin::router())
         .merge(web::router())
-        .merge(ops::documents());
+        .merge(ops::documents())
+        .merge(line);
     with_layers(routes, &state).with_state(state)
 }
 

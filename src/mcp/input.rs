@@ -1,13 +1,13 @@
 //! The tools' arguments as an MCP client sends them (with the JSON Schemas it is shown), and
-//! their parsing into typed values: a [`Situation`] the dialogue may answer, a [`Theme`], an id
-//! the corpus holds. Anything else becomes an [`InputError`], which the tool returns as an MCP
-//! tool error in Japanese and English.
+//! their parsing into typed values: a situation as the dialogue's checked [`Message`] (the same
+//! check as every channel's), a [`Theme`], an id the corpus holds. Anything else becomes an
+//! [`InputError`], which the tool returns as an MCP tool error in Japanese and English.
 
 use rmcp::schemars;
 use serde::Deserialize;
 
 use crate::corpus::Theme;
-use crate::http::MAX_MESSAGE_CHARS;
+use crate::dialogue::{MAX_MESSAGE_CHARS, Message, MessageError};
 
 /// `find_programs` arguments.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -36,27 +36,13 @@ pub struct ListPrograms {
     pub theme: Option<String>,
 }
 
-/// A situation the dialogue may answer: trimmed, not empty, at most [`MAX_MESSAGE_CHARS`]
-/// characters — the same bounds as a chat message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Situation(String);
-
-impl Situation {
-    pub fn parse(raw: &str) -> Result<Situation, InputError> {
-        let s = raw.trim();
-        if s.is_empty() {
-            return Err(InputError::EmptySituation);
-        }
-        let chars = s.chars().count();
-        if chars > MAX_MESSAGE_CHARS {
-            return Err(InputError::SituationTooLong { chars });
-        }
-        Ok(Situation(s.to_string()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+/// The situation as a [`Message`] the dialogue may answer: the same check as a chat message
+/// (hidden characters removed, not blank, at most [`MAX_MESSAGE_CHARS`] characters).
+pub fn situation(raw: &str) -> Result<Message, InputError> {
+    Message::parse(raw).map_err(|e| match e {
+        MessageError::Empty => InputError::EmptySituation,
+        MessageError::TooLong { chars } => InputError::SituationTooLong { chars },
+    })
 }
 
 /// Parses a theme label; an absent or blank one means every theme.

@@ -28,7 +28,7 @@ use crate::corpus::Program;
 use crate::dialogue::Dialogue;
 use crate::http::ProgramDetail;
 
-use input::{FindPrograms, GetProgram, InputError, ListPrograms, Situation};
+use input::{FindPrograms, GetProgram, InputError, ListPrograms};
 
 /// What the server tells a client about itself at `initialize`.
 const INSTRUCTIONS: &str = "熊本県の中小企業・小規模事業者向け支援制度（県の令和7年度の公式資料）を案内するサーバーです。条件は資料の原文の引用で、「p.N l.M」は資料のページと行です。引用は言い換えずにそのまま伝え、申請の前に各制度の窓口で最新の受付状況と条件を確認するよう案内してください。 / Kumamoto prefecture's support programs for small businesses (the prefecture's official FY2025 document). Every term is a verbatim quote cited by page and line: pass quotes on exactly as given, and tell people to confirm with the program's 窓口 (contact desk) before applying.";
@@ -62,7 +62,7 @@ impl McpServer {
         &self,
         Parameters(args): Parameters<FindPrograms>,
     ) -> Result<CallToolResult, ErrorData> {
-        let situation = match Situation::parse(&args.situation) {
+        let situation = match input::situation(&args.situation) {
             Ok(s) => s,
             Err(e) => return Ok(failed(&e)),
         };

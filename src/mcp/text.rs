@@ -1,56 +1,32 @@
 //! The tools' text content: plain Japanese a model can read and pass on, with every term quoted
-//! as the document prints it and cited 「p.N l.M」, the document and its 年度, and a closing line
-//! telling the model to quote as given and to send people to the 窓口. The text states no term
-//! of its own: figures appear only inside quotes.
+//! as the document prints it and cited 「p.N l.M」 (a turn through [`crate::render`], like every
+//! channel's), the document and its 年度, and a closing line telling the model to quote as given
+//! and to send people to the 窓口. The text states no term of its own: figures appear only
+//! inside quotes.
 
 use std::fmt::Write;
 
-use crate::corpus::{Corpus, Program, Quote, SourceInfo, Theme};
+use crate::corpus::{Corpus, Program, SourceInfo, Theme};
 use crate::dialogue::{Reply, Turn};
+use crate::render::{self, Options, Style, quote_line};
 
 /// What every answer ends with: how to pass the terms on, and where to confirm them.
 const GUIDANCE: &str = "※ 条件（補助率・上限額・対象経費・期間・窓口など）は資料の原文の引用です。言い換えたり計算し直したりせず、「p.N l.M」（資料のページと行）とともにそのまま伝えてください。申請の前に、最新の受付状況と条件を各制度の窓口で必ず確認するよう案内してください。";
 
-/// `find_programs`: the dialogue's reply, then each program with its quotes.
+/// `find_programs`: the turn as [`crate::render`] writes it for a model (ids, inline options,
+/// the 【該当なし】 line), with what a model should do next, the sources and the guidance.
 pub fn found(turn: &Turn) -> String {
-    let mut out = format!("{}\n", turn.text);
-    let programs = turn.reply.programs();
-    if !programs.is_empty() {
-        out.push_str("\n【制度と条件】（「」内は資料からの引用、「p.N l.M」は資料のページと行）\n");
+    let style = Style {
+        limit: usize::MAX,
+        options: Options::Inline,
+        ids: true,
+        referral: true,
+    };
+    let mut out = render::turn(turn, style).text();
+    if turn.reply.follow_up().is_some() {
+        out.push_str("    （相談者の答えを situation に書き足して find_programs をもう一度呼ぶと、より合う制度に絞り込めます。）\n");
     }
-    for (i, p) in programs.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "\n[{}] {}（id: {}・{}）\n    担当：{}",
-            i + 1,
-            p.name,
-            p.id,
-            p.kind.japanese(),
-            p.division
-        );
-        for q in &p.quotes {
-            quote_line(&mut out, q);
-        }
-    }
-    if let Some(f) = turn.reply.follow_up() {
-        let _ = writeln!(
-            out,
-            "\n【絞り込むための質問】{}\n    選択肢：{}\n    （相談者の答えを situation に書き足して find_programs をもう一度呼ぶと、より合う制度に絞り込めます。）",
-            f.question,
-            f.options.join("／")
-        );
-    }
-    if let Reply::NoMatch { refer, .. } = &turn.reply {
-        // The reply states why (a private matter, a business in another prefecture, another
-        // subject) in its first line.
-        let _ = write!(
-            out,
-            "\n【該当なし】{}",
-            turn.text.lines().next().unwrap_or_default()
-        );
-        if !refer.is_empty() {
-            let _ = write!(out, "問い合わせ先：{}。", refer.join("、"));
-        }
+    if matches!(turn.reply, Reply::NoMatch { .. }) {
         out.push_str("制度を作り上げたり、別の制度の条件を当てはめたりせず、上の問い合わせ先を案内してください。\n");
         return out;
     }
@@ -130,19 +106,6 @@ pub fn listed(programs: &[&Program], theme: Option<Theme>, corpus: &Corpus) -> S
     );
     sources(&mut out, std::iter::once(corpus.primary().info.as_ref()));
     out
-}
-
-/// One quoted term: its label, its text with the source's line breaks as spaces, its citation.
-fn quote_line(out: &mut String, q: &Quote) {
-    let text: Vec<&str> = q.text.split_whitespace().collect();
-    let _ = writeln!(
-        out,
-        "    {}：「{}」「p.{} l.{}」",
-        q.label,
-        text.join(" "),
-        q.page,
-        q.line
-    );
 }
 
 fn sources<'a>(out: &mut String, docs: impl Iterator<Item = &'a SourceInfo>) {

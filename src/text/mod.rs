@@ -9,10 +9,12 @@
 //! 4. [`bigram`]: character bigrams for the recall field.
 //!
 //! Beside them, [`strip_hidden`] and [`first_hidden`] (`clean.rs`): the control, bidi and
-//! zero-width characters that never reach storage or a screen.
+//! zero-width characters that never reach storage or a screen; and [`contact`] (`contact.rs`):
+//! a phone number or e-mail address left for a call back, checked and normalized.
 
 mod bigram;
 mod clean;
+mod contact;
 mod dictionary;
 mod filter;
 mod japanese;
@@ -20,6 +22,7 @@ mod normalize;
 
 pub use bigram::{BigramTokenizer, bigram_ranges, bigrams};
 pub use clean::{first_hidden, is_hidden, strip_hidden};
+pub use contact::{contact, is_email, is_phone};
 pub use japanese::{Japanese, JapaneseTokenizer};
 pub use normalize::Normalized;
 
