@@ -9,6 +9,7 @@ mod cli;
 mod corpus;
 mod dialogue;
 mod faults;
+mod flood;
 mod golden;
 mod hostile;
 mod limits;

@@ -1,6 +1,7 @@
 //! `POST /api/v1/chat`: one message of a conversation in, one turn out. The body is parsed into
 //! a `ChatRequest` (bad JSON or a bad `message` is a JSON 4xx), the turn goes through
-//! `Dialogue::respond_for` within the client's budget (see `guard`), and the `Turn` is
+//! `Dialogue::respond_for` within the client's budget (see `guard`; a new conversation may be
+//! refused, 429 or 503), and the `Turn` is
 //! converted by hand.
 
 use axum::extract::State;
@@ -37,7 +38,7 @@ pub(super) fn router() -> Router<AppState> {
         (status = 422, description = "Missing, empty or over-long message", body = ErrorBody),
         (status = 429, description = "Too many requests, requests in flight or new conversations from this client", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 503, description = "Overloaded or timed out", body = ErrorBody,
+        (status = 503, description = "Overloaded or timed out, or a new conversation while every one held is in progress (`too_many_conversations`)", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub(super) async fn chat(
     State(state): State<AppState>,
@@ -68,7 +69,8 @@ pub(super) async fn chat(
     let turn = state
         .dialogue
         .respond_for(&budget, req.session_id.as_deref(), message)
-        .await?;
+        .await
+        .inspect_err(|e| state.metrics.conversation_refused(e.code))?;
     state.metrics.outcome(turn.reply.outcome());
     Ok(json(&ChatResponse::new(&turn)))
 }
