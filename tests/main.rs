@@ -11,6 +11,7 @@ mod dialogue;
 mod faults;
 mod flood;
 mod golden;
+mod hidden;
 mod hostile;
 mod limits;
 mod mcp;

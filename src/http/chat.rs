@@ -1,7 +1,7 @@
 //! `POST /api/v1/chat`: one message of a conversation in, one turn out. The body is parsed into
-//! a `ChatRequest` (bad JSON or a bad `message` is a JSON 4xx), the turn goes through
-//! `Dialogue::respond_for` within the client's budget (see `guard`; a new conversation may be
-//! refused, 429 or 503), and the `Turn` is
+//! a `ChatRequest` (bad JSON or a bad `message` is a JSON 4xx), its hidden characters removed
+//! (`text::strip_hidden`), the turn goes through `Dialogue::respond_for` within the client's
+//! budget (see `guard`; a new conversation may be refused, 429 or 503), and the `Turn` is
 //! converted by hand.
 
 use axum::extract::State;
@@ -13,6 +13,7 @@ use axum::{Json, Router};
 
 use super::error::ErrorBody;
 use super::{ApiError, AppState, ChatRequest, ChatResponse, Client, json};
+use crate::text::strip_hidden;
 
 /// Largest request body accepted (413 beyond). A chat message is at most a few KiB of UTF-8.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -46,7 +47,10 @@ pub(super) async fn chat(
     body: Result<Json<ChatRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(req) = body?;
-    let message = req.message.trim();
+    // Removed before the dialogue sees it, so the recorded question and everything after it
+    // hold none: a message of hidden characters only is an empty one.
+    let message = strip_hidden(&req.message);
+    let message = message.trim();
     if message.is_empty() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

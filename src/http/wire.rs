@@ -12,7 +12,9 @@ use crate::dialogue::{
 /// `POST /api/v1/chat` request.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ChatRequest {
-    /// What the person typed (1 to 2,000 characters, not only spaces).
+    /// What the person typed (1 to 2,000 characters, not only spaces). Control characters
+    /// other than line breaks and tabs, bidi-control and zero-width characters are removed
+    /// before anything else sees it; the length and "not empty" are checked on what remains.
     #[schema(min_length = 1, max_length = 2000)]
     pub message: String,
     /// The `session_id` of an earlier response, to continue that conversation.
