@@ -8,6 +8,7 @@ mod broken_records;
 mod cli;
 mod corpus;
 mod dialogue;
+mod edges;
 mod faults;
 mod flood;
 mod golden;

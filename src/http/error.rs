@@ -87,18 +87,28 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = ErrorBody {
+impl ApiError {
+    fn body(&self) -> ErrorBody {
+        ErrorBody {
             error: ErrorDetail {
                 code: self.code.to_string(),
                 message: format!("{} / {}", self.ja, self.en),
-                message_ja: self.ja,
-                message_en: self.en,
+                message_ja: self.ja.clone(),
+                message_en: self.en.clone(),
                 field: self.field,
             },
-        };
-        let mut res = (self.status, Json(body)).into_response();
+        }
+    }
+
+    /// The JSON body as text, for an answer written without axum (see `own_answers`).
+    pub(crate) fn json_body(&self) -> String {
+        serde_json::to_string(&self.body()).unwrap_or_default()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut res = (self.status, Json(self.body())).into_response();
         for (name, value) in self.headers {
             res.headers_mut().insert(name, value);
         }

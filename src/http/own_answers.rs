@@ -1,0 +1,393 @@
+//! hyper's own answers in the API's JSON. When a request's head cannot be parsed — headers over
+//! 16 KiB or over 100 of them (431), a URI too long (414), a malformed request line or header or
+//! a conflicting `Content-Length` (400) — hyper answers by itself, with an empty body, and closes
+//! the connection; no handler runs. hyper 1.x has no hook for that answer, so the connection's
+//! writes are followed here: every response head is held until it is complete, and one that no
+//! handler produced (the service counts those it hands back, in order) is replaced by the same
+//! status with the JSON error body. Bodies of handler responses pass through unbuffered, their
+//! framing (`Content-Length`, chunked) followed to find the next head; anything else (a body
+//! that runs to the close) is passed through untouched from there on.
+
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, ready};
+
+use axum::http::StatusCode;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+use super::ApiError;
+
+/// The longest response head held: far above any this service writes (a few hundred bytes).
+const MAX_HEAD: usize = 64 * 1024;
+
+/// The responses the service has handed to hyper and hyper has not yet begun to write, in
+/// order: each says whether it goes without a body (an answer to `HEAD`).
+#[derive(Debug, Default)]
+pub(super) struct Handed(Mutex<VecDeque<bool>>);
+
+impl Handed {
+    /// The service hands hyper a response to a request of this method.
+    pub(super) fn push(&self, head_request: bool) {
+        self.lock().push_back(head_request);
+    }
+
+    fn pop(&self) -> Option<bool> {
+        self.lock().pop_front()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<bool>> {
+        // One push or pop at a time: a poisoned queue is still consistent.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Where the connection's output is.
+#[derive(Debug)]
+enum Out {
+    /// In a response head, held until it is complete.
+    Head(Vec<u8>),
+    /// In a body of a known length: the bytes left.
+    Body(u64),
+    /// In a chunked body.
+    Chunked(Chunk),
+    /// Past anything followed: every byte passes.
+    Through,
+}
+
+/// Where a chunked body is.
+#[derive(Debug, Clone, Copy)]
+enum Chunk {
+    /// The size line: the size so far, and whether its hex digits have ended.
+    Size {
+        size: u64,
+        ended: bool,
+    },
+    /// Data bytes left in the chunk.
+    Data(u64),
+    /// The line break after a chunk's data: bytes left.
+    DataEnd(u8),
+    /// A trailer line (or the final empty one): whether it has been empty so far.
+    Trailer {
+        empty: bool,
+    },
+    Done,
+}
+
+impl Chunk {
+    /// Follows `bytes` until the body ends; returns how many of them belong to it.
+    fn advance(&mut self, bytes: &[u8]) -> usize {
+        let mut i = 0;
+        while i < bytes.len() {
+            match *self {
+                Chunk::Done => return i,
+                Chunk::Data(n) => {
+                    let take = n.min((bytes.len() - i) as u64);
+                    i += take as usize;
+                    *self = if take == n {
+                        Chunk::DataEnd(2)
+                    } else {
+                        Chunk::Data(n - take)
+                    };
+                    continue;
+                }
+                Chunk::DataEnd(n) => {
+                    *self = if n <= 1 {
+                        Chunk::Size {
+                            size: 0,
+                            ended: false,
+                        }
+                    } else {
+                        Chunk::DataEnd(n - 1)
+                    };
+                }
+                Chunk::Size { size, ended } => {
+                    let b = bytes[i];
+                    *self = match (b, char::from(b).to_digit(16)) {
+                        (b'\n', _) if size == 0 => Chunk::Trailer { empty: true },
+                        (b'\n', _) => Chunk::Data(size),
+                        (_, Some(d)) if !ended => Chunk::Size {
+                            size: size.saturating_mul(16).saturating_add(u64::from(d)),
+                            ended,
+                        },
+                        _ => Chunk::Size { size, ended: true },
+                    };
+                }
+                Chunk::Trailer { empty } => {
+                    *self = match bytes[i] {
+                        b'\n' if empty => Chunk::Done,
+                        b'\n' => Chunk::Trailer { empty: true },
+                        b'\r' => Chunk::Trailer { empty },
+                        _ => Chunk::Trailer { empty: false },
+                    };
+                }
+            }
+            i += 1;
+        }
+        i
+    }
+}
+
+/// A connection's IO whose writes are followed as above.
+pub(super) struct JsonAnswers<T> {
+    inner: T,
+    handed: Arc<Handed>,
+    out: Out,
+    /// Bytes taken from hyper and not yet written (a held head, or its replacement).
+    pending: Vec<u8>,
+    written: usize,
+}
+
+impl<T> JsonAnswers<T> {
+    pub(super) fn new(inner: T, handed: Arc<Handed>) -> Self {
+        Self {
+            inner,
+            handed,
+            out: Out::Head(Vec::new()),
+            pending: Vec::new(),
+            written: 0,
+        }
+    }
+
+    /// A complete head: written as it is, or replaced; the state for what follows it.
+    fn finish_head(&mut self, head: Vec<u8>) {
+        let text = String::from_utf8_lossy(&head);
+        let status = text
+            .get(9..12)
+            .and_then(|s| s.parse::<u16>().ok())
+            .unwrap_or(0);
+        if (100..200).contains(&status) {
+            // 100 Continue, written by hyper while a handler reads the body: a final head
+            // follows.
+            self.pending.extend_from_slice(&head);
+            self.out = Out::Head(Vec::new());
+            return;
+        }
+        let Some(head_request) = self.handed.pop() else {
+            self.pending.extend_from_slice(&replacement(status, &text));
+            // hyper closes the connection after its own answer.
+            self.out = Out::Through;
+            return;
+        };
+        let header = |name: &str| {
+            text.split("\r\n").skip(1).find_map(|l| {
+                let (n, v) = l.split_once(':')?;
+                n.trim()
+                    .eq_ignore_ascii_case(name)
+                    .then(|| v.trim().to_string())
+            })
+        };
+        self.out = if head_request || status == 204 || status == 304 {
+            Out::Head(Vec::new())
+        } else if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+            Out::Chunked(Chunk::Size {
+                size: 0,
+                ended: false,
+            })
+        } else {
+            match header("content-length").and_then(|v| v.parse::<u64>().ok()) {
+                Some(0) => Out::Head(Vec::new()),
+                Some(n) => Out::Body(n),
+                None => Out::Through,
+            }
+        };
+        self.pending.extend_from_slice(&head);
+    }
+}
+
+/// The JSON answer that stands in for hyper's own answer with `status`; its `Date` is kept.
+fn replacement(status: u16, head: &str) -> Vec<u8> {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    let error = match status {
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => ApiError::new(
+            status,
+            "headers_too_large",
+            "リクエストのヘッダーが大きすぎます（16 KiB まで、100 行まで）。",
+            "The request's headers are too large (16 KiB and 100 headers at most).",
+        ),
+        StatusCode::URI_TOO_LONG => ApiError::new(
+            status,
+            "uri_too_long",
+            "リクエストの URL が長すぎます。",
+            "The request's URI is too long.",
+        ),
+        _ => ApiError::new(
+            status,
+            "bad_request",
+            "リクエストの形式を読み取れませんでした（要求行かヘッダー、または Content-Length が不正です）。",
+            "The request's head could not be read: a malformed request line or header, or a missing, duplicate or conflicting Content-Length.",
+        ),
+    };
+    let body = error.json_body();
+    let date = head
+        .split("\r\n")
+        .find(|l| l.to_ascii_lowercase().starts_with("date:"))
+        .map(|l| format!("{l}\r\n"))
+        .unwrap_or_default();
+    let mut out = format!(
+        "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nx-content-type-options: nosniff\r\ncache-control: no-store\r\nconnection: close\r\n{date}\r\n",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or(""),
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(body.as_bytes());
+    out
+}
+
+impl<T: AsyncWrite + Unpin> JsonAnswers<T> {
+    /// Writes what is pending; ready when nothing is.
+    fn poll_pending(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        while self.written < self.pending.len() {
+            let n =
+                ready!(Pin::new(&mut self.inner).poll_write(cx, &self.pending[self.written..]))?;
+            if n == 0 {
+                return Poll::Ready(Err(std::io::ErrorKind::WriteZero.into()));
+            }
+            self.written += n;
+        }
+        self.pending.clear();
+        self.written = 0;
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for JsonAnswers<T> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        ready!(this.poll_pending(cx))?;
+        if buf.is_empty() {
+            return Poll::Ready(Ok(0));
+        }
+        match &mut this.out {
+            Out::Through => Pin::new(&mut this.inner).poll_write(cx, buf),
+            Out::Body(left) => {
+                let k = usize::try_from(*left).unwrap_or(usize::MAX).min(buf.len());
+                let n = ready!(Pin::new(&mut this.inner).poll_write(cx, &buf[..k]))?;
+                *left -= n as u64;
+                if *left == 0 {
+                    this.out = Out::Head(Vec::new());
+                }
+                Poll::Ready(Ok(n))
+            }
+            Out::Chunked(state) => {
+                // Only up to the body's end, so that the next head is held.
+                let mut probe = *state;
+                let k = probe.advance(buf);
+                let n = ready!(Pin::new(&mut this.inner).poll_write(cx, &buf[..k]))?;
+                state.advance(&buf[..n]);
+                if matches!(state, Chunk::Done) {
+                    this.out = Out::Head(Vec::new());
+                }
+                Poll::Ready(Ok(n))
+            }
+            Out::Head(held) => {
+                let before = held.len();
+                held.extend_from_slice(buf);
+                let end = held
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .map(|p| p + 4);
+                match end {
+                    Some(end) => {
+                        held.truncate(end);
+                        let head = std::mem::take(held);
+                        this.finish_head(head);
+                        Poll::Ready(Ok(end - before))
+                    }
+                    None if held.len() > MAX_HEAD => {
+                        let head = std::mem::take(held);
+                        this.pending.extend_from_slice(&head);
+                        this.out = Out::Through;
+                        Poll::Ready(Ok(buf.len()))
+                    }
+                    None => Poll::Ready(Ok(buf.len())),
+                }
+            }
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        ready!(this.poll_pending(cx))?;
+        Pin::new(&mut this.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        ready!(this.poll_pending(cx))?;
+        Pin::new(&mut this.inner).poll_shutdown(cx)
+    }
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for JsonAnswers<T> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_read(cx, buf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncWriteExt;
+
+    /// Writes `parts` one write each through the follower; what reached the socket.
+    async fn through(handed: &[bool], parts: &[&[u8]]) -> String {
+        let h = Arc::new(Handed::default());
+        for &b in handed {
+            h.push(b);
+        }
+        let mut w = JsonAnswers::new(Vec::new(), h);
+        for p in parts {
+            w.write_all(p).await.unwrap();
+        }
+        w.flush().await.unwrap();
+        String::from_utf8(w.inner).unwrap()
+    }
+
+    #[tokio::test]
+    async fn handler_answers_pass_and_hypers_own_become_json() {
+        let ours = "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello";
+        let chunked = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nHTTP/\r\n3;x=y\r\nabc\r\n0\r\n\r\n";
+        let own = "HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\ndate: Thu, 03 Dec 2026 07:00:00 GMT\r\n\r\n";
+        // Split at every byte boundary of the head and the body: the same bytes come out.
+        let whole = format!("{ours}{chunked}");
+        for cut in 1..whole.len() {
+            let (a, b) = whole.as_bytes().split_at(cut);
+            assert_eq!(through(&[false, false], &[a, b]).await, whole, "cut {cut}");
+        }
+        // Two handler answers, then hyper's own: the third is replaced.
+        let out = through(
+            &[false, false],
+            &[ours.as_bytes(), chunked.as_bytes(), own.as_bytes()],
+        )
+        .await;
+        assert!(out.starts_with(&whole), "{out}");
+        let own_out = &out[whole.len()..];
+        assert!(
+            own_out.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"),
+            "{own_out}"
+        );
+        assert!(own_out.contains("content-type: application/json\r\n"));
+        assert!(own_out.contains("date: Thu, 03 Dec 2026 07:00:00 GMT\r\n"));
+        let body = own_out.split("\r\n\r\n").nth(1).unwrap();
+        let v: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(v["error"]["code"], "headers_too_large", "{v}");
+        assert!(own_out.contains(&format!("content-length: {}\r\n", body.len())));
+        // A 100 Continue and an answer to HEAD (a length, no body) are followed too.
+        let cont = "HTTP/1.1 100 Continue\r\n\r\n";
+        let head = "HTTP/1.1 200 OK\r\ncontent-length: 99\r\n\r\n";
+        let bad = "HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n";
+        let out = through(&[true], &[cont.as_bytes(), head.as_bytes(), bad.as_bytes()]).await;
+        assert!(out.starts_with(&format!("{cont}{head}HTTP/1.1 400 Bad Request\r\n")));
+        assert!(out.contains("\"code\":\"bad_request\""), "{out}");
+    }
+}
