@@ -9,6 +9,7 @@
 //! that runs to the close) is passed through untouched from there on.
 
 use std::collections::VecDeque;
+use std::io::IoSlice;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, ready};
@@ -136,6 +137,8 @@ pub(super) struct JsonAnswers<T> {
     /// Bytes taken from hyper and not yet written (a held head, or its replacement).
     pending: Vec<u8>,
     written: usize,
+    /// A buffer for the next head (reused, so that a response costs no allocation here).
+    spare: Vec<u8>,
 }
 
 impl<T> JsonAnswers<T> {
@@ -146,6 +149,7 @@ impl<T> JsonAnswers<T> {
             out: Out::Head(Vec::new()),
             pending: Vec::new(),
             written: 0,
+            spare: Vec::new(),
         }
     }
 
@@ -159,12 +163,13 @@ impl<T> JsonAnswers<T> {
         if (100..200).contains(&status) {
             // 100 Continue, written by hyper while a handler reads the body: a final head
             // follows.
-            self.pending.extend_from_slice(&head);
-            self.out = Out::Head(Vec::new());
+            self.hold(head);
+            self.out = self.next_head();
             return;
         }
         let Some(head_request) = self.handed.pop() else {
-            self.pending.extend_from_slice(&replacement(status, &text));
+            let json = replacement(status, &text);
+            self.hold(json);
             // hyper closes the connection after its own answer.
             self.out = Out::Through;
             return;
@@ -172,26 +177,42 @@ impl<T> JsonAnswers<T> {
         let header = |name: &str| {
             text.split("\r\n").skip(1).find_map(|l| {
                 let (n, v) = l.split_once(':')?;
-                n.trim()
-                    .eq_ignore_ascii_case(name)
-                    .then(|| v.trim().to_string())
+                n.trim().eq_ignore_ascii_case(name).then(|| v.trim())
             })
         };
-        self.out = if head_request || status == 204 || status == 304 {
-            Out::Head(Vec::new())
+        let out = if head_request || status == 204 || status == 304 {
+            None
         } else if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
-            Out::Chunked(Chunk::Size {
+            Some(Out::Chunked(Chunk::Size {
                 size: 0,
                 ended: false,
-            })
+            }))
         } else {
             match header("content-length").and_then(|v| v.parse::<u64>().ok()) {
-                Some(0) => Out::Head(Vec::new()),
-                Some(n) => Out::Body(n),
-                None => Out::Through,
+                Some(0) => None,
+                Some(n) => Some(Out::Body(n)),
+                None => Some(Out::Through),
             }
         };
-        self.pending.extend_from_slice(&head);
+        self.hold(head);
+        self.out = out.unwrap_or_else(|| self.next_head());
+    }
+
+    /// Queues `bytes` to go out before anything later. The buffers are reused: what was
+    /// written last time becomes the next head's.
+    fn hold(&mut self, bytes: Vec<u8>) {
+        if self.pending.is_empty() {
+            self.spare = std::mem::replace(&mut self.pending, bytes);
+            self.spare.clear();
+            self.written = 0;
+        } else {
+            self.pending.extend_from_slice(&bytes);
+        }
+    }
+
+    /// The state at the start of the next head.
+    fn next_head(&mut self) -> Out {
+        Out::Head(std::mem::take(&mut self.spare))
     }
 }
 
@@ -235,6 +256,9 @@ fn replacement(status: u16, head: &str) -> Vec<u8> {
     out
 }
 
+/// Slices written at most in one vectored write of a body (hyper queues a few).
+const MAX_SLICES: usize = 8;
+
 impl<T: AsyncWrite + Unpin> JsonAnswers<T> {
     /// Writes what is pending; ready when nothing is.
     fn poll_pending(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
@@ -250,6 +274,47 @@ impl<T: AsyncWrite + Unpin> JsonAnswers<T> {
         self.written = 0;
         Poll::Ready(Ok(()))
     }
+
+    /// Writes what is pending, then `body` (bytes the state lets through), in one vectored
+    /// write when both are there, so that a held head goes out with its body as hyper would
+    /// have sent it; returns how many bytes of `body` were written.
+    fn poll_send(
+        &mut self,
+        cx: &mut Context<'_>,
+        body: &[IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        loop {
+            let rest = &self.pending[self.written..];
+            if rest.is_empty() {
+                return Pin::new(&mut self.inner).poll_write_vectored(cx, body);
+            }
+            let both = [IoSlice::new(rest), body[0]];
+            let n = ready!(Pin::new(&mut self.inner).poll_write_vectored(cx, &both))?;
+            if n == 0 {
+                return Poll::Ready(Err(std::io::ErrorKind::WriteZero.into()));
+            }
+            let held = rest.len();
+            if n < held {
+                self.written += n;
+                continue;
+            }
+            self.pending.clear();
+            self.written = 0;
+            if n > held {
+                return Poll::Ready(Ok(n - held));
+            }
+        }
+    }
+
+    /// `n` bytes of a body of known length went out.
+    fn sent_body(&mut self, n: usize) {
+        if let Out::Body(left) = &mut self.out {
+            *left = left.saturating_sub(n as u64);
+            if *left == 0 {
+                self.out = self.next_head();
+            }
+        }
+    }
 }
 
 impl<T: AsyncWrite + Unpin> AsyncWrite for JsonAnswers<T> {
@@ -259,31 +324,34 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for JsonAnswers<T> {
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
         let this = self.get_mut();
-        ready!(this.poll_pending(cx))?;
         if buf.is_empty() {
             return Poll::Ready(Ok(0));
         }
         match &mut this.out {
-            Out::Through => Pin::new(&mut this.inner).poll_write(cx, buf),
+            Out::Through => this.poll_send(cx, &[IoSlice::new(buf)]),
             Out::Body(left) => {
                 let k = usize::try_from(*left).unwrap_or(usize::MAX).min(buf.len());
-                let n = ready!(Pin::new(&mut this.inner).poll_write(cx, &buf[..k]))?;
-                *left -= n as u64;
-                if *left == 0 {
-                    this.out = Out::Head(Vec::new());
-                }
+                let n = ready!(this.poll_send(cx, &[IoSlice::new(&buf[..k])]))?;
+                this.sent_body(n);
                 Poll::Ready(Ok(n))
             }
             Out::Chunked(state) => {
                 // Only up to the body's end, so that the next head is held.
                 let mut probe = *state;
                 let k = probe.advance(buf);
-                let n = ready!(Pin::new(&mut this.inner).poll_write(cx, &buf[..k]))?;
-                state.advance(&buf[..n]);
-                if matches!(state, Chunk::Done) {
-                    this.out = Out::Head(Vec::new());
+                let n = ready!(this.poll_send(cx, &[IoSlice::new(&buf[..k])]))?;
+                if let Out::Chunked(state) = &mut this.out {
+                    state.advance(&buf[..n]);
+                    if matches!(state, Chunk::Done) {
+                        this.out = this.next_head();
+                    }
                 }
                 Poll::Ready(Ok(n))
+            }
+            Out::Head(_) if this.pending.len() > MAX_HEAD => {
+                // Heads held back to back (answers to HEAD): out with them first.
+                ready!(this.poll_pending(cx))?;
+                Pin::new(this).poll_write(cx, buf)
             }
             Out::Head(held) => {
                 let before = held.len();
@@ -309,6 +377,52 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for JsonAnswers<T> {
                 }
             }
         }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        match this.out {
+            Out::Through if this.pending.is_empty() => {
+                Pin::new(&mut this.inner).poll_write_vectored(cx, bufs)
+            }
+            Out::Body(left) if this.pending.is_empty() => {
+                // The body's slices, up to its end.
+                let mut room = usize::try_from(left).unwrap_or(usize::MAX);
+                let mut slices = [IoSlice::new(&[]); MAX_SLICES];
+                let mut used = 0;
+                for b in bufs.iter().filter(|b| !b.is_empty()) {
+                    if used == MAX_SLICES || room == 0 {
+                        break;
+                    }
+                    let take = b.len().min(room);
+                    slices[used] = IoSlice::new(&b[..take]);
+                    used += 1;
+                    room -= take;
+                }
+                if used == 0 {
+                    return Poll::Ready(Ok(0));
+                }
+                let n = ready!(Pin::new(&mut this.inner).poll_write_vectored(cx, &slices[..used]))?;
+                this.sent_body(n);
+                Poll::Ready(Ok(n))
+            }
+            // A head, a chunked body, or a held head to send first: one slice at a time.
+            _ => {
+                let first = bufs
+                    .iter()
+                    .find(|b| !b.is_empty())
+                    .map_or(&[][..], |b| &b[..]);
+                Pin::new(this).poll_write(cx, first)
+            }
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
@@ -353,6 +467,32 @@ mod tests {
         String::from_utf8(w.inner).unwrap()
     }
 
+    /// Writes `parts` as the slices of vectored writes (as hyper's queue does), to the end.
+    async fn through_vectored(handed: usize, parts: &[&[u8]]) -> String {
+        let h = Arc::new(Handed::default());
+        (0..handed).for_each(|_| h.push(false));
+        let mut w = JsonAnswers::new(Vec::new(), h);
+        let whole: Vec<u8> = parts.concat();
+        let mut done = 0;
+        while done < whole.len() {
+            // The slices as they stand after `done` bytes.
+            let mut at = 0;
+            let mut slices = Vec::new();
+            for p in parts {
+                let (start, end) = (at, at + p.len());
+                at = end;
+                if end > done {
+                    slices.push(IoSlice::new(&p[done.max(start) - start..]));
+                }
+            }
+            let n = w.write_vectored(&slices).await.unwrap();
+            assert!(n > 0);
+            done += n;
+        }
+        w.flush().await.unwrap();
+        String::from_utf8(w.inner).unwrap()
+    }
+
     #[tokio::test]
     async fn handler_answers_pass_and_hypers_own_become_json() {
         let ours = "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello";
@@ -364,6 +504,15 @@ mod tests {
             let (a, b) = whole.as_bytes().split_at(cut);
             assert_eq!(through(&[false, false], &[a, b]).await, whole, "cut {cut}");
         }
+        // As hyper's queue writes them: a head, then its body, in slices.
+        let (head, body) = ours.split_at(ours.find("hello").unwrap());
+        let parts: [&[u8]; 4] = [
+            head.as_bytes(),
+            &body.as_bytes()[..2],
+            &body.as_bytes()[2..],
+            head.as_bytes(),
+        ];
+        assert_eq!(through_vectored(2, &parts).await, format!("{ours}{head}"));
         // Two handler answers, then hyper's own: the third is replaced.
         let out = through(
             &[false, false],
