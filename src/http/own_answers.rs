@@ -19,6 +19,10 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use super::ApiError;
 
+mod chunked;
+
+use chunked::Chunk;
+
 /// The longest response head held: far above any this service writes (a few hundred bytes).
 const MAX_HEAD: usize = 64 * 1024;
 
@@ -54,79 +58,6 @@ enum Out {
     Chunked(Chunk),
     /// Past anything followed: every byte passes.
     Through,
-}
-
-/// Where a chunked body is.
-#[derive(Debug, Clone, Copy)]
-enum Chunk {
-    /// The size line: the size so far, and whether its hex digits have ended.
-    Size {
-        size: u64,
-        ended: bool,
-    },
-    /// Data bytes left in the chunk.
-    Data(u64),
-    /// The line break after a chunk's data: bytes left.
-    DataEnd(u8),
-    /// A trailer line (or the final empty one): whether it has been empty so far.
-    Trailer {
-        empty: bool,
-    },
-    Done,
-}
-
-impl Chunk {
-    /// Follows `bytes` until the body ends; returns how many of them belong to it.
-    fn advance(&mut self, bytes: &[u8]) -> usize {
-        let mut i = 0;
-        while i < bytes.len() {
-            match *self {
-                Chunk::Done => return i,
-                Chunk::Data(n) => {
-                    let take = n.min((bytes.len() - i) as u64);
-                    i += take as usize;
-                    *self = if take == n {
-                        Chunk::DataEnd(2)
-                    } else {
-                        Chunk::Data(n - take)
-                    };
-                    continue;
-                }
-                Chunk::DataEnd(n) => {
-                    *self = if n <= 1 {
-                        Chunk::Size {
-                            size: 0,
-                            ended: false,
-                        }
-                    } else {
-                        Chunk::DataEnd(n - 1)
-                    };
-                }
-                Chunk::Size { size, ended } => {
-                    let b = bytes[i];
-                    *self = match (b, char::from(b).to_digit(16)) {
-                        (b'\n', _) if size == 0 => Chunk::Trailer { empty: true },
-                        (b'\n', _) => Chunk::Data(size),
-                        (_, Some(d)) if !ended => Chunk::Size {
-                            size: size.saturating_mul(16).saturating_add(u64::from(d)),
-                            ended,
-                        },
-                        _ => Chunk::Size { size, ended: true },
-                    };
-                }
-                Chunk::Trailer { empty } => {
-                    *self = match bytes[i] {
-                        b'\n' if empty => Chunk::Done,
-                        b'\n' => Chunk::Trailer { empty: true },
-                        b'\r' => Chunk::Trailer { empty },
-                        _ => Chunk::Trailer { empty: false },
-                    };
-                }
-            }
-            i += 1;
-        }
-        i
-    }
 }
 
 /// A connection's IO whose writes are followed as above.
@@ -183,10 +114,7 @@ impl<T> JsonAnswers<T> {
         let out = if head_request || status == 204 || status == 304 {
             None
         } else if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
-            Some(Out::Chunked(Chunk::Size {
-                size: 0,
-                ended: false,
-            }))
+            Some(Out::Chunked(Chunk::start()))
         } else {
             match header("content-length").and_then(|v| v.parse::<u64>().ok()) {
                 Some(0) => None,
@@ -342,7 +270,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for JsonAnswers<T> {
                 let n = ready!(this.poll_send(cx, &[IoSlice::new(&buf[..k])]))?;
                 if let Out::Chunked(state) = &mut this.out {
                     state.advance(&buf[..n]);
-                    if matches!(state, Chunk::Done) {
+                    if state.is_done() {
                         this.out = this.next_head();
                     }
                 }
