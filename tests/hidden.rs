@@ -3,7 +3,8 @@
 //! consultation request (name, organization, contact, preferred time, session id) is refused
 //! with 422 naming it; the message, a feedback comment, a chat message and a staff note keep
 //! their text with the characters removed; a chat message of hidden characters only is empty
-//! (422). The desk — the inbox and the conversations, as JSON and as CSV — never shows one.
+//! (422), and the length limit counts what was sent. The desk — the inbox and the
+//! conversations, as JSON and as CSV — never shows one.
 
 use serde_json::{Value, json};
 
@@ -170,6 +171,27 @@ fn hidden_characters_are_refused_in_short_fields_and_removed_from_free_text() {
             "the emptiness check runs on the stripped message",
         );
     }
+    // The length limit is on what was sent (the API description's maxLength), not on what
+    // remains: found by schemathesis.
+    let over = format!("{}\u{200b}\u{200b}", "あ".repeat(1_999));
+    let (status, text) = call(&server, "POST", "/api/v1/chat", &json!({ "message": over }));
+    report.check(
+        status == 422 && text.contains("message_too_long"),
+        "a chat message of 2,001 characters, two of them hidden",
+        "422 message_too_long",
+        &format!("{status} {text}"),
+        "count the characters sent, then strip",
+    );
+    let mut body = consultation();
+    body["message"] = json!(over);
+    let (status, text) = call(&server, "POST", "/api/v1/consultations", &body);
+    report.check(
+        status == 422 && text.contains("\"field\":\"message\""),
+        "a consultation message of 2,001 characters, two of them hidden",
+        "422 naming message",
+        &format!("{status} {text}"),
+        "count the characters sent, then strip",
+    );
     report.finish("hidden characters at the edge");
 
     // The desk never shows them, and shows the text around them.

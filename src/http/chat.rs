@@ -47,10 +47,12 @@ pub(super) async fn chat(
     body: Result<Json<ChatRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(req) = body?;
-    // Removed before the dialogue sees it, so the recorded question and everything after it
-    // hold none: a message of hidden characters only is an empty one.
-    let message = strip_hidden(&req.message);
-    let message = message.trim();
+    // The limit is on what was sent (as the API description says); hidden characters are
+    // removed before the dialogue sees the message, so the recorded question and everything
+    // after it hold none, and a message of hidden characters only is an empty one.
+    let sent = req.message.trim();
+    let kept = strip_hidden(sent);
+    let message = kept.trim();
     if message.is_empty() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -59,7 +61,7 @@ pub(super) async fn chat(
             "\"message\" is empty: send what the person typed.",
         ));
     }
-    let chars = message.chars().count();
+    let chars = sent.chars().count();
     if chars > MAX_MESSAGE_CHARS {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

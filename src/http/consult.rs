@@ -54,9 +54,9 @@ pub struct ConsultationRequest {
     #[schema(value_type = Option<String>, max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*$")]
     pub preferred_time: Option<String>,
     /// ご相談内容. Control characters other than line breaks and tabs, bidi-control and
-    /// zero-width characters are removed (a CRLF line break is kept as LF); the length and "not
-    /// blank" are checked on what remains.
-    #[schema(value_type = String, required = true, min_length = 1, max_length = 2000)]
+    /// zero-width characters are removed (a CRLF line break is kept as LF); the length is
+    /// checked on what was sent, "not blank" on what remains.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 2000, pattern = r"^[\s\S]*[^\s\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff][\s\S]*$")]
     pub message: Option<String>,
     /// The person agrees to their request (and conversation) being sent to the 窓口: must be
     /// true (false or missing: 422).
@@ -310,19 +310,20 @@ fn required(field: &'static str, value: Option<&str>, max: usize) -> Result<Stri
     })
 }
 
-/// An optional field: trimmed, `None` when empty; at most `max` characters. Free text
-/// (`multiline`) has its hidden characters removed first, and keeps line breaks and tabs; a
-/// one-line field with a line break, a tab or a hidden character is refused.
+/// An optional field: trimmed, `None` when empty; at most `max` characters as sent. Free text
+/// (`multiline`) then has its hidden characters removed (`None` if nothing else is left), and
+/// keeps line breaks and tabs; a one-line field with a line break, a tab or a hidden character
+/// is refused.
 fn optional(
     field: &'static str,
     value: Option<&str>,
     max: usize,
     multiline: bool,
 ) -> Result<Option<String>, ApiError> {
-    let value = value.map(|v| if multiline { strip_hidden(v) } else { v.into() });
-    let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) else {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
+    // The limit is on what was sent, as the API description says.
     let chars = v.chars().count();
     if chars > max {
         return Err(ApiError::invalid(
@@ -334,7 +335,12 @@ fn optional(
             format!("\"{field}\" has {chars} characters; the limit is {max}."),
         ));
     }
-    if !multiline && let Some(c) = v.chars().find(|&c| c.is_control() || is_hidden(c)) {
+    if multiline {
+        let kept = strip_hidden(v);
+        let kept = kept.trim();
+        return Ok((!kept.is_empty()).then(|| kept.to_string()));
+    }
+    if let Some(c) = v.chars().find(|&c| c.is_control() || is_hidden(c)) {
         let code = format!("U+{:04X}", u32::from(c));
         return Err(ApiError::invalid(
             field,

@@ -397,9 +397,10 @@ pub(super) async fn update(
         None => None,
         Some(n) => {
             // Hidden characters (controls but line breaks and tabs, bidi controls, zero-width)
-            // are removed: the note is shown in /desk and the CSV.
-            let n = strip_hidden(&n).trim().to_string();
-            let chars = n.chars().count();
+            // are removed: the note is shown in /desk and the CSV. The limit is on what was
+            // sent, as the API description says.
+            let chars = n.trim().chars().count();
+            let n = strip_hidden(n.trim()).trim().to_string();
             if chars > MAX_NOTE {
                 return Err(ApiError::invalid(
                     "note",
