@@ -86,7 +86,7 @@ async fn question_set(dialogue: &Dialogue, path: &str) -> anyhow::Result<[usize;
         let mut first_asked = false;
         let mut last = None;
         for (i, t) in turns.iter().enumerate() {
-            let turn = dialogue.respond(session.as_deref(), t).await;
+            let turn = dialogue.respond(session.as_deref(), t).await?;
             if i == 0 {
                 first_asked = turn.reply.follow_up().is_some();
             }

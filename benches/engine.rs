@@ -76,7 +76,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("respond/all situations, one turn each", |b| {
         b.iter(|| {
             for (m, want) in SITUATIONS {
-                let turn = runtime.block_on(dialogue.respond(None, black_box(m)));
+                let turn = runtime.block_on(dialogue.respond_once(black_box(m)));
                 match want {
                     Some(id) => assert!(
                         turn.reply.programs().iter().any(|p| p.id.as_str() == *id),

@@ -11,11 +11,13 @@ Scenarios: stalled (500 stalled connections: RSS, open files, how long they stay
 addresses each, then /healthz and /api/v1/programs), sigterm (exit time with a half-sent
 head and with a stalled body), proxy (users behind one proxy address), cors (a 429 to another
 site), headers, tokens (50 wrong tokens), unanswered (a flood of off-topic questions), sessions
-(a flood of new conversations), redis (50 conversations with --max-sessions 5; needs
-redis-server and redis-cli). Flags the binary does not know (an older build) are left out.
+(a flood of new conversations from one address), flood (five conversations in progress while
+six addresses start twenty each, --max-sessions 100), redis (50 conversations with
+--max-sessions 5; needs redis-server and redis-cli). Flags the binary does not know (an older build) are left out.
 Every process started here is stopped by its pid; every scenario is bounded in time.
 """
 
+import argparse
 import json
 import os
 import resource
@@ -28,7 +30,9 @@ import tempfile
 import time
 import urllib.request
 
-BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else "target/release/madoguchi"
+# Set by main() from the command line.
+BIN = "target/release/madoguchi"
+NEW = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, "..", "corpus")
 TOKEN = "staff-token-for-the-hostile-bench"
@@ -37,9 +41,6 @@ TOKEN = "staff-token-for-the-hostile-bench"
 def new_flags():
     out = subprocess.run([BIN, "serve", "--help"], capture_output=True, text=True).stdout
     return "--trusted-proxy" in out
-
-
-NEW = new_flags()
 
 
 def free_port():
@@ -345,6 +346,27 @@ def sessions():
     srv.stop()
 
 
+def flood():
+    """Five conversations in progress, then six addresses start twenty conversations each."""
+    srv = Server("--max-sessions", "100", "--rate-per-second", "0")
+    real = []
+    for i in range(5):
+        _, v = chat(srv.port, "災害で店の建物が壊れました", source=f"127.0.0.{30 + i}")
+        real.append(v.get("session_id"))
+    statuses = []
+    for a in range(6):
+        for _ in range(20):
+            statuses.append(chat(srv.port, "台湾に焼酎を輸出したい", source=f"127.0.0.{40 + a}")[0])
+    kept = 0
+    for i, sid in enumerate(real):
+        _, v = chat(srv.port, "令和2年7月豪雨", sid, source=f"127.0.0.{30 + i}")
+        kept += v.get("session", {}).get("status") == "continued"
+    row("6 addresses × 20 new conversations, 5 in progress (cap 100)",
+        f"{statuses.count(200)}×200, {statuses.count(503)}×503, {statuses.count(429)}×429",
+        f"real conversations continued: {kept} of 5")
+    srv.stop()
+
+
 def redis():
     if not shutil.which("redis-server") or not shutil.which("redis-cli"):
         row("redis", "redis-server / redis-cli not installed: skipped")
@@ -362,14 +384,14 @@ def redis():
                      new_only=["--new-sessions-per-hour", "0"])
         time.sleep(1.2)
         message = "災害で店が浸水しました"
-        for _ in range(50):
-            chat(srv.port, message)
+        statuses = [chat(srv.port, message)[0] for _ in range(50)]
         keys = subprocess.run(["redis-cli", "-p", str(port), "--raw", "KEYS", "madoguchi:session:*"],
                               capture_output=True, text=True).stdout.split()
         texts = sum(message in subprocess.run(["redis-cli", "-p", str(port), "--raw", "GET", k],
                                               capture_output=True, text=True).stdout for k in keys)
         row("redis: 50 conversations, --max-sessions 5", f"{len(keys)} session keys",
-            f"{texts} holding the message as typed")
+            f"{texts} holding the message as typed",
+            f"{statuses.count(200)}×200, {statuses.count(503)}×503")
         srv.stop()
     finally:
         r.kill()
@@ -377,15 +399,32 @@ def redis():
 
 
 SCENARIOS = {f.__name__: f for f in [stalled, ulimit, eight, sigterm, proxy, cors, headers, tokens,
-                                     unanswered, sessions, redis]}
+                                     unanswered, sessions, flood, redis]}
 
 
 def main():
+    global BIN, NEW
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("binary", nargs="?", default=BIN,
+                        help=f"the madoguchi binary to attack (default {BIN})")
+    parser.add_argument("scenarios", nargs="*", metavar="scenario",
+                        help="scenarios to run (default all): " + ", ".join(SCENARIOS))
+    args = parser.parse_args()
+    unknown = [s for s in args.scenarios if s not in SCENARIOS]
+    if unknown:
+        parser.error(f"unknown scenario {', '.join(unknown)}: choose from {', '.join(SCENARIOS)}")
+    BIN = os.path.abspath(args.binary)
+    if not os.access(BIN, os.X_OK):
+        parser.error(f"{args.binary} is not an executable madoguchi binary")
+    NEW = new_flags()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    names = sys.argv[2:] or list(SCENARIOS)
     print(f"# {BIN} ({'new' if NEW else 'old'} flags)")
-    for name in names:
+    for name in args.scenarios or list(SCENARIOS):
         SCENARIOS[name]()
 
 

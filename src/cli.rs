@@ -1,7 +1,7 @@
 //! The command line: `check` verifies the corpus and dictionary, `ask` answers one question and
-//! `chat` holds a conversation (both through the same `Dialogue::respond` as the API), `serve`
-//! runs the HTTP service (with MCP at `/mcp`), `mcp` serves the MCP tools on stdio. Only the
-//! edges — this module, `http` and `mcp` — know JSON.
+//! `chat` holds a conversation (through the same `Dialogue` as the API: `respond_once`,
+//! `respond`), `serve` runs the HTTP service (with MCP at `/mcp`), `mcp` serves the MCP tools on
+//! stdio. Only the edges — this module, `http` and `mcp` — know JSON.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -128,7 +128,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let dialogue =
                 Dialogue::in_memory(Arc::new(engine), Default::default()).with_clock(clock);
-            let turn = block_on(dialogue.respond(None, question.as_str()))?;
+            let turn = block_on(dialogue.respond_once(question.as_str()))?;
             if json {
                 let programs: Vec<ProgramWire<'_>> = turn
                     .reply
@@ -297,7 +297,7 @@ fn chat(engine: Engine, clock: Clock) -> anyhow::Result<()> {
                 continue;
             }
         };
-        let turn = runtime.block_on(dialogue.respond(session.as_deref(), message.as_str()));
+        let turn = runtime.block_on(dialogue.respond(session.as_deref(), message.as_str()))?;
         session = Some(turn.session_id.clone());
         write!(out, "{}", chat_text(&turn))?;
         options = turn

@@ -17,7 +17,7 @@ use crate::faults::{Server, request};
 use crate::support::{Report, root};
 
 /// A connection to `to` from the loopback address `from`.
-fn connect(from: [u8; 4], to: SocketAddr) -> TcpStream {
+pub(crate) fn connect(from: [u8; 4], to: SocketAddr) -> TcpStream {
     let s = Socket::new(Domain::IPV4, Type::STREAM, None).expect("a socket");
     s.bind(&SocketAddr::from((from, 0)).into())
         .expect("loopback addresses bind without setup on Linux");
@@ -41,7 +41,7 @@ fn get(from: [u8; 4], to: SocketAddr, path: &str, headers: &[(&str, &str)]) -> (
     read_all(s, Duration::from_secs(5))
 }
 
-fn read_all(mut s: TcpStream, within: Duration) -> (u16, String) {
+pub(crate) fn read_all(mut s: TcpStream, within: Duration) -> (u16, String) {
     s.set_read_timeout(Some(within)).unwrap();
     let mut out = Vec::new();
     let _ = s.read_to_end(&mut out);
@@ -58,7 +58,7 @@ fn has_header(text: &str, name: &str, value_part: &str) -> bool {
 }
 
 /// The value of one metric line (`name{labels}`), 0 when absent.
-fn metric(text: &str, series: &str) -> f64 {
+pub(crate) fn metric(text: &str, series: &str) -> f64 {
     text.lines()
         .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
         .unwrap_or(0.0)

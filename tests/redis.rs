@@ -1,7 +1,8 @@
 //! Shared sessions on a real Redis (Debian's `redis-server`): two instances continue one
 //! conversation alternately; with Redis stopped they keep answering one turn at a time and
 //! report `degraded`; with Redis back, conversations are shared again. Redis holds no more
-//! sessions than `--max-sessions` and no text as typed; `rediss://` works (a certificate made
+//! sessions than `--max-sessions` (a new one beyond is refused while they are in progress:
+//! `flood.rs`) and no text as typed; `rediss://` works (a certificate made
 //! by `openssl`, trusted through `SSL_CERT_FILE`).
 //!
 //! `.ci/run` installs redis-server and openssl and sets `MADOGUCHI_REQUIRE_REDIS=1`, so there
@@ -17,7 +18,7 @@ use serde_json::Value;
 use crate::faults::{Server, request};
 use crate::support::root;
 
-fn redis_available() -> bool {
+pub(crate) fn redis_available() -> bool {
     let found = Command::new("redis-server")
         .arg("--version")
         .stdout(Stdio::null())
@@ -34,10 +35,10 @@ fn redis_available() -> bool {
 }
 
 /// A redis-server on `port`, killed when dropped.
-struct Redis(Child);
+pub(crate) struct Redis(Child);
 
 impl Redis {
-    fn start(port: u16) -> Redis {
+    pub(crate) fn start(port: u16) -> Redis {
         Self::start_with(port, &["--port", &port.to_string()])
     }
 
@@ -214,14 +215,28 @@ fn redis_holds_no_more_sessions_than_the_cap_and_no_text_as_typed() {
     );
     wait_health(&server, "ok");
     // Fifty conversations, each waiting on a clarifying question (when the in-memory store
-    // keeps the last message for the unanswered log).
+    // keeps the last message for the unanswered log): the first five fill the store, and as
+    // they are in progress the other 45 are refused rather than pushing them out.
     let message = "災害で店が浸水しました";
     let mut last = String::new();
+    let mut refused = 0;
     for _ in 0..50 {
-        let v = chat(&server, message, None);
-        assert!(v["follow_up"].is_object(), "{v}");
-        last = v["session_id"].as_str().unwrap().to_string();
+        let body = serde_json::json!({ "message": message }).to_string();
+        let (status, text) = request(server.addr, "POST", "/api/v1/chat", &body);
+        let v: Value = serde_json::from_str(text.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+        match status {
+            200 => {
+                assert!(v["follow_up"].is_object(), "{v}");
+                last = v["session_id"].as_str().unwrap().to_string();
+            }
+            503 => {
+                assert_eq!(v["error"]["code"], "too_many_conversations", "{v}");
+                refused += 1;
+            }
+            other => panic!("{other}: {text}"),
+        }
     }
+    assert_eq!(refused, 45);
     let stored = stored_sessions(&url);
     assert_eq!(
         stored.len(),
@@ -235,7 +250,7 @@ fn redis_holds_no_more_sessions_than_the_cap_and_no_text_as_typed() {
             "{key} holds text as typed: {json}"
         );
     }
-    // The newest conversation is among those kept, and health counts them.
+    // The newest conversation admitted is among those kept, and health counts them.
     let next = chat(&server, "令和2年7月豪雨", Some(&last));
     assert_eq!(next["session"]["status"], "continued", "{next}");
     let (_, text) = request(server.addr, "GET", "/healthz", "");

@@ -76,6 +76,7 @@ pub(crate) fn respond(
         .build()
         .expect("a current-thread runtime")
         .block_on(d.respond(session, message))
+        .expect("a test's store has room for its conversations")
 }
 
 /// The HTTP app over a fresh dialogue.

@@ -22,21 +22,23 @@ pub struct Message(String);
 pub enum MessageError {
     /// Nothing but white space and hidden characters.
     Empty,
-    /// Over [`MAX_MESSAGE_CHARS`] characters (after hidden characters are removed).
+    /// Over [`MAX_MESSAGE_CHARS`] characters as sent (trimmed).
     TooLong { chars: usize },
 }
 
 impl Message {
-    /// Removes hidden characters, trims, and checks what is left.
+    /// Checks the length of what was sent (trimmed: the limit the API describes), then removes
+    /// hidden characters and checks that something is left.
     pub fn parse(raw: &str) -> Result<Message, MessageError> {
-        let clean = strip_hidden(raw);
+        let sent = raw.trim();
+        let chars = sent.chars().count();
+        if chars > MAX_MESSAGE_CHARS {
+            return Err(MessageError::TooLong { chars });
+        }
+        let clean = strip_hidden(sent);
         let text = clean.trim();
         if text.is_empty() {
             return Err(MessageError::Empty);
-        }
-        let chars = text.chars().count();
-        if chars > MAX_MESSAGE_CHARS {
-            return Err(MessageError::TooLong { chars });
         }
         Ok(Message(text.to_string()))
     }
@@ -117,8 +119,13 @@ mod tests {
         assert_eq!(ok.as_str(), "台湾に菓子を売りたい");
         let at_limit = "あ".repeat(MAX_MESSAGE_CHARS);
         assert!(Message::parse(&at_limit).is_ok());
-        // Hidden characters do not count towards the limit: they are gone.
-        assert!(Message::parse(&format!("{at_limit}\u{200b}\u{200b}")).is_ok());
+        // The limit is on what was sent (the API describes it so): hidden characters count.
+        assert_eq!(
+            Message::parse(&format!("{at_limit}\u{200b}\u{200b}")),
+            Err(MessageError::TooLong {
+                chars: MAX_MESSAGE_CHARS + 2
+            })
+        );
         let over = "あ".repeat(MAX_MESSAGE_CHARS + 1);
         assert_eq!(
             Message::parse(&over),

@@ -1,8 +1,10 @@
 //! The dialogue: one turn of a conversation. Understands the message (once), merges its facts
 //! into the session, decides between answering, asking one clarifying question, and saying
-//! plainly that nothing fits, and composes the reply. Every caller — the HTTP API, `chat`, `ask`
-//! — goes through [`Dialogue::respond`] (the API through `respond_for`, within a client's
-//! [`Budget`]), whatever the session store. Understanding a message cannot fail.
+//! plainly that nothing fits, and composes the reply. Every caller goes through one of three
+//! doors to the same turn: [`Dialogue::respond`] (`chat` at a terminal), `respond_for` (the API,
+//! within a client's [`Budget`]) and `respond_once` (a turn that is a whole conversation: MCP's
+//! `find_programs`, `ask`), whatever the session store. Understanding a message cannot fail; a
+//! new conversation can be refused, when every one the store holds is in progress.
 //!
 //! Stages: `understand` (what a message says) → [`policy`](self::policy) (answer / clarify /
 //! no match, and which question) → [`compose`] (quotes, estimate) → [`reply`] (the text).
@@ -28,7 +30,8 @@ pub use compose::{Estimate, PeriodNote};
 pub use message::{MAX_MESSAGE_CHARS, Message, MessageError};
 pub use record::{Reason, Recorder, TurnRecord};
 pub use session::{
-    MemoryStore, Session, SessionLimits, SessionStatus, SessionStore, StoreFuture, Taken,
+    ACTIVE_WINDOW, MemoryStore, Session, SessionLimits, SessionStatus, SessionStore, StoreFull,
+    StoreFuture, Taken,
 };
 
 /// A program recommended in a turn, with the quotes chosen for this person.
@@ -162,13 +165,14 @@ pub struct Turn {
 /// What a channel lets one of its clients do, and how the channel keys its limits: each channel
 /// counts under the identity it can trust — the HTTP API under the client's address (its /64 for
 /// IPv6, behind `--trusted-proxy`), LINE under the LINE user id the signed webhook names — so that
-/// one client cannot push other people's conversations or unanswered questions out. `ask` and
-/// `chat` at a terminal use [`Unlimited`]; MCP over HTTP is bounded by the HTTP layers it runs
-/// under. A new channel implements this for its own key and passes it to
+/// one client cannot push other people's conversations or unanswered questions out of either.
+/// `ask` and `chat` at a terminal use [`Unlimited`]; MCP over HTTP is bounded by the HTTP layers
+/// it runs under. A new channel implements this for its own key and passes it to
 /// [`Dialogue::respond_for`].
 pub trait Budget {
-    /// Why a turn was refused.
-    type Refused;
+    /// Why a turn was refused: the budget's own reasons, or the session store's
+    /// ([`StoreFull`]: every conversation it holds is in progress).
+    type Refused: From<StoreFull>;
     /// Spends one new conversation, or refuses the turn (before anything is stored).
     fn start_session(&self) -> Result<(), Self::Refused>;
     /// Spends one line of the unanswered log; `false`: this question is not logged.
@@ -180,7 +184,7 @@ pub trait Budget {
 pub struct Unlimited;
 
 impl Budget for Unlimited {
-    type Refused = std::convert::Infallible;
+    type Refused = StoreFull;
 
     fn start_session(&self) -> Result<(), Self::Refused> {
         Ok(())
@@ -268,25 +272,40 @@ impl Dialogue {
 
     /// Answers one message in the session `session_id` (a new one if absent, unknown or
     /// expired). Never fails and never panics on any text; when the store cannot be reached
-    /// the message is answered on its own.
-    pub async fn respond(&self, session_id: Option<&str>, message: &str) -> Turn {
-        let Ok(turn) = self.respond_for(&Unlimited, session_id, message).await;
-        turn
+    /// the message is answered on its own. A new conversation is refused only when every
+    /// conversation the store holds is in progress (see [`ACTIVE_WINDOW`]).
+    pub async fn respond(
+        &self,
+        session_id: Option<&str>,
+        message: &str,
+    ) -> Result<Turn, StoreFull> {
+        self.respond_for(&Unlimited, session_id, message).await
+    }
+
+    /// One turn that is a whole conversation: answered as the first message of a new one, and
+    /// nothing is kept in the session store (MCP's `find_programs`, `ask`), so such calls
+    /// cannot fill it. Recorded like any turn.
+    pub async fn respond_once(&self, message: &str) -> Turn {
+        let mut session = Session::default();
+        self.finish_turn(
+            &Unlimited,
+            session::new_id(),
+            SessionStatus::New,
+            &mut session,
+            message,
+        )
     }
 
     /// [`respond`](Self::respond) within one client's `budget`: a turn that would start a
     /// conversation (none given, or the one given is unknown or expired) is refused when the
-    /// budget says so, and a question nothing answers is logged only while it allows.
+    /// budget says so, or when the store has no room that is not in progress; a question
+    /// nothing answers is logged only while the budget allows.
     pub async fn respond_for<B: Budget + Sync>(
         &self,
         budget: &B,
         session_id: Option<&str>,
         message: &str,
     ) -> Result<Turn, B::Refused> {
-        let engine = self.engine();
-        let today = self.clock.today();
-        let understanding = engine.understand(message);
-        let asks_time = understanding.asks_time;
         let Taken {
             id,
             mut session,
@@ -298,9 +317,34 @@ impl Dialogue {
             status,
             SessionStatus::New | SessionStatus::Unknown | SessionStatus::Expired
         ) {
+            // The client's own budget first: a client over it does not reach the store.
             budget.start_session()?;
+            let ended = self.sessions.admit(&id).await?;
+            self.note_ended(ended);
         }
-        let reply = policy::turn(&engine, &mut session, understanding, today);
+        let turn = self.finish_turn(budget, id, status, &mut session, message);
+        if status != SessionStatus::Degraded {
+            let ended = self.sessions.put(&turn.session_id, session).await;
+            self.note_ended(ended);
+        }
+        Ok(turn)
+    }
+
+    /// The turn itself, once the session is settled: understanding the message, the
+    /// decision, the record, the reply.
+    fn finish_turn<B: Budget>(
+        &self,
+        budget: &B,
+        id: String,
+        status: SessionStatus,
+        session: &mut Session,
+        message: &str,
+    ) -> Turn {
+        let engine = self.engine();
+        let today = self.clock.today();
+        let understanding = engine.understand(message);
+        let asks_time = understanding.asks_time;
+        let reply = policy::turn(&engine, session, understanding, today);
         session.turns = session.turns.saturating_add(1);
         session.waiting = matches!(reply, Reply::Clarify { .. }).then(|| {
             message
@@ -320,10 +364,6 @@ impl Dialogue {
                 programs: reply.programs().iter().map(|p| p.id.clone()).collect(),
             });
         }
-        if status != SessionStatus::Degraded {
-            let ended = self.sessions.put(&id, session).await;
-            self.note_ended(ended);
-        }
         let corpus = &engine.corpus;
         let mut sources: Vec<Arc<SourceInfo>> = corpus
             .documents
@@ -340,7 +380,7 @@ impl Dialogue {
                 years.push(&s.year);
             }
         }
-        Ok(Turn {
+        Turn {
             session_id: id,
             status,
             text: reply::text(&reply, status, &sources, today, asks_time),
@@ -349,6 +389,6 @@ impl Dialogue {
             primary: corpus.primary().info.clone(),
             sources,
             reply,
-        })
+        }
     }
 }

@@ -1,11 +1,11 @@
 //! `POST /api/v1/chat`: one message of a conversation in, one turn out. The body is parsed into
-//! a `ChatRequest` (bad JSON or a bad `message` is a JSON 4xx), the turn goes through
-//! `Dialogue::respond_for` within the client's budget (see `guard`), and the `Turn` is
+//! a `ChatRequest` (bad JSON or a bad `message` is a JSON 4xx), its hidden characters removed
+//! (`text::strip_hidden`), the turn goes through `Dialogue::respond_for` within the client's
+//! budget (see `guard`; a new conversation may be refused, 429 or 503), and the `Turn` is
 //! converted by hand.
 
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::post;
 use axum::{Json, Router};
@@ -15,9 +15,8 @@ use super::{ApiError, AppState, ChatRequest, ChatResponse, Client, json};
 
 /// Largest request body accepted (413 beyond). A chat message is at most a few KiB of UTF-8.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-/// Longest message accepted, in characters (422 beyond): far more than anyone types into a
-/// chat box, short enough that analysis stays fast.
-pub const MAX_MESSAGE_CHARS: usize = 2_000;
+/// Longest message accepted (the dialogue's own limit, checked by `Message::parse`).
+pub use crate::dialogue::MAX_MESSAGE_CHARS;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/v1/chat", post(chat))
@@ -37,7 +36,7 @@ pub(super) fn router() -> Router<AppState> {
         (status = 422, description = "Missing, empty or over-long message", body = ErrorBody),
         (status = 429, description = "Too many requests, requests in flight or new conversations from this client", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 503, description = "Overloaded or timed out", body = ErrorBody,
+        (status = 503, description = "Overloaded or timed out, or a new conversation while every one held is in progress (`too_many_conversations`)", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub(super) async fn chat(
     State(state): State<AppState>,
@@ -45,30 +44,17 @@ pub(super) async fn chat(
     body: Result<Json<ChatRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(req) = body?;
-    let message = req.message.trim();
-    if message.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "empty_message",
-            "\"message\" が空です。ご相談の内容を入力してください。",
-            "\"message\" is empty: send what the person typed.",
-        ));
-    }
-    let chars = message.chars().count();
-    if chars > MAX_MESSAGE_CHARS {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "message_too_long",
-            format!("\"message\" が長すぎます（{chars} 文字、上限 {MAX_MESSAGE_CHARS} 文字）。"),
-            format!("\"message\" has {chars} characters; the limit is {MAX_MESSAGE_CHARS}."),
-        ));
-    }
+    // The one check every channel makes: the limit on what was sent (as the API description
+    // says), hidden characters removed before the dialogue sees the message, so the recorded
+    // question and everything after it hold none; a message of hidden characters only is empty.
+    let message = crate::dialogue::Message::parse(&req.message)?;
     // Understanding is CPU work of some microseconds: it runs on the request task.
     let budget = state.per_client.budget(client);
     let turn = state
         .dialogue
-        .respond_for(&budget, req.session_id.as_deref(), message)
-        .await?;
+        .respond_for(&budget, req.session_id.as_deref(), message.as_str())
+        .await
+        .inspect_err(|e| state.metrics.conversation_refused(e.code))?;
     state.metrics.outcome(turn.reply.outcome());
     Ok(json(&ChatResponse::new(&turn)))
 }

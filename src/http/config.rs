@@ -38,7 +38,8 @@ pub struct ServeConfig {
     #[arg(long, env = "MADOGUCHI_DESK_TOKEN_FILE", conflicts_with = "desk_token")]
     pub desk_token_file: Option<PathBuf>,
     /// Origins allowed to embed the widget from another site (comma-separated, e.g.
-    /// https://www.example-shokokai.jp). Default: same origin only.
+    /// https://www.example-shokokai.jp); /mcp takes requests from them too. Default: same
+    /// origin only.
     #[arg(long, env = "MADOGUCHI_ALLOW_ORIGIN", value_delimiter = ',')]
     pub allow_origin: Vec<String>,
     /// The operator token for POST /api/v1/admin/reload; without it that API is disabled
@@ -102,7 +103,8 @@ pub struct ServeConfig {
     #[arg(long, env = "MADOGUCHI_RATE_BURST", default_value_t = 40)]
     pub rate_burst: u32,
     /// Host names /mcp answers to (comma-separated, e.g. madoguchi.example.jp), against DNS
-    /// rebinding; `*` for any. Default: the loopback names (localhost, 127.0.0.1, ::1).
+    /// rebinding, and whose pages it takes requests from (a browser's Origin; one sent from
+    /// another host is 403); `*` for any. Default: the loopback names (localhost, 127.0.0.1, ::1).
     #[arg(long, env = "MADOGUCHI_MCP_ALLOWED_HOSTS", value_delimiter = ',')]
     pub mcp_allowed_host: Vec<String>,
     /// Conversations one client address may start per hour, a sixth of them at once (0 turns

@@ -1,7 +1,8 @@
 //! The two public writes: `POST /api/v1/consultations` (an owner asks for a person at the
 //! 窓口: the handoff) and `POST /api/v1/feedback` (👍/👎 on the latest answer). Every field is
-//! checked here and a fault is a 422 naming the field; both are rate-limited per client apart
-//! from chat; neither stores an address.
+//! checked here and a fault is a 422 naming the field; a hidden character (`text::clean`:
+//! controls, bidi controls, zero-width) is refused in a one-line field and removed from free
+//! text. Both are rate-limited per client apart from chat; neither stores an address.
 
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
@@ -16,6 +17,7 @@ use utoipa::ToSchema;
 use super::error::ErrorBody;
 use super::{ApiError, AppState, Client};
 use crate::database::{Database, DbError, FeedbackOutcome, NewConsultation, now};
+use crate::text::{is_hidden, strip_hidden};
 
 /// Longest accepted value of each field, in characters.
 pub const MAX_NAME: usize = 50;
@@ -27,30 +29,34 @@ pub const MAX_COMMENT: usize = 1_000;
 const MAX_SESSION_ID: usize = 128;
 
 /// `POST /api/v1/consultations`: a request for a person at the 窓口 to get in touch. The
-/// patterns say what `check_consultation` accepts: no control characters (line breaks only in
-/// the message), a required field not blank, a contact that is a phone number (10–15 digits with
-/// spaces, hyphens, parentheses, a leading +) or an e-mail address (no white space, control
-/// characters or `@<>,;"()` besides the one @, a dot in the domain).
+/// patterns say what `check_consultation` accepts: in the one-line fields no control, bidi
+/// control (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069) or zero-width character
+/// (U+200B–U+200D, U+2060–U+2064, U+FEFF, U+180E): 422 naming the field; in the message they are
+/// removed (line breaks and tabs kept); a required field not blank; a contact that is a phone
+/// number (10–15 digits with spaces, hyphens, parentheses, a leading +) or an e-mail address (no
+/// white space, control characters or `@<>,;"()` besides the one @, a dot in the domain).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ConsultationRequest {
     /// The conversation to send with the request (its questions and the programs shown).
-    #[schema(value_type = Option<String>, max_length = 128, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
+    #[schema(value_type = Option<String>, max_length = 128, pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*$")]
     pub session_id: Option<String>,
-    /// お名前.
-    #[schema(value_type = String, required = true, min_length = 1, max_length = 50, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
+    /// お名前. Refused (422) if it holds a control, bidi-control or zero-width character.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 50, pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff][^\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*$")]
     pub name: Option<String>,
-    /// 事業所名.
-    #[schema(value_type = Option<String>, max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
+    /// 事業所名. Refused (422) if it holds a control, bidi-control or zero-width character.
+    #[schema(value_type = Option<String>, max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*$")]
     pub organization: Option<String>,
     /// A phone number (10–15 digits) or an e-mail address; full-width characters are accepted
-    /// and normalized.
-    #[schema(value_type = String, required = true, min_length = 1, max_length = 254, pattern = r#"^(\+?[ ()-]*([0-9][ ()-]*){10,15}|[^\s\x00-\x1f\x7f-\x9f@<>,;"()]{1,64}@[^\s\x00-\x1f\x7f-\x9f@<>,;"().]+(\.[^\s\x00-\x1f\x7f-\x9f@<>,;"().]+)+)$"#)]
+    /// and normalized. Refused (422) if it holds a control, bidi-control or zero-width character.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 254, pattern = r#"^(\+?[ ()-]*([0-9][ ()-]*){10,15}|[^\s\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff@<>,;"()]{1,64}@[^\s\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff@<>,;"().]+(\.[^\s\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff@<>,;"().]+)+)$"#)]
     pub contact: Option<String>,
-    /// ご都合のよい連絡時間.
-    #[schema(value_type = Option<String>, max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
+    /// ご都合のよい連絡時間. Refused (422) if it holds a control, bidi-control or zero-width character.
+    #[schema(value_type = Option<String>, max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*$")]
     pub preferred_time: Option<String>,
-    /// ご相談内容 (line breaks allowed).
-    #[schema(value_type = String, required = true, min_length = 1, max_length = 2000, pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$")]
+    /// ご相談内容. Control characters other than line breaks and tabs, bidi-control and
+    /// zero-width characters are removed (a CRLF line break is kept as LF); the length is
+    /// checked on what was sent, "not blank" on what remains.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 2000, pattern = r"^[\s\S]*[^\s\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff][\s\S]*$")]
     pub message: Option<String>,
     /// The person agrees to their request (and conversation) being sent to the 窓口: must be
     /// true (false or missing: 422).
@@ -79,14 +85,15 @@ pub struct Created {
 /// `POST /api/v1/feedback`: 👍/👎 on the latest answer of a conversation.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct FeedbackRequest {
-    /// The conversation whose latest answer this is about.
-    #[schema(value_type = String, required = true, min_length = 1, max_length = 128, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
+    /// The conversation whose latest answer this is about. Refused (422) if it holds a control, bidi-control or zero-width character.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 128, pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff][^\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*$")]
     pub session_id: Option<String>,
     /// 👍 true, 👎 false.
     #[schema(value_type = bool, required = true)]
     pub helpful: Option<bool>,
-    /// Line breaks allowed.
-    #[schema(value_type = Option<String>, max_length = 1000, pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$")]
+    /// Control characters other than line breaks and tabs, bidi-control and zero-width
+    /// characters are removed (as in a consultation's message).
+    #[schema(value_type = Option<String>, max_length = 1000)]
     pub comment: Option<String>,
 }
 
@@ -311,8 +318,10 @@ fn required(field: &'static str, value: Option<&str>, max: usize) -> Result<Stri
     })
 }
 
-/// An optional field: trimmed, `None` when empty; at most `max` characters; no control
-/// characters (line breaks and tabs only where `multiline`).
+/// An optional field: trimmed, `None` when empty; at most `max` characters as sent. Free text
+/// (`multiline`) then has its hidden characters removed (`None` if nothing else is left), and
+/// keeps line breaks and tabs; a one-line field with a line break, a tab or a hidden character
+/// is refused.
 fn optional(
     field: &'static str,
     value: Option<&str>,
@@ -322,6 +331,7 @@ fn optional(
     let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
+    // The limit is on what was sent, as the API description says.
     let chars = v.chars().count();
     if chars > max {
         return Err(ApiError::invalid(
@@ -333,16 +343,22 @@ fn optional(
             format!("\"{field}\" has {chars} characters; the limit is {max}."),
         ));
     }
-    if v.chars()
-        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
-    {
+    if multiline {
+        let kept = strip_hidden(v);
+        let kept = kept.trim();
+        return Ok((!kept.is_empty()).then(|| kept.to_string()));
+    }
+    if let Some(c) = v.chars().find(|&c| c.is_control() || is_hidden(c)) {
+        let code = format!("U+{:04X}", u32::from(c));
         return Err(ApiError::invalid(
             field,
             format!(
-                "{}に使えない文字（制御文字）が含まれています。",
+                "{}に使えない文字（制御文字・書字方向の制御文字・ゼロ幅文字: {code}）が含まれています。",
                 label(field)
             ),
-            format!("\"{field}\" contains control characters."),
+            format!(
+                "\"{field}\" contains {code}: control, bidi-control and zero-width characters are not accepted."
+            ),
         ));
     }
     Ok(Some(v.to_string()))

@@ -1,11 +1,13 @@
 //! CSV exports for the desk: UTF-8 with a byte-order mark and CRLF lines, so Excel opens the
-//! Japanese text as it is; a cell that a spreadsheet would run as a formula (=, +, -, @, a tab
-//! or a carriage return first) is prefixed with an apostrophe.
+//! Japanese text as it is; no cell holds a hidden character (`text::strip_hidden`), and a cell
+//! that a spreadsheet would run as a formula (=, +, -, @, a tab first) is prefixed with an
+//! apostrophe.
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use super::ApiError;
+use crate::text::strip_hidden;
 
 /// A CSV download named `name-YYYYMMDD.csv` (today, Japan time).
 pub(super) fn download(
@@ -57,11 +59,14 @@ pub(super) fn download(
         .into_response())
 }
 
-/// A cell as written: an apostrophe before what a spreadsheet would take for a formula.
+/// A cell as written: without hidden characters (a row stored before they were removed at
+/// the edge shows none either), and an apostrophe before what a spreadsheet would take for a
+/// formula.
 fn guard(cell: &str) -> std::borrow::Cow<'_, str> {
+    let cell = strip_hidden(cell);
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
-        _ => cell.into(),
+        _ => cell,
     }
 }
 

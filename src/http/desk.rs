@@ -20,6 +20,7 @@ use super::{ApiError, AppState, Client, auth};
 use crate::database::{
     Consultation, ConsultationUpdate, ConversationView, Status, Tally, UnansweredRow, now,
 };
+use crate::text::strip_hidden;
 
 /// Longest staff note, in characters.
 pub const MAX_NOTE: usize = 2_000;
@@ -63,7 +64,8 @@ pub struct ConsultationPatch {
     /// The new status (absent: unchanged).
     #[schema(value_type = Option<Status>)]
     pub status: Option<String>,
-    /// The staff's note; "" clears it (absent: unchanged).
+    /// The staff's note; "" clears it (absent: unchanged). Control characters other than line
+    /// breaks and tabs, bidi-control and zero-width characters are removed.
     #[schema(value_type = Option<String>, max_length = 2000)]
     pub note: Option<String>,
 }
@@ -394,8 +396,11 @@ pub(super) async fn update(
     let note = match patch.note {
         None => None,
         Some(n) => {
-            let n = n.trim().to_string();
-            let chars = n.chars().count();
+            // Hidden characters (controls but line breaks and tabs, bidi controls, zero-width)
+            // are removed: the note is shown in /desk and the CSV. The limit is on what was
+            // sent, as the API description says.
+            let chars = n.trim().chars().count();
+            let n = strip_hidden(n.trim()).trim().to_string();
             if chars > MAX_NOTE {
                 return Err(ApiError::invalid(
                     "note",

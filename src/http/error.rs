@@ -7,6 +7,8 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::dialogue::StoreFull;
+
 /// An error returned to the client.
 #[derive(Debug, Clone)]
 pub struct ApiError {
@@ -85,18 +87,28 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = ErrorBody {
+impl ApiError {
+    fn body(&self) -> ErrorBody {
+        ErrorBody {
             error: ErrorDetail {
                 code: self.code.to_string(),
                 message: format!("{} / {}", self.ja, self.en),
-                message_ja: self.ja,
-                message_en: self.en,
+                message_ja: self.ja.clone(),
+                message_en: self.en.clone(),
                 field: self.field,
             },
-        };
-        let mut res = (self.status, Json(body)).into_response();
+        }
+    }
+
+    /// The JSON body as text, for an answer written without axum (see `own_answers`).
+    pub(crate) fn json_body(&self) -> String {
+        serde_json::to_string(&self.body()).unwrap_or_default()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut res = (self.status, Json(self.body())).into_response();
         for (name, value) in self.headers {
             res.headers_mut().insert(name, value);
         }
@@ -145,6 +157,24 @@ impl From<JsonRejection> for ApiError {
         }
     }
 }
+
+/// A new conversation refused because every conversation the store holds is in progress:
+/// 503, with when the least recently used one stops counting as such.
+impl From<StoreFull> for ApiError {
+    fn from(full: StoreFull) -> Self {
+        let secs = full.retry_after.as_secs() + u64::from(full.retry_after.subsec_nanos() > 0);
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            TOO_MANY_CONVERSATIONS,
+            "ただいま多くのご相談が進行中のため、新しいご相談を始められません。少し待ってからお試しください。",
+            "Every conversation the service holds is in progress, so a new one cannot start now; retry after the given seconds.",
+        )
+        .retry_after(secs)
+    }
+}
+
+/// The code of [`StoreFull`]'s answer.
+pub(crate) const TOO_MANY_CONVERSATIONS: &str = "too_many_conversations";
 
 /// The body was over the limit.
 pub(crate) fn too_large() -> ApiError {

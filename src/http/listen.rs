@@ -4,6 +4,7 @@
 //! open connections are capped overall (below the open-file limit) and per peer address, and
 //! on shutdown connections get a deadline. Connections from a trusted proxy are not counted per
 //! address and may idle longer, since the proxy pools them and has read each request's head.
+//! What hyper answers by itself (a head it cannot parse) is rewritten as JSON (`own_answers`).
 //!
 //! HTTP/1.1 only: browsers speak HTTP/2 only over TLS, which a reverse proxy terminates, and
 //! proxies speak HTTP/1.1 to their upstreams.
@@ -27,6 +28,7 @@ use tokio::sync::{Notify, watch};
 use tower::ServiceExt;
 
 use super::client::ClientKey;
+use super::own_answers::{Handed, JsonAnswers};
 use super::{AppState, Limits, Metrics};
 
 /// Largest request head accepted (431 beyond). Browsers send a few hundred bytes to this API;
@@ -270,17 +272,24 @@ impl Conn {
     /// Serves the connection until it ends, is idle too long, or the server shuts down.
     async fn serve(self, stream: TcpStream, _slot: Slot, mut closing: watch::Receiver<()>) {
         let activity = Arc::new(Activity::new());
-        let io = TokioIo::new(Watched {
-            inner: stream,
-            activity: activity.clone(),
-        });
+        let handed = Arc::new(Handed::default());
+        let io = TokioIo::new(JsonAnswers::new(
+            Watched {
+                inner: stream,
+                activity: activity.clone(),
+            },
+            handed.clone(),
+        ));
         let (peer, app, seen) = (self.peer, self.app, activity.clone());
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
             req.extensions_mut().insert(ConnectInfo(peer));
             let busy = Busy::start(&seen);
-            let app = app.clone();
+            let (app, handed) = (app.clone(), handed.clone());
+            let head = req.method() == hyper::Method::HEAD;
             async move {
                 let res = app.oneshot(req.map(Body::new)).await;
+                // Counted before hyper writes it: a head nobody handed is hyper's own answer.
+                handed.push(head);
                 drop(busy);
                 res
             }

@@ -1,7 +1,7 @@
 //! `GET /metrics` in Prometheus text format: requests by route and status, a latency histogram
 //! by route, chat outcomes (answers, clarifications, no matches), the desk database's health and
-//! queue, active sessions, open connections and those refused at accept, corpus reloads and the
-//! corpus version.
+//! queue, active sessions and new conversations refused, open connections and those refused at
+//! accept, corpus reloads and the corpus version.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -52,6 +52,7 @@ pub struct Metrics {
     sessions: Gauge,
     connections: Gauge,
     refused: Family<Reason, Counter>,
+    conversations_refused: Family<Reason, Counter>,
     reloads: Family<Outcome, Counter>,
     corpus: Family<CorpusLabels, Gauge>,
     database_up: Gauge,
@@ -82,6 +83,7 @@ impl Default for Metrics {
         let sessions = Gauge::default();
         let connections = Gauge::default();
         let refused = Family::<Reason, Counter>::default();
+        let conversations_refused = Family::<Reason, Counter>::default();
         let reloads = Family::<Outcome, Counter>::default();
         let corpus = Family::<CorpusLabels, Gauge>::default();
         let database_up = Gauge::default();
@@ -140,6 +142,11 @@ impl Default for Metrics {
             refused.clone(),
         );
         registry.register(
+            "conversations_refused",
+            "New conversations refused: too_many_sessions (the client's hourly budget) or too_many_conversations (every one the store holds is in progress)",
+            conversations_refused.clone(),
+        );
+        registry.register(
             "corpus_reloads",
             "Corpus reloads by result",
             reloads.clone(),
@@ -157,6 +164,7 @@ impl Default for Metrics {
             sessions,
             connections,
             refused,
+            conversations_refused,
             reloads,
             corpus,
             database_up,
@@ -190,6 +198,18 @@ impl Metrics {
     /// Counts a connection refused at accept.
     pub fn connection_refused(&self, reason: &'static str) {
         self.refused.get_or_create(&Reason { reason }).inc();
+    }
+
+    /// Counts a chat turn refused with the error `code`, when it refused a new conversation.
+    pub fn conversation_refused(&self, code: &'static str) {
+        if matches!(
+            code,
+            "too_many_sessions" | super::error::TOO_MANY_CONVERSATIONS
+        ) {
+            self.conversations_refused
+                .get_or_create(&Reason { reason: code })
+                .inc();
+        }
     }
 
     /// Counts one reload attempt.

@@ -18,9 +18,11 @@ mod error;
 mod guard;
 mod headers;
 mod listen;
+mod mcp_edge;
 mod metrics;
 mod openapi;
 mod ops;
+mod own_answers;
 mod programs;
 mod serve;
 mod sessions;
@@ -88,7 +90,8 @@ pub struct AppState {
     /// What is counted per client under `limits`.
     pub per_client: PerClient,
     pub metrics: Arc<Metrics>,
-    /// The `Host` names `/mcp` answers to, against DNS rebinding (empty: any).
+    /// The `Host` names `/mcp` answers to, against DNS rebinding (empty: any), and whose pages
+    /// it takes requests from (`Origin`; besides `allow_origins`).
     pub mcp_allowed_hosts: Vec<String>,
     /// The desk's database (consultation requests, feedback, conversations, the unanswered
     /// log); `None`: nothing is kept and those APIs answer 404.
@@ -134,24 +137,32 @@ pub const DEFAULT_RETENTION_DAYS: u32 = 90;
 pub const LOOPBACK_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
 
 /// The router of the whole API, with every layer. `/mcp` is the MCP service (streamable HTTP)
-/// over the same dialogue, under the same layers as the API.
+/// over the same dialogue, under the same layers as the API, behind its Host and Origin checks
+/// (see [`mcp_edge`]).
 pub fn app(state: AppState) -> Router {
-    let mcp = crate::mcp::http_service(state.dialogue.clone(), &state.mcp_allowed_hosts);
+    let mcp = Router::new()
+        .nest_service(
+            "/mcp",
+            crate::mcp::http_service(state.dialogue.clone(), &state.mcp_allowed_hosts),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            mcp_edge::Allowed::new(&state),
+            mcp_edge::guard,
+        ));
     let line = state
         .line
         .clone()
         .map(crate::line::router)
         .unwrap_or_default();
-    let routes = Router::new()
-        .nest_service("/mcp", mcp)
+    let routes = mcp
+        .merge(line)
         .merge(chat::router())
         .merge(consult::router())
         .merge(programs::router())
         .merge(desk::router())
         .merge(admin::router())
         .merge(web::router())
-        .merge(ops::documents())
-        .merge(line);
+        .merge(ops::documents());
     with_layers(routes, &state).with_state(state)
 }
 

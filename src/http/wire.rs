@@ -12,8 +12,15 @@ use crate::dialogue::{
 /// `POST /api/v1/chat` request.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ChatRequest {
-    /// What the person typed (1 to 2,000 characters, not only spaces).
-    #[schema(min_length = 1, max_length = 2000)]
+    /// What the person typed (1 to 2,000 characters, not only spaces). Control characters
+    /// other than line breaks and tabs, bidi-control and zero-width characters are removed
+    /// before anything else sees it: the length is checked on what was sent, "not empty" on
+    /// what remains.
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[\s\S]*[^\s\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff][\s\S]*$"
+    )]
     pub message: String,
     /// The `session_id` of an earlier response, to continue that conversation.
     #[serde(default)]

@@ -50,15 +50,34 @@ impl Default for Limits {
 pub struct Refused {
     /// Seconds until the user may try again.
     pub retry_after: u64,
+    /// The service holds as many conversations in progress as it can (not this user's doing).
+    pub crowded: bool,
 }
 
 impl Refused {
     /// What the person is told.
     pub fn japanese(&self) -> String {
-        format!(
-            "短い時間に多くのメッセージが届いたため、いまはお答えできません。{}秒ほど待ってから、もう一度お送りください。",
-            self.retry_after
-        )
+        if self.crowded {
+            format!(
+                "ただいま多くのご相談をお受けしていて、新しい会話を始められません。{}秒ほど待ってから、もう一度お送りください。",
+                self.retry_after
+            )
+        } else {
+            format!(
+                "短い時間に多くのメッセージが届いたため、いまはお答えできません。{}秒ほど待ってから、もう一度お送りください。",
+                self.retry_after
+            )
+        }
+    }
+}
+
+/// The session store is full of conversations in progress: a new one waits.
+impl From<crate::dialogue::StoreFull> for Refused {
+    fn from(full: crate::dialogue::StoreFull) -> Self {
+        Refused {
+            retry_after: full.retry_after.as_secs().max(1),
+            crowded: true,
+        }
     }
 }
 
@@ -179,6 +198,7 @@ fn spend(limiter: Option<&Limiter>, user: &str) -> Result<(), Refused> {
         let wait = not_until.wait_time_from(l.clock().now());
         Refused {
             retry_after: (wait.as_secs_f64().ceil() as u64).max(1),
+            crowded: false,
         }
     })
 }

@@ -5,8 +5,9 @@
 //! JSON: each tool answers with a Japanese text a model can read ([`text`]) and structured
 //! content with the chat API's keys ([`wire`]).
 //!
-//! `find_programs` goes through [`Dialogue::respond`] with a fresh session per call, so it gets
-//! the same understanding, scope judgement and ranking as the chat API. A bad argument is an MCP
+//! `find_programs` goes through [`Dialogue::respond_once`], a turn that is a whole conversation
+//! (nothing kept in the session store, so MCP calls cannot fill it), so it gets the same
+//! understanding, scope judgement and ranking as the chat API. A bad argument is an MCP
 //! tool error (`isError`) with a Japanese and English message, never a protocol failure or a
 //! panic.
 
@@ -66,7 +67,7 @@ impl McpServer {
             Ok(s) => s,
             Err(e) => return Ok(failed(&e)),
         };
-        let turn = self.dialogue.respond(None, situation.as_str()).await;
+        let turn = self.dialogue.respond_once(situation.as_str()).await;
         Ok(answer(text::found(&turn), &wire::Found::new(&turn)))
     }
 
