@@ -160,7 +160,7 @@ fn a_vague_request_asks_what_it_is_about() {
     assert_eq!(asked(&t[0]), Some(Slot::Theme), "{}", t[0].text);
     let after = ids(&t[1]);
     assert!(
-        after[..2].iter().any(|i| i.starts_with("taiwan-")),
+        after.iter().take(2).any(|i| i.starts_with("taiwan-")),
         "{after:?}"
     );
 }

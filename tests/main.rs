@@ -19,6 +19,7 @@ mod retrieval;
 mod robustness;
 mod scope;
 mod server;
+mod shortlist;
 mod sources;
 mod storage;
 mod support;

@@ -9,6 +9,7 @@
 
 mod clock;
 pub mod compose;
+mod fit;
 mod policy;
 pub mod record;
 mod reply;
@@ -45,6 +46,13 @@ pub struct Recommendation {
     pub period: PeriodNote,
     /// Who applies, with the quote that says so.
     pub applicant: Option<(crate::corpus::Applicant, Quote)>,
+    /// Why it is on the list, in one line of Japanese (no terms: those are the quotes).
+    pub reason: Option<String>,
+    /// The quote (index into `quotes`) that shows why it fits.
+    pub reason_quote: Option<usize>,
+    /// It fits (true), or it may fit and one unknown fact decides (false; the reason says
+    /// which).
+    pub fits: bool,
 }
 
 /// A clarifying question with its options (shown as buttons).

@@ -138,14 +138,28 @@ pub(super) fn text(
 fn list(out: &mut String, programs: &[Recommendation]) {
     for (i, p) in programs.iter().enumerate() {
         let _ = write!(out, "{}. {}（{}）", i + 1, p.name, p.kind.japanese());
-        if p.period.status == Status::After {
-            let _ = write!(
-                out,
-                "　※資料の事業期間が終わっており、終了している可能性があります（{}にご確認ください）",
-                p.division
-            );
+        if let Some(reason) = &p.reason {
+            let _ = write!(out, "：{reason}");
         }
         out.push('\n');
+    }
+    // Once per answer, not after each program: which of them the document says have ended.
+    let ended: Vec<String> = programs
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.period.status == Status::After)
+        .map(|(i, _)| (i + 1).to_string())
+        .collect();
+    if !ended.is_empty() {
+        let which = if ended.len() == programs.len() && programs.len() > 1 {
+            "いずれの制度も".to_string()
+        } else {
+            format!("{}の制度は", ended.join("・"))
+        };
+        let _ = writeln!(
+            out,
+            "※{which}資料の事業期間が終わっており、終了している可能性があります（各担当課にご確認ください）。"
+        );
     }
 }
 

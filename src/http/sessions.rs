@@ -21,7 +21,7 @@ use crate::corpus::{
     BusinessRole, Disaster, DisasterAnswer, Kind, KindAnswer, Size, Slot, StaffRole, Stage, Theme,
 };
 use crate::dialogue::{Session, SessionLimits, SessionStatus, SessionStore, StoreFuture, Taken};
-use crate::understand::{Facts, Searchable, Signals, TermList, Who};
+use crate::understand::{Facts, OutOfScope, Searchable, Signals, TermList, Who};
 
 /// How long one Redis command may take before the store counts as unreachable. Loopback or a
 /// LAN answers in well under a millisecond; waiting longer would stall the conversation.
@@ -70,6 +70,10 @@ struct Stored {
     /// | private:N, or absent.
     #[serde(default)]
     who: Option<String>,
+    /// A judgement that rules the conversation out: elsewhere:N | private-person:N |
+    /// private-purpose:N, or absent.
+    #[serde(default)]
+    ruled_out: Option<String>,
     turns: u32,
 }
 
@@ -173,6 +177,11 @@ impl Stored {
                 Who::Staff(StaffRole::Municipality) => Some("municipality".into()),
                 Who::Private(i) => Some(format!("private:{i}")),
             },
+            ruled_out: s.ruled_out.map(|r| match r {
+                OutOfScope::Elsewhere(i) => format!("elsewhere:{i}"),
+                OutOfScope::PrivatePerson(i) => format!("private-person:{i}"),
+                OutOfScope::PrivatePurpose(i) => format!("private-purpose:{i}"),
+            }),
             turns: s.turns,
         }
     }
@@ -226,6 +235,16 @@ impl Stored {
                     .map_or(Who::Unknown, Who::Private),
                 None => Who::Unknown,
             },
+            ruled_out: self.ruled_out.as_deref().and_then(|r| {
+                let (what, i) = r.split_once(':')?;
+                let i = i.parse().ok()?;
+                match what {
+                    "elsewhere" => Some(OutOfScope::Elsewhere(i)),
+                    "private-person" => Some(OutOfScope::PrivatePerson(i)),
+                    "private-purpose" => Some(OutOfScope::PrivatePurpose(i)),
+                    _ => None,
+                }
+            }),
             turns: self.turns,
         }
     }
