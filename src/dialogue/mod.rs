@@ -5,12 +5,15 @@
 //! [`Budget`]), whatever the session store. Understanding a message cannot fail.
 //!
 //! Stages: `understand` (what a message says) → [`policy`](self::policy) (answer / clarify /
-//! no match, and which question) → [`compose`] (quotes, estimate) → [`reply`] (the text).
+//! no match, and which question) with [`fit`](self::fit) (a verdict per program, the short list)
+//! → [`compose`] (quotes, estimate) and [`reason`](self::reason) (why each fits) → [`reply`]
+//! (the text).
 
 mod clock;
 pub mod compose;
 mod fit;
 mod policy;
+mod reason;
 pub mod record;
 mod reply;
 pub mod session;

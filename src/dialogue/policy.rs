@@ -11,6 +11,7 @@ use crate::understand::{MANUFACTURING, OutOfScope, Signals, Understanding, Who};
 
 use super::compose::{QUOTES_PER_PROGRAM, estimate, period_note, select_quotes};
 use super::fit::{self, Judged, Situation, Verdict};
+use super::reason;
 use super::session::{Session, TOPIC_MESSAGES};
 use super::{FollowUp, NoMatchReason, Recommendation, Reply};
 
@@ -36,9 +37,40 @@ pub(super) fn turn(engine: &Engine, session: &mut Session, u: Understanding, tod
     session.ruled_out =
         judged.filter(|v| !matches!(v, OutOfScope::PrivatePurpose(_)) || session.topic.is_empty());
     if let Some(reply) = out_of_scope(engine, judged, &u) {
+        // A business elsewhere still said what it needs: kept, so that a correction (the
+        // business is in Kumamoto after all) answers it.
+        if matches!(judged, Some(OutOfScope::Elsewhere(_))) {
+            absorb(session, &u);
+        }
         return reply;
     }
     decide(engine, session, u, today)
+}
+
+/// Merges an understood message into the session: its facts (a later statement overrides),
+/// who the person is, and its search terms into the topic.
+fn absorb(session: &mut Session, u: &Understanding) {
+    session.facts.merge(u.facts);
+    if u.scope.who != Who::Unknown {
+        session.who = u.scope.who;
+    }
+    // The message continues the topic when it answers the last question, raises no theme of
+    // its own, or shares one with the topic; otherwise the person has moved on.
+    let continues = u.chose.is_some()
+        || u.themes.is_empty()
+        || session.topic_themes.is_empty()
+        || !u.themes.is_disjoint(&session.topic_themes);
+    if continues {
+        session.topic.push(u.search.clone());
+        if session.topic.len() > TOPIC_MESSAGES {
+            session.topic.remove(0);
+        }
+        session.topic_themes.extend(u.themes.iter().copied());
+    } else {
+        session.topic = vec![u.search.clone()];
+        session.topic_themes = u.themes.clone();
+    }
+    session.pending = None;
 }
 
 /// The no-match a message gets: a private person or purpose, or a business in another
@@ -92,28 +124,7 @@ fn out_of_scope(engine: &Engine, judged: Option<OutOfScope>, u: &Understanding) 
 }
 
 fn decide(engine: &Engine, session: &mut Session, u: Understanding, today: Date) -> Reply {
-    session.facts.merge(u.facts);
-    if u.scope.who != Who::Unknown {
-        session.who = u.scope.who;
-    }
-    // The message continues the topic when it answers the last question, raises no theme of
-    // its own, or shares one with the topic; otherwise the person has moved on.
-    let continues = u.chose.is_some()
-        || u.themes.is_empty()
-        || session.topic_themes.is_empty()
-        || !u.themes.is_disjoint(&session.topic_themes);
-    if continues {
-        session.topic.push(u.search);
-        if session.topic.len() > TOPIC_MESSAGES {
-            session.topic.remove(0);
-        }
-        session.topic_themes.extend(u.themes.iter().copied());
-    } else {
-        session.topic = vec![u.search];
-        session.topic_themes = u.themes.clone();
-    }
-    session.pending = None;
-
+    absorb(session, &u);
     let query = situation_query(session);
     let themed = !query.themes.is_empty();
     let wants_money = query
@@ -218,6 +229,11 @@ fn situation<'s>(
         themes,
         terms,
         own,
+        latest: session
+            .topic
+            .last()
+            .map(|m| m.words.iter().collect())
+            .unwrap_or_default(),
         facts: f,
         wants,
         sizes: query.sizes.clone(),
@@ -290,7 +306,7 @@ fn recommend(
                 .cloned()
                 .collect();
             // The quote that shows why it fits is always among those shown.
-            let (_, wanted) = fit::reason(p, j, &session.facts, &p.terms);
+            let (_, wanted) = reason::reason(p, j, &session.facts, &p.terms);
             if let Some(q) = wanted.and_then(|i| p.terms.get(i))
                 && !quotes.contains(q)
             {
@@ -303,7 +319,7 @@ fn recommend(
                     None => quotes.insert(0, q.clone()),
                 }
             }
-            let (reason, reason_quote) = fit::reason(p, j, &session.facts, &quotes);
+            let (reason, reason_quote) = reason::reason(p, j, &session.facts, &quotes);
             Some(Recommendation {
                 id: p.id.clone(),
                 name: p.name.clone(),

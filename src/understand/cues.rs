@@ -7,6 +7,10 @@ use crate::corpus::TermLabel;
 /// The industry the one industry-restricted program family is for.
 pub const MANUFACTURING: &str = "製造業";
 
+/// The vocabulary's industry for trades that are not manufacturing (旅館, 美容室 …): saying one
+/// states that the person is not a manufacturer.
+pub const NOT_MANUFACTURING: &str = "製造業以外";
+
 /// Words that ask to start the conversation over.
 pub(crate) const RESET_WORDS: &[&str] = &[
     "最初から",

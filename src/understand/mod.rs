@@ -500,6 +500,8 @@ impl Understander {
             Some(false)
         } else if s.industries.contains(MANUFACTURING) {
             Some(true)
+        } else if s.industries.contains(cues::NOT_MANUFACTURING) {
+            Some(false)
         } else {
             None
         };
