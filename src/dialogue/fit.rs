@@ -76,6 +76,8 @@ pub(super) struct Judged {
     pub named: bool,
     /// The index in `Program::needs` of the need the situation states.
     pub need: Option<usize>,
+    /// The person stated that need in their own words.
+    pub own_need: bool,
     /// A theme the program shares with the situation, when no need was named.
     pub theme: Option<Theme>,
 }
@@ -146,6 +148,7 @@ pub(super) fn judge(engine: &Engine, s: &Situation<'_>, ranked: &[usize]) -> Vec
             verdict: Verdict::Fits,
             named: true,
             need: None,
+            own_need: false,
             theme: None,
         }];
     }
@@ -239,6 +242,7 @@ pub(super) fn judge(engine: &Engine, s: &Situation<'_>, ranked: &[usize]) -> Vec
                 verdict: c.unknown.map_or(Verdict::Fits, Verdict::MayFit),
                 named: false,
                 need: c.need,
+                own_need: c.own_need,
                 theme: shared.first().copied(),
             });
         }
@@ -259,22 +263,29 @@ fn accompanied(engine: &Engine, s: &Situation<'_>, out: &mut Vec<Judged>) {
             continue;
         };
         for (ord, p) in programs.iter().enumerate() {
-            if p.accompanies.contains(&hp.id)
-                && !out.iter().any(|j| j.ord == ord)
-                && conditions(p, s).is_some()
-            {
-                out.insert(
-                    i,
-                    Judged {
-                        ord,
-                        verdict: host.verdict,
-                        named: false,
-                        need: None,
-                        theme: host.theme,
-                    },
-                );
-                i += 1;
+            if !p.accompanies.contains(&hp.id) || conditions(p, s).is_none() {
+                continue;
             }
+            // Listed before its host for no need the person stated: it moves to right after it.
+            if let Some(at) = out.iter().position(|j| j.ord == ord) {
+                if at < i && !out[at].own_need {
+                    let moved = out.remove(at);
+                    out.insert(i - 1, moved);
+                }
+                continue;
+            }
+            out.insert(
+                i,
+                Judged {
+                    ord,
+                    verdict: host.verdict,
+                    named: false,
+                    need: None,
+                    own_need: false,
+                    theme: host.theme,
+                },
+            );
+            i += 1;
         }
     }
 }

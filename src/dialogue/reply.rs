@@ -112,10 +112,12 @@ pub(super) fn text(
         if let Some(year) = document_year.filter(|y| today.fiscal_year() > *y) {
             let _ = write!(
                 out,
-                "\n※この資料は令和{}年度のものです。現在は令和{}年度です。資料の事業期間が終わっている制度は、今年度の実施状況が変わっている可能性があります。",
+                "\n※この資料は令和{}年度のものです。現在は令和{}年度です。",
                 year - 2018,
                 today.reiwa_fiscal_year()
             );
+            // Which programs' periods have ended the list says once; that the desks know
+            // today's state, the last note says.
         }
         if asks_time {
             out.push_str(

@@ -28,6 +28,13 @@ pub fn found(turn: &Turn) -> String {
             p.kind.japanese(),
             p.division
         );
+        if let Some(reason) = &p.reason {
+            let _ = writeln!(
+                out,
+                "    {}：{reason}",
+                if p.fits { "合う理由" } else { "条件" }
+            );
+        }
         for q in &p.quotes {
             quote_line(&mut out, q);
         }
