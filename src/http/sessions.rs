@@ -519,6 +519,7 @@ mod tests {
         s.asked.insert(Slot::Disaster);
         s.pending = Some(Slot::Kind);
         s.waiting = Some("店が浸水した".into());
+        s.ruled_out = Some(OutOfScope::Elsewhere(3));
         s.turns = 3;
         let json = serde_json::to_string(&Stored::from_session(&s)).unwrap();
         assert!(
@@ -529,6 +530,7 @@ mod tests {
             .unwrap()
             .into_session();
         assert_eq!(back.facts, s.facts);
+        assert_eq!(back.ruled_out, s.ruled_out, "a judgement stays: {json}");
         assert_eq!(back.topic[0].words, m.words);
         assert_eq!(back.topic[0].signals, m.signals);
         assert_eq!(back.topic[0].bigrams.len(), MAX_STORED_TERMS);
