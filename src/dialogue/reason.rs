@@ -61,26 +61,33 @@ pub(super) fn reason(
             let at = q.map(|(_, i)| i).or_else(cond_quote).or_else(purpose_quote);
             (format!("{cond}であれば対象になります。"), at)
         }
-        (Verdict::Fits, Some(w), Some((_, i))) => match who_for {
-            Some(c) => (
-                format!(
-                    "{c}向けで、ご相談の「{w}」がこの制度の{}にあります。",
-                    label(i)
-                ),
-                Some(i),
-            ),
-            None => (
-                format!("ご相談の「{w}」が、この制度の{}にあります。", label(i)),
-                Some(i),
-            ),
-        },
-        (Verdict::Fits, Some(w), None) => (
+        (Verdict::Fits, Some(w), Some((_, i))) => {
+            // 「ご相談の」 only for words the person used; a word the vocabulary read into the
+            // message is said to be the program's.
+            let need = if j.own_need {
+                format!("ご相談の「{w}」が、この制度の{}にあります。", label(i))
+            } else {
+                format!("この制度の{}に「{w}」とあります。", label(i))
+            };
             match who_for {
-                Some(c) => format!("{c}向けで、ご相談の「{w}」に当たる制度です。"),
-                None => format!("ご相談の「{w}」に当たる制度です。"),
-            },
-            purpose_quote().or_else(cond_quote),
-        ),
+                Some(c) => (format!("{c}向けです。{need}"), Some(i)),
+                None => (need, Some(i)),
+            }
+        }
+        (Verdict::Fits, Some(w), None) => {
+            let need = if j.own_need {
+                format!("ご相談の「{w}」に当たる制度です。")
+            } else {
+                format!("「{w}」の制度です。")
+            };
+            (
+                match who_for {
+                    Some(c) => format!("{c}向けで、{need}"),
+                    None => need,
+                },
+                purpose_quote().or_else(cond_quote),
+            )
+        }
         (Verdict::Fits, None, _) => match (who_for, j.theme) {
             (Some(c), _) => (
                 format!("{c}向けの制度です。"),
