@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 """The eval gate: run ../shared/eval/run_eval.py against a running server and fail unless
-hit@3 >= 0.95, every no-match case abstains, every quote check passes and every dialogue's first
-turn asks; pipe GET /api/v1/programs/{id} for every id through verify_quotes.py; and run
-scope.jsonl, every case of which must pass.
+hit@3 >= 0.95, every no-match case abstains, every quote check passes, every dialogue's first
+turn asks, every dev case passes (all_ok), and the short lists are short and complete: precision
+>= 0.9 (the share of listed programs a careful advisor would list) and recall >= 0.95 (the share
+of those that are listed); pipe GET /api/v1/programs/{id} for every id through
+verify_quotes.py; run scope.jsonl, every case of which must pass; and report the repository's
+own reviewed set, tests/golden/shortlist.jsonl (its floors are tests/shortlist.rs's).
 Usage: .ci/eval-gate.py BASE_URL SHARED_DIR"""
 import json, subprocess, sys, urllib.request
 
 HIT3_FLOOR = 0.95
+# The short list (issue 21): what is listed is what fits, and what fits is listed.
+PRECISION_FLOOR = 0.9
+RECALL_FLOOR = 0.95
 
 
 def fraction_full(s):
@@ -15,9 +21,11 @@ def fraction_full(s):
 
 
 def run_set(base, shared, name):
-    """Scores one question set; its summary, or None when the scorer itself failed."""
+    """Scores one question set (a name in SHARED/eval, or a path); its summary, or None when the
+    scorer itself failed."""
+    path = name if "/" in name else f"{shared}/eval/{name}"
     out = subprocess.run([sys.executable, f"{shared}/eval/run_eval.py", "--base-url", base,
-                          f"{shared}/eval/{name}"], capture_output=True, text=True)
+                          path], capture_output=True, text=True)
     print(out.stdout, end="")
     if out.returncode != 0:
         print(out.stderr, file=sys.stderr)
@@ -33,9 +41,13 @@ def main():
     failures = []
     if summary["hit@3"] < HIT3_FLOOR:
         failures.append(f"hit@3 {summary['hit@3']} < {HIT3_FLOOR}")
-    for key in ("abstain_ok", "quotes_ok", "clarifies_first"):
+    for key in ("abstain_ok", "quotes_ok", "clarifies_first", "all_ok"):
         if not fraction_full(summary[key]):
             failures.append(f"{key} {summary[key]} is not all")
+    if summary.get("precision", 0) < PRECISION_FLOOR:
+        failures.append(f"precision {summary.get('precision')} < {PRECISION_FLOOR}")
+    if summary.get("recall", 0) < RECALL_FLOOR:
+        failures.append(f"recall {summary.get('recall')} < {RECALL_FLOOR}")
 
     with urllib.request.urlopen(f"{base}/api/v1/programs", timeout=10) as r:
         ids = [p["id"] for p in json.loads(r.read())]
@@ -58,12 +70,19 @@ def main():
         return 1
     if not fraction_full(scope_summary["all_ok"]):
         failures.append(f"scope.jsonl all_ok {scope_summary['all_ok']} is not all")
+    # The repository's own reviewed set: reported here (tests/shortlist.rs holds its floors).
+    own = run_set(base, shared, "tests/golden/shortlist.jsonl")
+    if own is None:
+        return 1
     if failures:
         print("EVAL GATE FAILED:\n  " + "\n  ".join(failures))
         return 1
-    print(f"eval gate passed: hit@3 {summary['hit@3']} (floor {HIT3_FLOOR}), abstain {summary['abstain_ok']}, "
+    print(f"eval gate passed: all_ok {summary['all_ok']}, hit@3 {summary['hit@3']} (floor {HIT3_FLOOR}), "
+          f"precision {summary['precision']} (floor {PRECISION_FLOOR}), recall {summary['recall']} "
+          f"(floor {RECALL_FLOOR}), listed {summary['listed']}, abstain {summary['abstain_ok']}, "
           f"quotes {summary['quotes_ok']}, first turn asks {summary['clarifies_first']}, median {summary['median_ms']} ms; "
-          f"scope {scope_summary['all_ok']}")
+          f"scope {scope_summary['all_ok']}; own set precision {own.get('precision')}, recall {own.get('recall')}, "
+          f"listed {own.get('listed')}, all_ok {own['all_ok']}")
     return 0
 
 

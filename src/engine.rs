@@ -47,6 +47,8 @@ pub struct Engine {
     pub index: Index,
     /// For each program (by position), the expense kinds its quoted 対象経費 pays for.
     pub kinds_paid: Vec<u32>,
+    /// For each program (by position), its needs, each as the words it analyses into.
+    pub needs: Vec<Vec<Vec<String>>>,
     pub load_times: LoadTimes,
 }
 
@@ -90,10 +92,35 @@ impl Engine {
         let t2 = Instant::now();
         let index = Index::build(&corpus, &japanese)?;
         let understander = Understander::new(&corpus, japanese, &index.words())?;
-        let kinds_paid = corpus
+        let mut kinds_paid: Vec<u32> = corpus
             .programs
             .iter()
             .map(|p| understander.kinds_paid(&corpus, p))
+            .collect();
+        // A program that quotes no 対象経費 of its own pays for what its menus pay for.
+        for (i, p) in corpus.programs.iter().enumerate() {
+            if p.terms_labelled(crate::corpus::TermLabel::Expenses)
+                .next()
+                .is_none()
+            {
+                let menus = corpus
+                    .programs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| m.parent.as_ref() == Some(&p.id))
+                    .fold(0, |mask, (j, _)| mask | kinds_paid[j]);
+                kinds_paid[i] |= menus;
+            }
+        }
+        let needs = corpus
+            .programs
+            .iter()
+            .map(|p| {
+                p.needs
+                    .iter()
+                    .map(|n| understander.phrase_terms(n))
+                    .collect()
+            })
             .collect();
         let t3 = Instant::now();
         Ok(Engine {
@@ -101,6 +128,7 @@ impl Engine {
             understander,
             index,
             kinds_paid,
+            needs,
             load_times: LoadTimes {
                 corpus: t1 - t0,
                 dictionary: t2 - t1,

@@ -138,7 +138,7 @@ pub fn turn(turn: &Turn, style: Style) -> Rendered {
     Rendered { blocks }
 }
 
-/// One program: its number, name and kind (and id), its division, its quotes.
+/// One program: its number, name and kind (and id), its division, why it fits, its quotes.
 fn program(n: usize, p: &Recommendation, style: Style) -> String {
     let mut out = if style.ids {
         format!("[{n}] {}（id: {}・{}）\n", p.name, p.id, p.kind.japanese())
@@ -146,7 +146,14 @@ fn program(n: usize, p: &Recommendation, style: Style) -> String {
         format!("[{n}] {}（{}）\n", p.name, p.kind.japanese())
     };
     let _ = writeln!(out, "    担当：{}", p.division);
-    // When the dialogue gives a program a reason (why it fits), it goes here, one line.
+    // Why it fits (or, for one that may fit, the condition that decides), one line.
+    if let Some(reason) = &p.reason {
+        let _ = writeln!(
+            out,
+            "    {}：{reason}",
+            if p.fits { "合う理由" } else { "条件" }
+        );
+    }
     for q in &p.quotes {
         quote_line(&mut out, q);
     }

@@ -1,8 +1,10 @@
-//! The golden file of rankings: for a few hundred situations and a few dozen dialogues written
-//! for it (`tests/golden/situations.txt`, `dialogues.txt`), the outcome of every turn (answer,
-//! clarify, no match), the slot asked and the top five ids, kept in `tests/golden/expected.txt`.
-//! A change that moves any of them updates the file in the same commit and says why:
-//! `MADOGUCHI_UPDATE_GOLDEN=1 cargo test golden` rewrites it.
+//! The drift snapshot: for a few hundred situations and a few dozen dialogues written for it
+//! (`tests/golden/situations.txt`, `dialogues.txt`), the outcome of every turn (answer,
+//! clarify, no match), the slot asked and the ids listed, kept in `tests/golden/expected.txt`.
+//! It says only that something moved, not that it is right: a change that moves any of them
+//! updates the file in the same commit and says why (`MADOGUCHI_UPDATE_GOLDEN=1 cargo test
+//! golden` rewrites it). What is right is reviewed by hand in `golden/shortlist.jsonl`
+//! (`tests/shortlist.rs`), which nothing regenerates.
 
 use std::fmt::Write;
 
@@ -13,7 +15,7 @@ use crate::support::{dialogue, respond, root};
 const SITUATIONS: &str = include_str!("golden/situations.txt");
 const DIALOGUES: &str = include_str!("golden/dialogues.txt");
 
-/// One line per turn: outcome, slot asked, top five ids.
+/// One line per turn: outcome, slot asked, the ids listed (at most five).
 fn render(t: &Turn) -> String {
     let outcome = match &t.reply {
         Reply::Answer { .. } => "answer",

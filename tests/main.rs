@@ -25,6 +25,7 @@ mod robustness;
 mod scope;
 mod seam;
 mod server;
+mod shortlist;
 mod sources;
 mod storage;
 mod support;

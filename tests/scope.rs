@@ -29,6 +29,9 @@ fn each_situation_is_judged_for_who_where_and_what_for() {
         };
         let ok = match want {
             "in" => reason.is_none() && !t.reply.programs().is_empty(),
+            // In scope, and the document may have nothing that fits (a typhoon is neither of
+            // the two disasters its programs serve).
+            "in-open" => !matches!(reason, Some("private" | "elsewhere" | "other_topic")),
             "private" => reason == Some("private"),
             "elsewhere" => reason == Some("elsewhere"),
             "offtopic" => matches!(reason, Some("other_topic" | "not_covered")),

@@ -109,11 +109,17 @@ fn every_quote_is_shown_verbatim_with_its_citation_and_no_figure_outside_quotes(
                 }
             }
             // Program blocks: figures only inside quotes, below the heading line (a name is
-            // printed as the document prints it, 【３】 and all).
+            // printed as the document prints it, 【３】 and all). A disaster's name in a reason
+            // (令和2年7月豪雨) is the dialogue's own closed vocabulary, as in its options, not a
+            // term: it is taken out before the check.
             for block in rendered.blocks().iter().filter(|b| b.part == Part::Program) {
                 for line in block.text.lines().skip(1) {
+                    let mut outside = outside_quotes(line);
+                    for d in madoguchi::corpus::Disaster::ALL {
+                        outside = outside.replace(d.as_str(), "");
+                    }
                     report.check(
-                        !outside_quotes(line).chars().any(|c| c.is_numeric()),
+                        !outside.chars().any(|c| c.is_numeric()),
                         situation,
                         "no figure outside 「…」",
                         line,

@@ -181,6 +181,17 @@ impl Corpus {
             }
         }
         for p in programs.values() {
+            for a in &p.accompanies {
+                if !programs.contains_key(a.as_str()) {
+                    errors.push(
+                        &programs_dir.join(format!("{}.toml", p.id)),
+                        p.id.as_str(),
+                        "accompanies",
+                        "the id of an existing program record",
+                        a.as_str(),
+                    );
+                }
+            }
             if let Some(parent) = &p.parent
                 && !programs.contains_key(parent.as_str())
             {

@@ -136,6 +136,8 @@ labelled_enum! {
         ViaAssociation => "商工会経由",
         Association => "商工団体",
         Municipality => "市町村",
+        Prefecture => "県",
+        PrefectureViaAssociation => "県・商工会経由",
     }
 }
 
@@ -153,12 +155,20 @@ impl Applicant {
             Applicant::Municipality => {
                 "市町村が申請・実施する事業です。事業者は市町村の取組を通じて利用します。"
             }
+            Applicant::Prefecture => {
+                "県が実施する事業です。事業者は県の募集に応じて、その支援やセミナー・商談会などに参加します。"
+            }
+            Applicant::PrefectureViaAssociation => {
+                "県が商工会等に委託して実施する事業です。事業者はお近くの商工会・商工会議所を通じて利用します。"
+            }
         }
     }
 
-    /// True when an individual owner applies (alone or with the 商工会's help).
+    /// True when an individual owner takes part themselves (applying alone or with the
+    /// 商工会's help, or joining what the prefecture runs), not through an organisation's
+    /// own project.
     pub fn is_direct(self) -> bool {
-        matches!(self, Applicant::Business | Applicant::ViaAssociation)
+        !matches!(self, Applicant::Association | Applicant::Municipality)
     }
 }
 
@@ -248,6 +258,18 @@ pub struct Program {
     pub industries: Vec<String>,
     pub stages: Vec<Stage>,
     pub keywords: Vec<String>,
+    /// What a person is after when this program fits: words of the program's own text (its
+    /// name, purpose, lines or quotes), each checked against them at load. The fit stage
+    /// tells a program that serves the person's need from one that only shares a theme.
+    pub needs: Vec<String>,
+    /// Themes one of which the situation must be about for the program to fit at all (台湾 for
+    /// the Taiwan programs, 商店街 for the shopping-street ones); empty: no such condition.
+    pub requires: Vec<Theme>,
+    /// Kinds of help the program gives besides its `kind` (an expert programme that also
+    /// holds seminars).
+    pub offers: Vec<Kind>,
+    /// Programs this one accompanies (the つなぎ融資 of a subsidy): it fits wherever they do.
+    pub accompanies: Vec<ProgramId>,
     /// The source lines that describe this program, joined: the searchable body.
     pub body: String,
     pub terms: Vec<Quote>,

@@ -38,8 +38,20 @@ pub(crate) struct RawRecord {
     succession_stages: Vec<String>,
     #[serde(default)]
     keywords: Vec<String>,
+    /// What a person is after when this program fits (words of its own text).
+    #[serde(default)]
+    needs: Vec<String>,
+    /// Themes one of which the situation must be about.
+    #[serde(default)]
+    requires: Vec<String>,
+    /// Kinds of help besides `kind`.
+    #[serde(default)]
+    offers: Vec<String>,
+    /// Ids of the programs this one accompanies (checked to exist once all are loaded).
+    #[serde(default)]
+    accompanies: Vec<String>,
     lines: Vec<[u32; 2]>,
-    /// Who applies: 事業者 | 商工会経由 | 商工団体 | 市町村.
+    /// Who applies: 事業者 | 商工会経由 | 商工団体 | 市町村 | 県 | 県・商工会経由.
     #[serde(default)]
     applicant: Option<String>,
     /// The line of the quoted term (補助対象者, 対象者, 事業主体, 要件 or 概要) that says who applies.
@@ -153,6 +165,20 @@ impl RawRecord {
             "succession_stages",
             &mut err,
         );
+        let requires = parse_all(
+            &self.requires,
+            Theme::parse,
+            Theme::expected,
+            "requires",
+            &mut err,
+        );
+        let offers = parse_all(
+            &self.offers,
+            Kind::parse,
+            Kind::expected,
+            "offers",
+            &mut err,
+        );
         if self.purpose.trim().is_empty() || self.purpose.contains('\n') {
             err(
                 "purpose",
@@ -221,6 +247,29 @@ impl RawRecord {
         if terms.is_empty() {
             err("terms", "at least one quoted term".into(), "none".into());
         }
+        // A need is the program's own word: it occurs in its name, purpose, lines or quotes.
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let own_text = squeeze(&format!(
+            "{}\n{}\n{}\n{}",
+            self.name,
+            self.purpose,
+            body.join("\n"),
+            terms
+                .iter()
+                .map(|q| &*q.text)
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
+        for (i, need) in self.needs.iter().enumerate() {
+            let n = squeeze(need);
+            if n.is_empty() || !own_text.contains(&n) {
+                err(
+                    &format!("needs[{i}]"),
+                    "a word of the program's own name, purpose, lines or quotes".into(),
+                    format!("{need:?}"),
+                );
+            }
+        }
         if self.applicant.is_none() {
             err(
                 "applicant",
@@ -285,6 +334,14 @@ impl RawRecord {
             industries: self.industries,
             stages,
             keywords: self.keywords,
+            needs: self.needs,
+            requires,
+            offers,
+            accompanies: self
+                .accompanies
+                .iter()
+                .map(|a| ProgramId::new_unchecked(a))
+                .collect(),
             body: body.join("\n"),
             terms,
             applicant,

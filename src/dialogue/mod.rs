@@ -7,12 +7,16 @@
 //! new conversation can be refused, when every one the store holds is in progress.
 //!
 //! Stages: `understand` (what a message says) → [`policy`](self::policy) (answer / clarify /
-//! no match, and which question) → [`compose`] (quotes, estimate) → [`reply`] (the text).
+//! no match, and which question) with [`fit`](self::fit) (a verdict per program, the short list)
+//! → [`compose`] (quotes, estimate) and [`reason`](self::reason) (why each fits) → [`reply`]
+//! (the text).
 
 mod clock;
 pub mod compose;
+mod fit;
 mod message;
 mod policy;
+mod reason;
 pub mod record;
 mod reply;
 pub mod session;
@@ -50,6 +54,13 @@ pub struct Recommendation {
     pub period: PeriodNote,
     /// Who applies, with the quote that says so.
     pub applicant: Option<(crate::corpus::Applicant, Quote)>,
+    /// Why it is on the list, in one line of Japanese (no terms: those are the quotes).
+    pub reason: Option<String>,
+    /// The quote (index into `quotes`) that shows why it fits.
+    pub reason_quote: Option<usize>,
+    /// It fits (true), or it may fit and one unknown fact decides (false; the reason says
+    /// which).
+    pub fits: bool,
 }
 
 /// A clarifying question with its options (shown as buttons).

@@ -112,10 +112,12 @@ pub(super) fn text(
         if let Some(year) = document_year.filter(|y| today.fiscal_year() > *y) {
             let _ = write!(
                 out,
-                "\n※この資料は令和{}年度のものです。現在は令和{}年度です。資料の事業期間が終わっている制度は、今年度の実施状況が変わっている可能性があります。",
+                "\n※この資料は令和{}年度のものです。現在は令和{}年度です。",
                 year - 2018,
                 today.reiwa_fiscal_year()
             );
+            // Which programs' periods have ended the list says once; that the desks know
+            // today's state, the last note says.
         }
         if asks_time {
             out.push_str(
@@ -138,14 +140,28 @@ pub(super) fn text(
 fn list(out: &mut String, programs: &[Recommendation]) {
     for (i, p) in programs.iter().enumerate() {
         let _ = write!(out, "{}. {}（{}）", i + 1, p.name, p.kind.japanese());
-        if p.period.status == Status::After {
-            let _ = write!(
-                out,
-                "　※資料の事業期間が終わっており、終了している可能性があります（{}にご確認ください）",
-                p.division
-            );
+        if let Some(reason) = &p.reason {
+            let _ = write!(out, "：{reason}");
         }
         out.push('\n');
+    }
+    // Once per answer, not after each program: which of them the document says have ended.
+    let ended: Vec<String> = programs
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.period.status == Status::After)
+        .map(|(i, _)| (i + 1).to_string())
+        .collect();
+    if !ended.is_empty() {
+        let which = if ended.len() == programs.len() && programs.len() > 1 {
+            "いずれの制度も".to_string()
+        } else {
+            format!("{}の制度は", ended.join("・"))
+        };
+        let _ = writeln!(
+            out,
+            "※{which}資料の事業期間が終わっており、終了している可能性があります（各担当課にご確認ください）。"
+        );
     }
 }
 

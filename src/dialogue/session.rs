@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use lru::LruCache;
 
 use crate::corpus::{Slot, Theme};
-use crate::understand::{Facts, Searchable, Who};
+use crate::understand::{Facts, OutOfScope, Searchable, Who};
 
 /// How many recent messages make up the current topic. Older ones stop steering the search;
 /// the facts they stated stay in [`Facts`].
@@ -79,6 +79,9 @@ pub struct Session {
     pub pending: Option<Slot>,
     /// Who the person said they are (the latest statement).
     pub who: Who,
+    /// A judgement that ruled the conversation out (a private person or purpose, a business
+    /// in another prefecture): it stands for later messages until one corrects it.
+    pub ruled_out: Option<OutOfScope>,
     /// The last message as typed (at most [`LAST_MESSAGE_CHARS`]), kept only while a question
     /// waits for its answer: it is what the unanswered log shows if the person leaves.
     pub waiting: Option<String>,

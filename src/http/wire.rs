@@ -136,8 +136,18 @@ pub struct ProgramWire<'a> {
     pub estimate: Option<EstimateWire<'a>>,
     /// The 事業期間 and whether today falls inside it.
     pub period: PeriodWire<'a>,
-    /// Who applies (事業者 | 商工会経由 | 商工団体 | 市町村) and how an owner takes part.
+    /// Who applies (事業者 | 商工会経由 | 商工団体 | 市町村 | 県 | 県・商工会経由) and how an owner
+    /// takes part.
     pub applicant: Option<ApplicantWire<'a>>,
+    /// Why the program is on the list, in one line of Japanese: the need it serves, the
+    /// condition a stated fact met, or the one unknown fact that decides (null outside a chat
+    /// answer). It states no term itself; `reason_quote` points at the quote that shows it.
+    pub reason: Option<&'a str>,
+    /// The index in `quotes` of the quote that shows the reason, or null.
+    pub reason_quote: Option<usize>,
+    /// fits | may_fit: whether the program fits, or one unknown fact (the reason names it)
+    /// decides.
+    pub fit: &'a str,
 }
 
 /// Who applies for a program, from a quoted term, and how a business owner takes part.
@@ -173,6 +183,9 @@ impl<'a> From<&'a Recommendation> for ProgramWire<'a> {
                 how: a.how(),
                 quote: QuoteWire::new(q, &r.source),
             }),
+            reason: r.reason.as_deref(),
+            reason_quote: r.reason_quote,
+            fit: if r.fits { "fits" } else { "may_fit" },
         }
     }
 }

@@ -7,6 +7,10 @@ use crate::corpus::TermLabel;
 /// The industry the one industry-restricted program family is for.
 pub const MANUFACTURING: &str = "製造業";
 
+/// The vocabulary's industry for trades that are not manufacturing (旅館, 美容室 …): saying one
+/// states that the person is not a manufacturer.
+pub const NOT_MANUFACTURING: &str = "製造業以外";
+
 /// Words that ask to start the conversation over.
 pub(crate) const RESET_WORDS: &[&str] = &[
     "最初から",
@@ -19,13 +23,25 @@ pub(crate) const RESET_WORDS: &[&str] = &[
     "最初に戻",
 ];
 
-/// Phrases naming a disaster other than the two the programs know.
+/// Phrases naming a disaster other than the two the programs know: saying so, or naming a
+/// hazard that neither was (the 2016 earthquake was no typhoon, the July 2020 flood no snow).
 pub(crate) const OTHER_DISASTER: &[&str] = &[
     "以外の災害",
     "その他の災害",
     "ほかの災害",
     "他の災害",
     "別の災害",
+    "台風",
+    "竜巻",
+    "落雷",
+    "大雪",
+    "雪害",
+    "雪の重み",
+    "雹",
+    "噴火",
+    "降灰",
+    "火災",
+    "火事",
 ];
 
 /// Words that show which term a person is asking about, and the labels they mean, in the
@@ -204,6 +220,26 @@ pub(crate) const LOCATION_AFTER: &[&str] = &[
     "屋",
 ];
 
+/// Words in a place's stretch that say the business is not there: 「熊本には店も事務所もありません」
+/// 「熊本に拠点はない」.
+pub(crate) const ABSENT_AFTER: &[&str] = &[
+    "ありません",
+    "ありませ",
+    "がない",
+    "はない",
+    "もない",
+    "は無い",
+    "も無い",
+    "がなく",
+    "はなく",
+    "もなく",
+    "持っていない",
+    "持っておらず",
+    "ないです",
+    "なかです",
+    "なかとです",
+];
+
 /// Words right before a place name that make it where the business is: 「店は福岡市にあります」.
 pub(crate) const LOCATION_BEFORE: &[&str] = &[
     "店は",
@@ -215,6 +251,14 @@ pub(crate) const LOCATION_BEFORE: &[&str] = &[
     "店舗は",
     "事務所は",
     "旅館は",
+    "民宿は",
+    "ホテルは",
+    "宿は",
+    "工房は",
+    "作業場は",
+    "教室は",
+    "サロンは",
+    "うちは",
 ];
 
 /// Characters that end the stretch of text a place name governs.

@@ -306,11 +306,27 @@ impl Understander {
         self.paraphrases.sizes()
     }
 
-    /// The expense kinds a program's quoted 対象経費 pays for (bit i: `[[expense]]` i): read
-    /// once, at load, so an estimate checks a bit.
+    /// The expense kinds a program's quoted 対象経費 pays for (bit i: `[[expense]]` i), or, for
+    /// a program that quotes no 対象経費, what its quoted 概要, 目的 and 補助率 say it supports
+    /// (機器整備, 設備投資, 施設復旧等に対する…支援(3/4補助)): read once, at load, so an estimate
+    /// checks a bit.
     pub fn kinds_paid(&self, corpus: &Corpus, p: &crate::corpus::Program) -> u32 {
         let mut mask = 0u32;
-        for q in p.terms_labelled(TermLabel::Expenses) {
+        let expenses: Vec<&crate::corpus::Quote> = p.terms_labelled(TermLabel::Expenses).collect();
+        let read = if expenses.is_empty() {
+            p.terms
+                .iter()
+                .filter(|q| {
+                    matches!(
+                        q.label,
+                        TermLabel::Overview | TermLabel::Purpose | TermLabel::Rate
+                    )
+                })
+                .collect()
+        } else {
+            expenses
+        };
+        for q in read {
             let text = normalize(&q.text);
             for (i, e) in corpus.vocabulary.expenses.iter().enumerate().take(32) {
                 if e.pays
@@ -322,6 +338,11 @@ impl Understander {
             }
         }
         mask
+    }
+
+    /// The words of a phrase of the corpus (a record's need), analysed as a message's are.
+    pub fn phrase_terms(&self, phrase: &str) -> Vec<String> {
+        analyse_words(&self.japanese, &[phrase.to_string()])
     }
 
     /// The analyzer the stage was built with (the index's documents get the same analysis).
@@ -457,10 +478,15 @@ impl Understander {
     fn read_facts(&self, u: &mut Understanding, text: &str, found: &[Found]) {
         let s = &u.search.signals;
         let f = &mut u.facts;
-        f.disaster = if found.iter().any(|x| x.cue == Cue::OtherDisaster) {
-            Some(DisasterAnswer::Other)
-        } else if s.disasters.len() == 1 {
+        // A disaster the programs know, named, wins over a hazard named beside it (the
+        // earthquake's fires were still the earthquake).
+        f.disaster = if s.disasters.len() == 1 {
             s.disasters.first().copied().map(DisasterAnswer::Known)
+        } else if found
+            .iter()
+            .any(|x| x.cue == Cue::OtherDisaster && !x.denied)
+        {
+            Some(DisasterAnswer::Other)
         } else {
             None
         };
@@ -474,6 +500,8 @@ impl Understander {
             Some(false)
         } else if s.industries.contains(MANUFACTURING) {
             Some(true)
+        } else if s.industries.contains(cues::NOT_MANUFACTURING) {
+            Some(false)
         } else {
             None
         };

@@ -8,8 +8,8 @@ use crate::corpus::{BusinessRole, StaffRole};
 use crate::text::{Normalized, Term};
 
 use super::cues::{
-    HONORIFICS, LOCATION_AFTER, LOCATION_BEFORE, MARKET_AFTER, PLACE_SUFFIXES, RESIDENCE_AFTER,
-    RESIDENCE_BEFORE, SENTENCE_ENDS,
+    ABSENT_AFTER, HONORIFICS, LOCATION_AFTER, LOCATION_BEFORE, MARKET_AFTER, PLACE_SUFFIXES,
+    RESIDENCE_AFTER, RESIDENCE_BEFORE, SENTENCE_ENDS,
 };
 use super::triggers::{Cue, Found};
 
@@ -65,6 +65,8 @@ pub struct Scope {
     pub purpose: Option<usize>,
     /// The places it names, with what each is.
     pub places: Vec<PlaceMention>,
+    /// It ties what it speaks of to business premises (店舗兼住宅, 工場, 事務所 …).
+    pub premises: bool,
 }
 
 impl Scope {
@@ -96,6 +98,22 @@ impl Scope {
             _ => None,
         }
     }
+
+    /// Whether this message corrects an earlier judgement that ruled the conversation out: it
+    /// places the business in Kumamoto (after "another prefecture"), says the person runs or
+    /// takes over a business or speaks for a 商工団体 (after "a private person"), or ties the
+    /// thing to business premises (after "a private purpose"). Anything else leaves the earlier
+    /// judgement standing: a later message is read in its light.
+    pub fn corrects(&self, earlier: OutOfScope) -> bool {
+        match earlier {
+            OutOfScope::Elsewhere(_) => self
+                .places
+                .iter()
+                .any(|m| m.prefecture.is_none() && m.role == PlaceRole::Location),
+            OutOfScope::PrivatePerson(_) => matches!(self.who, Who::Business(_) | Who::Staff(_)),
+            OutOfScope::PrivatePurpose(_) => self.premises,
+        }
+    }
 }
 
 /// Judges a message from the triggers found in its normalized text and its analysed terms.
@@ -120,6 +138,7 @@ pub(crate) fn judge(found: &[Found], normalized: &Normalized, terms: &[Term]) ->
         who,
         purpose,
         places: places(found, normalized, terms),
+        premises,
     }
 }
 
@@ -191,6 +210,13 @@ fn places(found: &[Found], normalized: &Normalized, terms: &[Term]) -> Vec<Place
             .filter_map(|(pos, role)| pos.map(|p| (p, role)))
             .min_by_key(|(p, _)| *p)
             .map_or(PlaceRole::Unknown, |(_, role)| role)
+        };
+        // 「熊本には店も事務所もありません」: a business said not to be there is not located there.
+        let role = if role == PlaceRole::Location && ABSENT_AFTER.iter().any(|w| after.contains(w))
+        {
+            PlaceRole::Unknown
+        } else {
+            role
         };
         out.push(PlaceMention { prefecture, role });
     }

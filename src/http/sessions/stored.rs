@@ -10,7 +10,7 @@ use crate::corpus::{
     BusinessRole, Disaster, DisasterAnswer, Kind, KindAnswer, Size, Slot, StaffRole, Stage, Theme,
 };
 use crate::dialogue::Session;
-use crate::understand::{Facts, Searchable, Signals, TermList, Who};
+use crate::understand::{Facts, OutOfScope, Searchable, Signals, TermList, Who};
 
 /// The largest session stored, in bytes of JSON; a topic message is cut to keep under it.
 const MAX_SESSION_BYTES: usize = 16 * 1024;
@@ -62,6 +62,10 @@ struct Stored {
     /// | private:N, or absent.
     #[serde(default)]
     who: Option<String>,
+    /// A judgement that rules the conversation out: elsewhere:N | private-person:N |
+    /// private-purpose:N, or absent.
+    #[serde(default)]
+    ruled_out: Option<String>,
     turns: u32,
 }
 
@@ -165,6 +169,11 @@ impl Stored {
                 Who::Staff(StaffRole::Municipality) => Some("municipality".into()),
                 Who::Private(i) => Some(format!("private:{i}")),
             },
+            ruled_out: s.ruled_out.map(|r| match r {
+                OutOfScope::Elsewhere(i) => format!("elsewhere:{i}"),
+                OutOfScope::PrivatePerson(i) => format!("private-person:{i}"),
+                OutOfScope::PrivatePurpose(i) => format!("private-purpose:{i}"),
+            }),
             turns: s.turns,
         }
     }
@@ -218,6 +227,16 @@ impl Stored {
                     .map_or(Who::Unknown, Who::Private),
                 None => Who::Unknown,
             },
+            ruled_out: self.ruled_out.as_deref().and_then(|r| {
+                let (what, i) = r.split_once(':')?;
+                let i = i.parse().ok()?;
+                match what {
+                    "elsewhere" => Some(OutOfScope::Elsewhere(i)),
+                    "private-person" => Some(OutOfScope::PrivatePerson(i)),
+                    "private-purpose" => Some(OutOfScope::PrivatePurpose(i)),
+                    _ => None,
+                }
+            }),
             turns: self.turns,
         }
     }
@@ -245,6 +264,7 @@ mod tests {
         s.asked.insert(Slot::Disaster);
         s.pending = Some(Slot::Kind);
         s.waiting = Some("店が浸水した".into());
+        s.ruled_out = Some(OutOfScope::Elsewhere(3));
         s.turns = 3;
         let json = serde_json::to_string(&Stored::from_session(&s)).unwrap();
         assert!(
@@ -255,6 +275,7 @@ mod tests {
             .unwrap()
             .into_session();
         assert_eq!(back.facts, s.facts);
+        assert_eq!(back.ruled_out, s.ruled_out, "a judgement stays: {json}");
         assert_eq!(back.topic[0].words, m.words);
         assert_eq!(back.topic[0].signals, m.signals);
         assert_eq!(back.topic[0].bigrams.len(), MAX_STORED_TERMS);
