@@ -205,6 +205,8 @@ fn generate(real: &Engine, n: usize, dir: &Path) {
             ts.push(extra);
         }
         let body_start = line;
+        // The synthetic program's own text, for the fields that must name words of it (`needs`).
+        let mut own = format!("{name}\n{}\n", t.purpose);
         for b in t
             .body
             .lines()
@@ -212,6 +214,7 @@ fn generate(real: &Engine, n: usize, dir: &Path) {
             .take(BODY_LINES)
         {
             let _ = writeln!(source, "{}", b.trim_start());
+            let _ = writeln!(own, "{}", b.trim_start());
             line += 1;
         }
         let body_end = line.max(body_start) - 1;
@@ -232,6 +235,8 @@ fn generate(real: &Engine, n: usize, dir: &Path) {
                     line - 1
                 }
             };
+            own.push_str(&text);
+            own.push('\n');
             let mut term = toml::Table::new();
             term.insert("label".into(), q.label.as_str().into());
             term.insert("text".into(), text.into());
@@ -248,6 +253,11 @@ fn generate(real: &Engine, n: usize, dir: &Path) {
             {
                 *value = new.into();
             }
+        }
+        // Words the program must name in its own text keep only those its shorter synthetic text
+        // still holds (the body is cut to BODY_LINES lines).
+        if let Some(toml::Value::Array(needs)) = record.get_mut("needs") {
+            needs.retain(|w| w.as_str().is_some_and(|w| own.contains(w)));
         }
         let set = |record: &mut toml::Table, key: &str, value: toml::Value| {
             record.insert(key.into(), value);
