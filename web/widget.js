@@ -212,6 +212,11 @@
     if (rest || !s) s += rest.toLocaleString("ja-JP");
     return s + "円";
   }
+  // The label of a program's one line: why it fits, or — when one unknown fact decides
+  // (`fit: "may_fit"`) — the condition it depends on.
+  function whyLabel(p) {
+    return p && p.fit === "may_fit" ? "条件" : "合う理由";
+  }
   function cite(q) {
     return h("cite", { "data-testid": "madoguchi-cite" }, ["「p." + q.page + " l." + q.line + "」"]);
   }
@@ -440,7 +445,7 @@
         ])
       ];
       if (typeof p.reason === "string" && p.reason) {
-        kids.push(h("p", { class: "why", "data-testid": "madoguchi-reason" }, [h("span", { class: "lbl", text: "合う理由" }), "：",
+        kids.push(h("p", { class: "why", "data-testid": "madoguchi-reason" }, [h("span", { class: "lbl", text: whyLabel(p) }), "：",
           h("span", { lang: lang, text: p.reason })]));
         if (because) {
           kids.push(h("ul", { class: "terms", "data-testid": "madoguchi-reason-quote" }, [
@@ -520,7 +525,7 @@
         var best = programs[0];
         said.push((programs.length > 1 ? "いちばん合うのは" : "") + "「" + best.name + "」" +
           (best.kind_label ? "（" + best.kind_label + "）" : "") + "です。");
-        if (typeof best.reason === "string" && best.reason) said.push("合う理由：", [sentence(best.reason, lang), lang]);
+        if (typeof best.reason === "string" && best.reason) said.push(whyLabel(best) + "：", [sentence(best.reason, lang), lang]);
         if (f) said.push([sentence(f.question, lang), lang]);
       }
       if (f) said.push("選択肢：", [f.options.map(String).join("、"), lang], "。");
