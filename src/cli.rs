@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand};
 
 use crate::dialogue::{Clock, Dialogue, Message, Turn};
 use crate::engine::Engine;
-use crate::http::ProgramWire;
+use crate::wire::ProgramWire;
 use crate::render::{self, Options, Style};
 
 #[derive(Debug, Parser)]

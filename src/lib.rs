@@ -11,13 +11,15 @@
 //! - [`dialogue`]: one turn of a conversation: sessions, answer / clarify / no match.
 //! - [`render`]: one dialogue `Turn` → text (the reply, each program's quotes with 「p.N l.M」,
 //!   the question and its options) for every channel that shows text: the CLI, MCP and LINE.
+//! - [`wire`]: the JSON contract every channel speaks (the chat API's turn and program objects,
+//!   the program records), converted by hand from domain types; neutral ground for `http` and
+//!   `mcp`.
 //! - [`database`]: the desk's records (consultation requests, feedback, conversations, the
 //!   unanswered log) in SQLite or PostgreSQL; the dialogue's `Recorder`.
 //! - [`http`]: the HTTP API (`app(state)`, which also mounts `mcp` at `/mcp`); an edge that
 //!   knows JSON.
 //! - [`mcp`]: the tools for AI assistants over MCP (stdio and streamable HTTP); an edge that
-//!   knows JSON. It uses `dialogue` as `http` does, plus `http`'s wire types (the one exception
-//!   to "never up": the JSON contract is shared, not copied).
+//!   knows JSON. It uses `dialogue`, `render` and `wire` as `http` does, and no other channel.
 //! - [`line`]: the LINE Messaging API channel (`POST /line/webhook`, mounted by `http::app` when
 //!   configured); an edge that knows JSON, over the same `Message`, dialogue and renderer.
 //! - [`cli`]: the `madoguchi` command line (`check`, `ask`, `chat`, `serve`, `mcp`); an edge
@@ -35,5 +37,6 @@ pub mod render;
 pub mod search;
 pub mod text;
 pub mod understand;
+pub mod wire;
 
 pub use engine::{Engine, LoadError};

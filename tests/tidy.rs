@@ -39,3 +39,132 @@ fn every_source_file_opens_with_a_module_doc() {
     }
     report.finish("module docs");
 }
+
+/// The documented dependency direction (ARCHITECTURE.md, "Dependency direction"): for each
+/// top-level module of `src/`, the modules of the crate it may name. The entry points — `cli`,
+/// and `http`, which assembles the service and mounts the other channels — are the only places
+/// one channel names another.
+const MAY_USE: &[(&str, &[&str])] = &[
+    ("corpus", &[]),
+    ("text", &[]),
+    ("understand", &["corpus", "text"]),
+    ("search", &["corpus", "text"]),
+    ("engine", &["corpus", "text", "understand", "search"]),
+    (
+        "dialogue",
+        &["corpus", "text", "understand", "search", "engine"],
+    ),
+    ("database", &["corpus", "text", "dialogue"]),
+    ("render", &["corpus", "dialogue"]),
+    ("wire", &["corpus", "dialogue"]),
+    (
+        "mcp",
+        &["corpus", "text", "engine", "dialogue", "render", "wire"],
+    ),
+    (
+        "line",
+        &["corpus", "text", "dialogue", "database", "render", "wire"],
+    ),
+    (
+        "http",
+        &[
+            "corpus",
+            "text",
+            "understand",
+            "engine",
+            "dialogue",
+            "database",
+            "render",
+            "wire",
+            "mcp",
+            "line",
+        ],
+    ),
+    (
+        "cli",
+        &[
+            "corpus",
+            "text",
+            "understand",
+            "engine",
+            "dialogue",
+            "database",
+            "render",
+            "wire",
+            "http",
+            "mcp",
+        ],
+    ),
+];
+
+/// Every `crate::NAME` a file names (in `use` lines and paths alike).
+fn crate_paths(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("crate::") {
+        let after = &rest[i + "crate::".len()..];
+        let name: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+            .collect();
+        if !name.is_empty() {
+            out.push(name);
+        }
+        rest = after;
+    }
+    out
+}
+
+#[test]
+fn modules_use_only_what_the_dependency_direction_allows() {
+    let src = root().join("src");
+    let mut report = Report::default();
+    let mut seen = Vec::new();
+    for entry in std::fs::read_dir(&src).unwrap().flatten() {
+        let path = entry.path();
+        let module = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if matches!(module.as_str(), "lib" | "main") {
+            continue;
+        }
+        let mut files = Vec::new();
+        if path.is_dir() {
+            rust_files(&path, &mut files);
+        } else {
+            files.push(path.clone());
+        }
+        let allowed = MAY_USE.iter().find(|(m, _)| *m == module).map(|(_, a)| *a);
+        report.check(
+            allowed.is_some(),
+            &module,
+            "a line in MAY_USE (and in ARCHITECTURE.md's dependency direction)",
+            "none",
+            "document where the new module sits, then add it here",
+        );
+        seen.push(module.clone());
+        let allowed = allowed.unwrap_or(&[]);
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap_or_default();
+            for used in crate_paths(&text) {
+                report.check(
+                    used == module || allowed.contains(&used.as_str()),
+                    &f.display().to_string(),
+                    &format!("{module} uses only {allowed:?}"),
+                    &format!("crate::{used}"),
+                    "move the shared piece down the list, or change the documented direction",
+                );
+            }
+        }
+    }
+    report.check(
+        seen.len() == MAY_USE.len(),
+        "src/",
+        &format!("{} top-level modules", MAY_USE.len()),
+        &format!("{seen:?}"),
+        "remove the lines of modules that no longer exist",
+    );
+    report.finish("dependency direction");
+}

@@ -13,8 +13,8 @@ use axum::{Json, Router};
 use super::error::ErrorBody;
 use super::{ApiError, AppState, ChatRequest, ChatResponse, Client, json};
 
-/// Largest request body accepted (413 beyond). A chat message is at most a few KiB of UTF-8.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Largest request body accepted (413 beyond): the contract's own limit (see `crate::wire`).
+pub use crate::wire::MAX_BODY_BYTES;
 /// Longest message accepted (the dialogue's own limit, checked by `Message::parse`).
 pub use crate::dialogue::MAX_MESSAGE_CHARS;
 

@@ -27,7 +27,6 @@ mod programs;
 mod serve;
 mod sessions;
 mod web;
-mod wire;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -61,7 +60,7 @@ pub use metrics::Metrics;
 pub use serve::serve;
 pub use sessions::RedisSessions;
 pub use web::widget_bytes;
-pub use wire::{
+pub use crate::wire::{
     ChatRequest, ChatResponse, EstimateWire, FollowUpWire, Health, ProgramDetail, ProgramSummary,
     ProgramWire, QuoteWire, SessionWire, SourceWire,
 };

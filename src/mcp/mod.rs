@@ -27,7 +27,7 @@ use serde::Serialize;
 
 use crate::corpus::Program;
 use crate::dialogue::Dialogue;
-use crate::http::ProgramDetail;
+use crate::wire::ProgramDetail;
 
 use input::{FindPrograms, GetProgram, InputError, ListPrograms};
 
@@ -177,7 +177,7 @@ pub fn http_service(
         .with_legacy_session_mode(false)
         .with_json_response(true)
         .with_sse_keep_alive(None)
-        .with_max_request_body_bytes(crate::http::MAX_BODY_BYTES)
+        .with_max_request_body_bytes(crate::wire::MAX_BODY_BYTES)
         .with_allowed_hosts(allowed_hosts.iter().cloned());
     StreamableHttpService::new(
         move || Ok(server.clone()),

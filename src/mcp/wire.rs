@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::corpus::{Corpus, Theme};
 use crate::dialogue::{NoMatchReason, Reply, Turn};
-use crate::http::{FollowUpWire, ProgramSummary, ProgramWire, SourceWire};
+use crate::wire::{FollowUpWire, ProgramSummary, ProgramWire, SourceWire};
 
 use super::input::InputError;
 

@@ -1,5 +1,7 @@
-//! The wire types of the HTTP API and their hand-written conversions from domain types, so the
-//! JSON contract (`shared/eval/run_eval.py`) cannot drift when a domain type changes.
+//! The JSON contract every channel speaks (the chat API's turn and program objects, the program
+//! records, health), converted by hand from domain types so it cannot drift when a domain type
+//! changes (`shared/eval/run_eval.py` is its test). Neutral ground: the HTTP API and MCP both use
+//! these types, and neither imports the other for them.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -8,6 +10,10 @@ use crate::corpus::{Corpus, Document, Program, Quote, SourceInfo, YearUnit};
 use crate::dialogue::{
     Estimate, NoMatchReason, PeriodNote, Recommendation, Reply, SessionStatus, Turn,
 };
+
+/// Largest JSON request body a channel accepts (413 beyond), the chat API's and MCP's over HTTP
+/// alike. A chat message is at most a few KiB of UTF-8.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// `POST /api/v1/chat` request.
 #[derive(Debug, Deserialize, ToSchema)]
