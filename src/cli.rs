@@ -13,8 +13,8 @@ use clap::{Parser, Subcommand};
 
 use crate::dialogue::{Clock, Dialogue, Message, Turn};
 use crate::engine::Engine;
-use crate::wire::ProgramWire;
 use crate::render::{self, Options, Style};
+use crate::wire::ProgramWire;
 
 #[derive(Debug, Parser)]
 #[command(

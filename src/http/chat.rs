@@ -13,10 +13,10 @@ use axum::{Json, Router};
 use super::error::ErrorBody;
 use super::{ApiError, AppState, ChatRequest, ChatResponse, Client, json};
 
-/// Largest request body accepted (413 beyond): the contract's own limit (see `crate::wire`).
-pub use crate::wire::MAX_BODY_BYTES;
 /// Longest message accepted (the dialogue's own limit, checked by `Message::parse`).
 pub use crate::dialogue::MAX_MESSAGE_CHARS;
+/// Largest request body accepted (413 beyond): the contract's own limit (see `crate::wire`).
+pub use crate::wire::MAX_BODY_BYTES;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/v1/chat", post(chat))

@@ -42,6 +42,10 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
+pub use crate::wire::{
+    ChatRequest, ChatResponse, EstimateWire, FollowUpWire, Health, ProgramDetail, ProgramSummary,
+    ProgramWire, QuoteWire, SessionWire, SourceWire,
+};
 pub use admin::{Reloaded, reload};
 pub use auth::Token;
 pub use chat::{MAX_BODY_BYTES, MAX_MESSAGE_CHARS};
@@ -60,10 +64,6 @@ pub use metrics::Metrics;
 pub use serve::serve;
 pub use sessions::RedisSessions;
 pub use web::widget_bytes;
-pub use crate::wire::{
-    ChatRequest, ChatResponse, EstimateWire, FollowUpWire, Health, ProgramDetail, ProgramSummary,
-    ProgramWire, QuoteWire, SessionWire, SourceWire,
-};
 
 use crate::dialogue::Dialogue;
 
