@@ -45,16 +45,33 @@ mod tests {
 
     #[test]
     fn phone_numbers_and_addresses_are_contacts() {
-        for ok in ["096-333-2323", "(096) 333 2323", "+81 96 333 2323"] {
+        for ok in [
+            "096-333-2323",
+            "(096) 333 2323",
+            "09012345678",
+            "+81 96 333 2323",
+        ] {
             assert!(is_phone(ok), "{ok}");
         }
-        for bad in ["096-333", "電話ください", "1+096-333-2323"] {
+        for bad in [
+            "096-333",
+            "電話ください",
+            "096-333-2323 内線5",
+            "1+096-333-2323",
+        ] {
             assert!(!is_phone(bad), "{bad}");
         }
-        for ok in ["taro@example.jp", "店@例え.jp"] {
+        for ok in ["taro@example.jp", "a.b+c@sub.example.co.jp", "店@例え.jp"] {
             assert!(is_email(ok), "{ok}");
         }
-        for bad in ["taro@", "taro@example", "a@b@c.jp", "a@x..jp"] {
+        for bad in [
+            "taro@",
+            "@example.jp",
+            "taro@example",
+            "ta ro@example.jp",
+            "a@b@c.jp",
+            "a@x..jp",
+        ] {
             assert!(!is_email(bad), "{bad}");
         }
         assert_eq!(
