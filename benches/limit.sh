@@ -49,7 +49,9 @@ measure() {
   local us
   us=$(python3 -c "print(f'{($after - $before) / $hz * 1e6 / max(1, $reqs):.1f}')")
   echo "$label ${out#RESULT } server_cpu_us_per_req=$us" >&2
-  echo "$rps $us"
+  local bad
+  bad=$(sed -n 's/.*non2xx=\([0-9]*\).*/\1/p' <<<"$out")
+  echo "$rps $us ${bad:-0}"
 }
 
 echo "== madoguchi"
@@ -63,8 +65,8 @@ SERVER=$!; PIDS+=("$SERVER")
 wait_ready "$PORT"
 # Warm-up: page in the binary and the index before measuring.
 TARGET=chat wrk -t1 -c4 -d2s -s benches/limit.lua "http://127.0.0.1:$PORT" >/dev/null
-read -r H_RPS H_US < <(measure "$SERVER" "$PORT" healthz healthz -t1 -c8 -d"${DURATION}s")
-read -r C_RPS C_US < <(measure "$SERVER" "$PORT" chat chat -t1 -c8 -d"${DURATION}s")
+read -r H_RPS H_US H_BAD < <(measure "$SERVER" "$PORT" healthz healthz -t1 -c8 -d"${DURATION}s")
+read -r C_RPS C_US C_BAD < <(measure "$SERVER" "$PORT" chat chat -t1 -c8 -d"${DURATION}s")
 measure "$SERVER" "$PORT" chat-paced chat -t1 -c1 -d"${DURATION}s" >/dev/null
 echo "peak RSS: $(rss_mb "$SERVER" VmHWM) MB"
 
@@ -78,15 +80,20 @@ if [ -x "$PEERS/serve.sh" ]; then
   PEER_PID=$(pgrep -f "uvicorn app:app --host 127.0.0.1 --port $PEER_PORT" | head -1 || echo "$PEER")
   PIDS+=("$PEER_PID")
   TARGET=chat wrk -t1 -c4 -d2s -s benches/limit.lua "http://127.0.0.1:$PEER_PORT" >/dev/null
-  read -r R_RPS R_US < <(measure "$PEER_PID" "$PEER_PORT" reference chat -t1 -c8 -d"${DURATION}s")
+  read -r R_RPS R_US _ < <(measure "$PEER_PID" "$PEER_PORT" reference chat -t1 -c8 -d"${DURATION}s")
 else
   echo "reference comparison skipped: $PEERS not found"
 fi
 
 echo "== against the targets"
-python3 - "$H_RPS" "$H_US" "$C_RPS" "$C_US" "${R_RPS:-0}" "${R_US:-0}" <<'PY'
+python3 - "$H_RPS" "$H_US" "$C_RPS" "$C_US" "${R_RPS:-0}" "${R_US:-0}" "$H_BAD" "$C_BAD" <<'PY'
 import sys
-h_rps, h_us, c_rps, c_us, r_rps, r_us = map(float, sys.argv[1:])
+h_rps, h_us, c_rps, c_us, r_rps, r_us, h_bad, c_bad = map(float, sys.argv[1:])
+if h_bad or c_bad:
+    # A refused request costs next to nothing: figures over refusals measure the refusal.
+    print(f"INVALID RUN: {h_bad:.0f} healthz and {c_bad:.0f} chat answers were not 2xx "
+          "(see the server's log); no target is judged")
+    sys.exit(1)
 print(f"healthz {h_rps:.0f} req/s at {h_us:.1f} µs CPU; chat {c_rps:.0f} req/s at {c_us:.1f} µs CPU")
 print(f"chat CPU per turn {c_us:.1f} µs (target ≤ 60): {'met' if c_us <= 60 else 'NOT met'}")
 print(f"chat/healthz req/s {c_rps / h_rps:.2f} (target ≥ 0.5): {'met' if c_rps >= 0.5 * h_rps else 'NOT met'}")
