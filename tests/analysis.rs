@@ -112,7 +112,7 @@ fn documents_and_queries_get_the_same_analysis() {
     for text in [
         "○補助上限額：１００万円",
         "台湾現地での食品見本市出展や試食商談会の実施",
-        "事業承継について相談したいです",
+        "店の跡継ぎのことで相談に乗ってほしい",
         "",
     ] {
         assert_eq!(through_tantivy(ja.clone(), text), words(text), "{text}");
