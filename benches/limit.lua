@@ -1,8 +1,12 @@
 -- wrk script for benches/limit.sh. TARGET=healthz: GET /healthz. Otherwise POST /api/v1/chat
 -- with every question of QUESTIONS (default tests/golden/situations.txt: 256 situations written
--- for the golden file, not the eval sets), in turn, each a new conversation. A few questions
--- share a session (a second turn on the session of the turn before) so continued sessions are
--- in the mix too. Non-2xx answers are counted and printed by done().
+-- for the golden file, not the eval sets), in turn, as POOL people in conversation (default
+-- 1,000): until POOL conversations exist every question starts one; after that every question
+-- continues one of the POOL most recently answered conversations. The store then holds about
+-- POOL conversations in progress, as a busy desk would, instead of a stream of fresh ones that
+-- the session store (which never evicts a conversation in progress) would refuse once full. A
+-- conversation that reaches its turn limit starts over, so new conversations stay in the mix.
+-- Non-2xx answers are counted and printed by done().
 
 local target = os.getenv("TARGET") or "chat"
 local path = os.getenv("QUESTIONS") or "tests/golden/situations.txt"
@@ -14,7 +18,9 @@ for line in io.lines(path) do
 end
 
 local n = 0
-local session = nil
+local pool_size = tonumber(os.getenv("POOL") or "1000")
+local pool = {}
+local answered = 0
 errors = 0
 local threads = {}
 
@@ -33,8 +39,8 @@ function request()
   n = n + 1
   local q = questions[(n % #questions) + 1]
   local body
-  -- Every fifth question continues the session of the answer before it.
-  if n % 5 == 0 and session then
+  if #pool >= pool_size then
+    local session = pool[(n % pool_size) + 1]
     body = '{"message":"' .. json(q) .. '","session_id":"' .. session .. '"}'
   else
     body = '{"message":"' .. json(q) .. '"}'
@@ -47,7 +53,13 @@ function response(status, headers, b)
     errors = errors + 1
   end
   if target ~= "healthz" then
-    session = b:match('"session_id":"(%x+)"')
+    local session = b:match('"session_id":"(%x+)"')
+    if session then
+      -- The pool keeps the most recently answered conversations (a continued one, or the new
+      -- one that replaced it at its turn limit).
+      answered = answered + 1
+      pool[((answered - 1) % pool_size) + 1] = session
+    end
   end
 end
 

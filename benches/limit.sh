@@ -5,8 +5,9 @@
 #
 # 1. Builds and starts the release server on a free 127.0.0.1 port (rate limit off).
 # 2. wrk -t1 -c8 on GET /healthz, then on POST /api/v1/chat with 256 distinct questions
-#    (benches/limit.lua, tests/golden/situations.txt): req/s, p50/p99, errors, and the server's
-#    CPU time per request read from /proc/PID/stat (utime + stime) before and after each run.
+#    (benches/limit.lua, tests/golden/situations.txt, as 1,000 people in conversation): req/s,
+#    p50/p99, errors, and the server's CPU time per request read from /proc/PID/stat (utime +
+#    stime) before and after each run.
 # 3. A paced run (wrk2-style pacing is not available: 1 connection, ~1,000 req/s with a 1 ms
 #    delay) for p99 at about 1,000 req/s.
 # 4. The reference implementation (../shared/peers) on the same chat mix: req/s and CPU µs.
