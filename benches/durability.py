@@ -147,7 +147,7 @@ def full_disk(binary):
             send(f"later {i}")
         stop(proc)
         proc, base = start(binary, url)
-        _, listing = call(base, "GET", "/api/v1/desk/consultations?limit=500", token=TOKEN)
+        _, listing = call(base, "GET", "/api/v1/desk/consultations?limit=5000", token=TOKEN)
         stored = {c["id"] for c in listing["items"]}
         stop(proc)
         lost = [i for i in acked if i not in stored]

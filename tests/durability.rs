@@ -73,22 +73,31 @@ fn health(server: &Server) -> Value {
     call(server, "GET", "/healthz", None, &Value::Null).1
 }
 
-/// The ids of every stored consultation request, as the desk lists them.
+/// The desk lists at most this many requests at once (its `limit`'s largest value).
+const LIST_MAX: usize = 5_000;
+
+/// The ids of every stored consultation request, as the desk lists them (all of them: a test
+/// that could store more than one page fails here rather than miss some).
 fn listed(server: &Server) -> Vec<String> {
     let (status, v) = call(
         server,
         "GET",
-        "/api/v1/desk/consultations?limit=500",
+        &format!("/api/v1/desk/consultations?limit={LIST_MAX}"),
         Some(TOKEN),
         &Value::Null,
     );
     assert_eq!(status, 200, "{v}");
-    v["items"]
+    let ids: Vec<String> = v["items"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| c["id"].as_str().unwrap().to_string())
-        .collect()
+        .collect();
+    assert!(
+        ids.len() < LIST_MAX,
+        "more requests than one page of the desk's list"
+    );
+    ids
 }
 
 fn stop(mut server: Server) {
