@@ -6,6 +6,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::text::Lang;
 use crate::corpus::{Corpus, CorpusError, Program};
 use crate::search::{Found, Hit, Index, Query, SearchError};
 use crate::text::{Japanese, TextError};
@@ -140,6 +141,17 @@ impl Engine {
     /// Understands one message.
     pub fn understand(&self, message: &str) -> Understanding {
         self.understander.understand(message)
+    }
+
+    /// Understands one message written in `lang`: Japanese as it is; English and Chinese
+    /// through their bilingual tables into the document's words first, then the same stage.
+    pub fn understand_in(&self, message: &str, lang: Lang) -> Understanding {
+        self.understander.understand_in(message, lang)
+    }
+
+    /// The language a message is written in, by its script (`None`: it does not say).
+    pub fn detect(&self, message: &str) -> Option<Lang> {
+        self.understander.detect(message)
     }
 
     /// The best programs for one message on its own, best first (retrieval only: no dialogue,

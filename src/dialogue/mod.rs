@@ -28,6 +28,7 @@ use arc_swap::ArcSwap;
 
 use crate::corpus::{Kind, ProgramId, Quote, Slot, SourceInfo};
 use crate::engine::{Engine, LoadError};
+use crate::text::Lang;
 
 pub use clock::{Clock, JST_OFFSET_SECS, japan_date};
 pub use compose::{Estimate, PeriodNote};
@@ -159,8 +160,11 @@ impl Reply {
 pub struct Turn {
     pub session_id: String,
     pub status: SessionStatus,
-    /// The reply in plain, polite Japanese.
+    /// The reply in plain, polite language: the conversation's ([`Turn::lang`]).
     pub text: String,
+    /// The language of this turn's reply: the message's own (detected from its script, or the
+    /// channel's explicit choice), else the conversation's, else Japanese.
+    pub lang: Lang,
     pub reply: Reply,
     /// The documents the programs of this turn cite, in manifest order (the primary document
     /// when it cites none).
@@ -297,6 +301,12 @@ impl Dialogue {
     /// nothing is kept in the session store (MCP's `find_programs`, `ask`), so such calls
     /// cannot fill it. Recorded like any turn.
     pub async fn respond_once(&self, message: &str) -> Turn {
+        self.respond_once_in(message, None).await
+    }
+
+    /// [`respond_once`](Self::respond_once) in the language a channel chose (`None`: the
+    /// message's own).
+    pub async fn respond_once_in(&self, message: &str, lang: Option<Lang>) -> Turn {
         let mut session = Session::default();
         self.finish_turn(
             &Unlimited,
@@ -304,6 +314,7 @@ impl Dialogue {
             SessionStatus::New,
             &mut session,
             message,
+            lang,
         )
     }
 
@@ -316,6 +327,19 @@ impl Dialogue {
         budget: &B,
         session_id: Option<&str>,
         message: &str,
+    ) -> Result<Turn, B::Refused> {
+        self.respond_in(budget, session_id, message, None).await
+    }
+
+    /// [`respond_for`](Self::respond_for) in the language a channel chose for this message
+    /// (the chat API's `lang`, the widget's language switch); `None`: the message's own, by its
+    /// script, else the conversation's.
+    pub async fn respond_in<B: Budget + Sync>(
+        &self,
+        budget: &B,
+        session_id: Option<&str>,
+        message: &str,
+        lang: Option<Lang>,
     ) -> Result<Turn, B::Refused> {
         let Taken {
             id,
@@ -333,7 +357,7 @@ impl Dialogue {
             let ended = self.sessions.admit(&id).await?;
             self.note_ended(ended);
         }
-        let turn = self.finish_turn(budget, id, status, &mut session, message);
+        let turn = self.finish_turn(budget, id, status, &mut session, message, lang);
         if status != SessionStatus::Degraded {
             let ended = self.sessions.put(&turn.session_id, session).await;
             self.note_ended(ended);
@@ -350,10 +374,16 @@ impl Dialogue {
         status: SessionStatus,
         session: &mut Session,
         message: &str,
+        lang: Option<Lang>,
     ) -> Turn {
         let engine = self.engine();
         let today = self.clock.today();
-        let understanding = engine.understand(message);
+        let lang = lang
+            .or_else(|| engine.detect(message))
+            .or(session.lang)
+            .unwrap_or_default();
+        session.lang = Some(lang);
+        let understanding = engine.understand_in(message, lang);
         let asks_time = understanding.asks_time;
         let reply = policy::turn(&engine, session, understanding, today);
         session.turns = session.turns.saturating_add(1);
@@ -393,6 +423,7 @@ impl Dialogue {
         }
         Turn {
             session_id: id,
+            lang,
             status,
             text: reply::text(&reply, status, &sources, today, asks_time),
             today,

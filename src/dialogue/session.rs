@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use lru::LruCache;
 
 use crate::corpus::{Slot, Theme};
+use crate::text::Lang;
 use crate::understand::{Facts, OutOfScope, Searchable, Who};
 
 /// How many recent messages make up the current topic. Older ones stop steering the search;
@@ -86,6 +87,10 @@ pub struct Session {
     /// waits for its answer: it is what the unanswered log shows if the person leaves.
     pub waiting: Option<String>,
     pub turns: u32,
+    /// The language the conversation is held in: the last message's that said one (by its
+    /// script, or by the channel's explicit choice); a message whose script does not say (a
+    /// number, an acronym) is answered in it.
+    pub lang: Option<Lang>,
 }
 
 /// A boxed future, so that a store can be used behind `dyn SessionStore`.

@@ -23,7 +23,7 @@ use crate::corpus::{
     Corpus, Disaster, DisasterAnswer, Kind, KindAnswer, QuestionOption, Size, Slot, Stage,
     TermLabel, Theme, WhoAnswer,
 };
-use crate::text::{Japanese, Normalized, TextError, bigram_ranges, normalize};
+use crate::text::{Japanese, Lang, Normalized, TextError, bigram_ranges, normalize};
 
 pub use cues::MANUFACTURING;
 pub use facts::Facts;
@@ -348,6 +348,17 @@ impl Understander {
     /// The analyzer the stage was built with (the index's documents get the same analysis).
     pub fn japanese(&self) -> &Japanese {
         &self.japanese
+    }
+
+    /// The language a message is written in, by its script (`None`: it does not say).
+    pub fn detect(&self, message: &str) -> Option<Lang> {
+        crate::text::detect_with(message, |_| false)
+    }
+
+    /// Understands one message written in `lang` (Japanese as it is).
+    pub fn understand_in(&self, message: &str, lang: Lang) -> Understanding {
+        let _ = lang;
+        self.understand(message)
     }
 
     /// Understands one message. Never fails and never panics, whatever the text.

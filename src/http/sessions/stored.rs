@@ -66,6 +66,9 @@ struct Stored {
     /// private-purpose:N, or absent.
     #[serde(default)]
     ruled_out: Option<String>,
+    /// The conversation's language: ja | en | zh-Hant, or absent.
+    #[serde(default)]
+    lang: Option<String>,
     turns: u32,
 }
 
@@ -174,6 +177,7 @@ impl Stored {
                 OutOfScope::PrivatePerson(i) => format!("private-person:{i}"),
                 OutOfScope::PrivatePurpose(i) => format!("private-purpose:{i}"),
             }),
+            lang: s.lang.map(|l| l.code().to_string()),
             turns: s.turns,
         }
     }
@@ -237,6 +241,7 @@ impl Stored {
                     _ => None,
                 }
             }),
+            lang: self.lang.as_deref().and_then(crate::text::Lang::parse),
             turns: self.turns,
         }
     }
@@ -265,6 +270,7 @@ mod tests {
         s.pending = Some(Slot::Kind);
         s.waiting = Some("店が浸水した".into());
         s.ruled_out = Some(OutOfScope::Elsewhere(3));
+        s.lang = Some(crate::text::Lang::Zh);
         s.turns = 3;
         let json = serde_json::to_string(&Stored::from_session(&s)).unwrap();
         assert!(
@@ -276,6 +282,7 @@ mod tests {
             .into_session();
         assert_eq!(back.facts, s.facts);
         assert_eq!(back.ruled_out, s.ruled_out, "a judgement stays: {json}");
+        assert_eq!(back.lang, s.lang, "the conversation's language stays: {json}");
         assert_eq!(back.topic[0].words, m.words);
         assert_eq!(back.topic[0].signals, m.signals);
         assert_eq!(back.topic[0].bigrams.len(), MAX_STORED_TERMS);
