@@ -49,6 +49,12 @@ def targets(args):
             out.update(row.get("when", []))
     for name in place_names(root):
         out.add(name)
+    # The words inside the trigger phrases (自宅の屋根 → 自宅, 屋根): a message's words are joined
+    # into such a phrase when one sentence holds both (src/understand/bilingual.rs).
+    for phrase in list(out):
+        for part in re.split(r"[のがをにでは、]", phrase):
+            if len(part) >= 2 and not part.isascii():
+                out.add(part)
     return {w for w in out if w and not w.isascii()} | {w for w in out if w.isascii() and len(w) > 1}
 
 
@@ -69,7 +75,8 @@ def clean_gloss(g):
 
 
 def english(db, want):
-    """gloss -> [(rank, word)] for JMdict entries whose written form is wanted."""
+    """gloss -> {word: rank} for JMdict entries whose written form is wanted. A rank is (not
+    common, sense order, gloss order): a word's first sense and first gloss say what it means."""
     forms = defaultdict(set)  # idseq -> wanted forms
     common = set()
     for idseq, text in db.execute("SELECT idseq, text FROM Kanji"):
@@ -91,15 +98,28 @@ def english(db, want):
             senses[idseq].append(sid)
     for idseq, sids in senses.items():
         for order, sid in enumerate(sids):
-            for (gloss,) in db.execute("SELECT text FROM SenseGloss WHERE sid = ? AND lang = 'eng'", (sid,)):
+            glosses = db.execute("SELECT text FROM SenseGloss WHERE sid = ? AND lang = 'eng'", (sid,))
+            for at, (gloss,) in enumerate(glosses):
                 g = clean_gloss(gloss)
                 if not g:
                     continue
-                rank = (0 if idseq in common else 1, order)
+                rank = (0 if idseq in common else 1, order, at)
                 for w in forms[idseq]:
-                    if rank < table[g].get(w, (9, 99)):
+                    if rank < table[g].get(w, (9, 99, 99)):
                         table[g][w] = rank
-    return table
+    kept = {g: keep(ws) for g, ws in table.items()}
+    return {g: ws for g, ws in kept.items() if ws}
+
+
+def keep(ranked):
+    """The words a gloss stands for: those whose sense it is is the word's first (a later sense,
+    継ぐ "to repair", is how a word can also be read, not what it means), or, when no word has
+    it as a first sense, those of the earliest sense; a one-character word only where the gloss
+    is its very first (店 "shop", not 子 "interest"). At most four, best first."""
+    best = min(r[1] for r in ranked.values())
+    words = [(r, w) for w, r in ranked.items()
+             if r[1] == best and (len(w) > 1 or (r[1], r[2]) == (0, 0))]
+    return dict((w, r) for r, w in sorted(words)[:4])
 
 
 def japanese_chars(db):
@@ -131,7 +151,16 @@ def han(opencc, jchars):
     return rows
 
 
-def chinese(cedict, en, convert, want):
+def chinese(cedict, en, convert, want, stem):
+    """Chinese word (Japanese forms) -> {word: rank}: the word itself when its Japanese form is
+    a target, and the JMdict words of its first three English glosses, joined on their Snowball
+    stems (CC-CEDICT's "to be flooded" meets JMdict's "flooding")."""
+    by_stem = defaultdict(dict)
+    for g, ws in en.items():
+        for w, r in ws.items():
+            k = stem(g)
+            if r < by_stem[k].get(w, (9, 99, 99)):
+                by_stem[k][w] = r
     data = json.loads(Path(cedict).read_text(encoding="utf-8").removeprefix("export default ").rstrip(";\n"))
     table = defaultdict(dict)
     for row in data["all"]:
@@ -141,19 +170,21 @@ def chinese(cedict, en, convert, want):
         key = convert(trad)
         glosses = gloss if isinstance(gloss, list) else [gloss]
         if key in want:
-            table[key][key] = (0, 0)
-        for order, g in enumerate(part for gl in glosses for part in gl.split(";")):
+            table[key][key] = (0, 0, 0)
+        parts = [p for gl in glosses for p in gl.split(";")][:3]
+        for order, g in enumerate(parts):
             g = clean_gloss(g)
-            if g is None or g.startswith("variant of") or g.startswith("see "):
+            if g is None or g.startswith(("variant of", "see ", "surname", "old variant")):
                 continue
-            for w, rank in en.get(g, {}).items():
-                r = (rank[0], order)
-                if r < table[key].get(w, (9, 99)):
+            g = re.sub(r"^(be|get|become) ", "", g)
+            for w, rank in by_stem.get(stem(g), {}).items():
+                r = (rank[0], order, rank[1])
+                if r < table[key].get(w, (9, 99, 99)):
                     table[key][w] = r
         skey = convert(simp)
         if skey != key and key in table:
             table[skey] = table[key]
-    return table
+    return {k: dict(sorted(ws.items(), key=lambda x: x[1])[:4]) for k, ws in table.items() if ws}
 
 
 def places(db, root):
@@ -192,7 +223,11 @@ def main():
     hrows = han(args.work / "opencc" / "dictionary", jchars)
     write(args.out / "han.tsv", {c: f"{j}\t{o}" for c, (j, o) in hrows.items()})
     convert = lambda s: "".join(hrows.get(c, (c, 0))[0] for c in s)
-    zh = chinese(args.work / "package" / "data" / "all.js", en, convert, want)
+    sys.path.insert(0, str(args.work))
+    import snowballstemmer
+    stemmer = snowballstemmer.stemmer("english")
+    stem = lambda g: " ".join(stemmer.stemWords(g.split()))
+    zh = chinese(args.work / "package" / "data" / "all.js", en, convert, want, stem)
     write(args.out / "zh.tsv", {k: " ".join(w for w, _ in sorted(ws.items(), key=lambda x: (x[1], x[0])))
                                 for k, ws in zh.items() if ws})
     write(args.out / "places.tsv", places(db, args.corpus))

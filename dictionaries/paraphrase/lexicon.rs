@@ -8,7 +8,8 @@
 //! prints `candidate<TAB>base form<TAB>open` for each that analyses to exactly one kept word
 //! (`open` is 1 for a common noun, verb or adjective: a word a paraphrase may stand in for), and
 //! nothing for the others. `… -- added` reads messages on stdin and prints, for each, the words
-//! the vocabulary and the lexical resources add with each resource setting (for reviewing).
+//! the vocabulary and the lexical resources add with each resource setting (for reviewing);
+//! `… -- pivot` prints the Japanese each English or Chinese message on stdin is understood as.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -69,8 +70,22 @@ fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        "pivot" => {
+            // The Japanese an English or Chinese message is understood as (for reviewing).
+            let engine = Engine::load(std::path::Path::new("corpus"))?;
+            for line in std::io::stdin().lock().lines() {
+                let line = line?;
+                let lang = engine.detect(&line).unwrap_or_default();
+                writeln!(
+                    out,
+                    "{line}\n  {}: {}",
+                    lang.code(),
+                    engine.understander.pivot(&line, lang)
+                )?;
+            }
+        }
         _ => anyhow::bail!(
-            "usage: lexicon words [CORPUS_DIR] | analyse < candidates | added < messages"
+            "usage: lexicon words [CORPUS_DIR] | analyse < candidates | added < messages | pivot < messages"
         ),
     }
     out.flush()?;

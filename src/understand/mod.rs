@@ -11,6 +11,7 @@
 //! figures) → [`Understanding`].
 
 pub mod amount;
+mod bilingual;
 pub mod cues;
 mod facts;
 mod paraphrase;
@@ -172,6 +173,9 @@ pub struct Understander {
     rules: Vec<Rule>,
     options: Vec<(Slot, QuestionOption)>,
     paraphrases: Paraphrases,
+    bilingual: std::sync::Arc<bilingual::Bilingual>,
+    /// The trigger phrases a translated sentence's words are joined into (自宅 + 修理 → 自宅の修理).
+    joins: bilingual::Joins,
 }
 
 impl Understander {
@@ -282,12 +286,15 @@ impl Understander {
                 phrases.push((run.to_string(), Cue::Named(i)));
             }
         }
+        let joins = bilingual::Joins::new(phrases.iter().map(|(p, _)| p.as_str()));
         Ok(Self {
             triggers: Triggers::new(phrases)?,
+            joins,
             japanese,
             rules,
             options,
             paraphrases: Paraphrases::new(known),
+            bilingual: bilingual::Bilingual::shared(),
         })
     }
 
@@ -352,13 +359,27 @@ impl Understander {
 
     /// The language a message is written in, by its script (`None`: it does not say).
     pub fn detect(&self, message: &str) -> Option<Lang> {
-        crate::text::detect_with(message, |_| false)
+        crate::text::detect_with(message, |c| self.bilingual.chinese_only(c))
     }
 
-    /// Understands one message written in `lang` (Japanese as it is).
+    /// Understands one message written in `lang`: Japanese as it is; English and Chinese
+    /// rewritten first into the document's words ([`bilingual`]), then understood by the same
+    /// stage. A question's option is matched as sent, in any language.
     pub fn understand_in(&self, message: &str, lang: Lang) -> Understanding {
-        let _ = lang;
-        self.understand(message)
+        if lang == Lang::Ja || self.chosen_option(message.trim()).is_some() {
+            return self.understand(message);
+        }
+        self.understand(&self.bilingual.pivot(message, lang, &self.joins))
+    }
+
+    /// The Japanese a message in `lang` is understood as (for tools and reviewing).
+    pub fn pivot(&self, message: &str, lang: Lang) -> String {
+        self.bilingual.pivot(message, lang, &self.joins)
+    }
+
+    /// Sizes of the English, Chinese and place tables.
+    pub fn bilingual_sizes(&self) -> (usize, usize, usize) {
+        self.bilingual.sizes()
     }
 
     /// Understands one message. Never fails and never panics, whatever the text.
