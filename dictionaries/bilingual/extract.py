@@ -30,12 +30,17 @@ from pathlib import Path
 COMMON = ("news1", "ichi1", "spec1", "spec2", "gai1")
 
 
+CORPUS = set()  # the index's own words: preferred over the vocabulary's and the scope tables'
+
+
 def targets(args):
     """Every Japanese word or phrase madoguchi can use, as written."""
     out = set()
     for line in open(args.work / "words.tsv", encoding="utf-8"):
-        _, word = line.rstrip("\n").split("\t")
+        source, word = line.rstrip("\n").split("\t")
         out.add(word)
+        if source == "corpus":
+            CORPUS.add(word)
     root = args.corpus
     vocab = tomllib.load(open(root / "vocabulary.toml", "rb"))
     for rule in vocab.get("expand", []):
@@ -117,9 +122,9 @@ def keep(ranked):
     it as a first sense, those of the earliest sense; a one-character word only where the gloss
     is its very first (店 "shop", not 子 "interest"). At most four, best first."""
     best = min(r[1] for r in ranked.values())
-    words = [(r, w) for w, r in ranked.items()
+    words = [((w not in CORPUS,) + r, w) for w, r in ranked.items()
              if r[1] == best and (len(w) > 1 or (r[1], r[2]) == (0, 0))]
-    return dict((w, r) for r, w in sorted(words)[:4])
+    return dict((w, r[1:]) for r, w in sorted(words)[:5])
 
 
 def japanese_chars(db):
@@ -163,6 +168,11 @@ def chinese(cedict, en, convert, want, stem):
                 by_stem[k][w] = r
     data = json.loads(Path(cedict).read_text(encoding="utf-8").removeprefix("export default ").rstrip(";\n"))
     table = defaultdict(dict)
+    # A word of the document written in kanji is itself in Chinese (商店街, 振興組合, 補助金):
+    # matched whole before the dictionary's shorter words.
+    for w in want:
+        if len(w) >= 2 and all("\u3400" <= c <= "\u9fff" for c in w):
+            table[w][w] = (0, 0, 0)
     for row in data["all"]:
         trad, simp, _pinyin, gloss = row[:4]
         if len(trad) < 2 or not all("\u3400" <= c <= "\u9fff" for c in trad):

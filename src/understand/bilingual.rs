@@ -328,6 +328,12 @@ fn joins_as(word: &str, second: &str) -> bool {
     })
 }
 
+/// Stems of the words for what a person pays: with "help" or "support" in the same sentence,
+/// the help asked for is money.
+const MONEY: &[&str] = &[
+    "cost", "fee", "expens", "bill", "price", "pay", "payment", "tuition", "spend", "interest",
+];
+
 /// Words that put a succession in the future ("will take over", "before I take over").
 const FUTURE: &[&str] = &[
     "will",
@@ -521,9 +527,8 @@ impl Bilingual {
                         if to.iter().any(|w| SUCCESSION.contains(&&**w)) {
                             if tokens[i..i + n].iter().any(|t| t.past) {
                                 words.push((i, "承継した".into()));
-                            } else if tokens[..i]
-                                .iter()
-                                .any(|t| FUTURE.contains(&t.lower.as_str()))
+                            } else if tokens.iter().any(|t| FUTURE.contains(&t.lower.as_str()))
+                                || tokens[i].lower.ends_with("ing")
                             {
                                 words.push((i, "継ぐ予定".into()));
                             }
@@ -570,6 +575,15 @@ impl Bilingual {
                     words.push((i, t.lower.clone()));
                 }
                 i += 1;
+            }
+            // "Help with the fee", "support for the costs": help with money is a subsidy
+            // asked for (補助), as 「受講料の補助」 says in Japanese.
+            let helps = tokens
+                .iter()
+                .any(|t| matches!(t.stem.as_str(), "help" | "support" | "assist" | "cover"));
+            let money = tokens.iter().any(|t| MONEY.contains(&t.stem.as_str()));
+            if helps && money {
+                words.push((0, "補助".into()));
             }
             for w in places.iter().chain(words.iter().map(|(_, w)| w)) {
                 out.push_str(w);
