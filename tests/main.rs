@@ -18,6 +18,7 @@ mod hostile;
 mod limits;
 mod line;
 mod mcp;
+mod multilingual;
 mod periods;
 mod redis;
 mod retrieval;

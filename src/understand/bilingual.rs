@@ -370,6 +370,8 @@ pub(crate) struct Bilingual {
     han: FxHashMap<char, (char, bool)>,
     /// Romanized place name → the name as `places.toml` writes it.
     places: FxHashMap<Box<str>, Box<str>>,
+    /// Every name of `places` (佐賀県 as the English table writes "Saga Prefecture").
+    place_names: rustc_hash::FxHashSet<Box<str>>,
 }
 
 impl Default for Bilingual {
@@ -453,11 +455,20 @@ impl Bilingual {
                 zh.entry(from.into()).or_insert_with(|| words(to));
             }
         }
-        let places = PLACES
+        let places: FxHashMap<Box<str>, Box<str>> = PLACES
             .lines()
             .filter_map(|l| l.split_once('\t'))
             .map(|(r, n)| (r.into(), n.into()))
             .collect();
+        let mut place_names: rustc_hash::FxHashSet<Box<str>> = places.values().cloned().collect();
+        // With their suffixes: the English table writes 佐賀県 and 熊本市 whole.
+        for n in places.values() {
+            for suffix in ['県', '市', '町', '村'] {
+                if !n.ends_with(['県', '市', '町', '村']) {
+                    place_names.insert(format!("{n}{suffix}").into());
+                }
+            }
+        }
         Bilingual {
             en,
             en_longest,
@@ -465,6 +476,7 @@ impl Bilingual {
             zh_longest,
             han,
             places,
+            place_names,
         }
     }
 
@@ -523,6 +535,12 @@ impl Bilingual {
                         .collect::<Vec<_>>()
                         .join(" ");
                     if let Some(to) = self.en.get(&key) {
+                        // "Saga Prefecture", "Kumamoto City": a place, however it was found.
+                        if to.iter().all(|w| self.place_names.contains(&**w)) {
+                            places.extend(to.iter().map(|w| w.to_string()));
+                            matched = n;
+                            break;
+                        }
                         words.extend(to.iter().map(|w| (i, w.to_string())));
                         if to.iter().any(|w| SUCCESSION.contains(&&**w)) {
                             if tokens[i..i + n].iter().any(|t| t.past) {
