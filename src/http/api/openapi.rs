@@ -50,7 +50,7 @@ use utoipa::OpenApi;
         crate::wire::ProgramSummary<'static>,
         crate::wire::ProgramDetail<'static>,
         crate::wire::Health,
-        super::error::ErrorBody,
+        crate::wire::ErrorBody,
         super::consult::ConsultationRequest,
         super::consult::Created,
         super::consult::Handoff,
@@ -96,6 +96,6 @@ impl utoipa::Modify for Security {
 }
 
 /// `GET /api/v1/openapi.json`.
-pub(super) async fn document() -> Json<utoipa::openapi::OpenApi> {
+pub(in crate::http) async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
