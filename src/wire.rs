@@ -11,6 +11,7 @@ use crate::dialogue::{
     Estimate, NoMatchReason, PeriodNote, Recommendation, Reply, SessionStatus, Turn,
 };
 
+pub mod desk;
 pub mod error;
 
 pub use error::{ApiError, ErrorBody};

@@ -16,11 +16,12 @@ use utoipa::{IntoParams, ToSchema};
 use super::consult::{database, unavailable};
 use super::csv::{datetime, download};
 use crate::database::{
-    Consultation, ConsultationUpdate, ConversationView, Status, Tally, UnansweredRow, now,
+    Consultation, ConsultationUpdate, ConversationView, Status, UnansweredRow, now,
 };
 use crate::http::api::{desk_access, json_body, limited, storage};
 use crate::http::{ApiError, AppState, Client, transport::auth};
 use crate::text::strip_hidden;
+use crate::wire::desk as wire;
 
 /// Longest staff note, in characters.
 pub const MAX_NOTE: usize = 2_000;
@@ -32,28 +33,28 @@ const MAX_LIMIT: i64 = 5_000;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnansweredList {
     /// Most recently asked first.
-    pub items: Vec<UnansweredRow>,
+    pub items: Vec<wire::UnansweredRow>,
 }
 
 /// `GET /api/v1/desk/consultations`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConsultationList {
     /// Newest first.
-    pub items: Vec<Consultation>,
+    pub items: Vec<wire::Consultation>,
 }
 
 /// `GET /api/v1/desk/conversations`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConversationList {
     /// Most recently active first.
-    pub items: Vec<ConversationView>,
+    pub items: Vec<wire::ConversationView>,
 }
 
 /// `GET /api/v1/desk/tallies`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TallyList {
     /// Newest month first.
-    pub items: Vec<Tally>,
+    pub items: Vec<wire::Tally>,
     /// Days personal data is kept.
     pub retention_days: u32,
 }
@@ -62,7 +63,7 @@ pub struct TallyList {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ConsultationPatch {
     /// The new status (absent: unchanged).
-    #[schema(value_type = Option<Status>)]
+    #[schema(value_type = Option<wire::Status>)]
     pub status: Option<String>,
     /// The staff's note; "" clears it (absent: unchanged). Control characters other than line
     /// breaks and tabs, bidi-control and zero-width characters are removed.
@@ -87,7 +88,7 @@ pub(in crate::http) struct InboxParams {
     #[param(value_type = Option<i64>, minimum = 1, maximum = 5000)]
     pub(in crate::http) limit: Option<String>,
     /// Only requests of this status.
-    #[param(value_type = Option<Status>)]
+    #[param(value_type = Option<wire::Status>)]
     pub(in crate::http) status: Option<String>,
 }
 
@@ -268,7 +269,9 @@ pub(in crate::http) async fn unanswered(
     query: Params<Paging>,
 ) -> Result<Json<UnansweredList>, ApiError> {
     let items = load_unanswered(&state, client, &headers, query).await?;
-    Ok(Json(UnansweredList { items }))
+    Ok(Json(UnansweredList {
+        items: items.into_iter().map(Into::into).collect(),
+    }))
 }
 
 /// Export the unanswered log as CSV.
@@ -315,7 +318,9 @@ pub(in crate::http) async fn consultations(
     query: Params<InboxParams>,
 ) -> Result<Json<ConsultationList>, ApiError> {
     let items = load_inbox(&state, client, &headers, query).await?;
-    Ok(Json(ConsultationList { items }))
+    Ok(Json(ConsultationList {
+        items: items.into_iter().map(Into::into).collect(),
+    }))
 }
 
 /// Export consultation requests as CSV.
@@ -382,7 +387,7 @@ pub(in crate::http) async fn consultations_csv(
 #[utoipa::path(patch, path = "/api/v1/desk/consultations/{id}", tag = "desk", security(("desk_token" = [])),
     params(("id" = String, Path, description = "the request's id")),
     request_body = ConsultationPatch,
-    responses((status = 200, description = "The request as changed", body = Consultation),
+    responses((status = 200, description = "The request as changed", body = wire::Consultation),
         UpdateErrors))]
 pub(in crate::http) async fn update(
     State(state): State<AppState>,
@@ -390,7 +395,7 @@ pub(in crate::http) async fn update(
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<Json<Consultation>, ApiError> {
+) -> Result<Json<wire::Consultation>, ApiError> {
     authorize(&state, client, &headers)?;
     let patch: ConsultationPatch = crate::http::api::body::object(body)?;
     let status = status(patch.status.as_deref())?;
@@ -418,7 +423,7 @@ pub(in crate::http) async fn update(
         .update_consultation(&id, &update, now())
         .await
         .map_err(unavailable)?
-        .map(Json)
+        .map(|c| Json(c.into()))
         .ok_or_else(|| ApiError::NotFound {
             what: format!("consultation {id}"),
         })
@@ -439,7 +444,9 @@ pub(in crate::http) async fn conversations(
     query: Params<Paging>,
 ) -> Result<Json<ConversationList>, ApiError> {
     let items = load_conversations(&state, client, &headers, query).await?;
-    Ok(Json(ConversationList { items }))
+    Ok(Json(ConversationList {
+        items: items.into_iter().map(Into::into).collect(),
+    }))
 }
 
 /// Export recent conversations as CSV (one line per turn).
@@ -510,7 +517,7 @@ pub(in crate::http) async fn tallies(
     authorize(&state, client, &headers)?;
     let items = database(&state)?.tallies().await.map_err(unavailable)?;
     Ok(Json(TallyList {
-        items,
+        items: items.into_iter().map(Into::into).collect(),
         retention_days: state.retention_days,
     }))
 }

@@ -60,13 +60,13 @@ use utoipa::OpenApi;
         super::desk::ConversationList,
         super::desk::TallyList,
         super::desk::ConsultationPatch,
-        crate::database::UnansweredRow,
-        crate::database::Consultation,
-        crate::database::SharedTurn,
-        crate::database::Status,
-        crate::database::ConversationView,
-        crate::database::TurnView,
-        crate::database::Tally,
+        crate::wire::desk::UnansweredRow,
+        crate::wire::desk::Consultation,
+        crate::wire::desk::SharedTurn,
+        crate::wire::desk::Status,
+        crate::wire::desk::ConversationView,
+        crate::wire::desk::TurnView,
+        crate::wire::desk::Tally,
         super::admin::Reloaded
     ))
 )]
