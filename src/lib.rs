@@ -8,7 +8,9 @@
 //! - [`understand`]: one message → one [`understand::Understanding`] (words, facts, cues).
 //! - [`search`]: the tantivy index over the corpus, its term table, and scoring of a query.
 //! - [`engine`]: corpus + understanding stage + index, loaded once and shared.
-//! - [`dialogue`]: one turn of a conversation: sessions, answer / clarify / no match.
+//! - [`sessions`]: conversation memory: what a session keeps, the store trait, the in-memory
+//!   and the Redis store.
+//! - [`dialogue`]: one turn of a conversation: answer / clarify / no match.
 //! - [`render`]: one dialogue `Turn` → text (the reply, each program's quotes with 「p.N l.M」,
 //!   the question and its options) for every channel that shows text: the CLI, MCP and LINE.
 //! - [`wire`]: the JSON contract every channel speaks (the chat API's turn and program objects,
@@ -16,8 +18,9 @@
 //!   `mcp`.
 //! - [`database`]: the desk's records (consultation requests, feedback, conversations, the
 //!   unanswered log) in SQLite or PostgreSQL; the dialogue's `Recorder`.
-//! - [`http`]: the HTTP API (`app(state)`, which also mounts `mcp` at `/mcp`); an edge that
-//!   knows JSON.
+//! - [`http`]: the HTTP API (`app(state)`, which also mounts `mcp` at `/mcp`): its hardened
+//!   `transport`, one file per `api` area, and the `startup` that assembles the service; an
+//!   edge that knows JSON.
 //! - [`mcp`]: the tools for AI assistants over MCP (stdio and streamable HTTP); an edge that
 //!   knows JSON. It uses `dialogue`, `render` and `wire` as `http` does, and no other channel.
 //! - [`line`]: the LINE Messaging API channel (`POST /line/webhook`, mounted by `http::app` when
@@ -35,6 +38,7 @@ pub mod line;
 pub mod mcp;
 pub mod render;
 pub mod search;
+pub mod sessions;
 pub mod text;
 pub mod understand;
 pub mod wire;

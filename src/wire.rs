@@ -11,6 +11,11 @@ use crate::dialogue::{
     Estimate, NoMatchReason, PeriodNote, Recommendation, Reply, SessionStatus, Turn,
 };
 
+pub mod desk;
+pub mod error;
+
+pub use error::{ApiError, ErrorBody};
+
 /// Largest JSON request body a channel accepts (413 beyond), the chat API's and MCP's over HTTP
 /// alike. A chat message is at most a few KiB of UTF-8.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

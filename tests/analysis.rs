@@ -105,8 +105,9 @@ fn through_tantivy(mut analyzer: TextAnalyzer, text: &str) -> Vec<String> {
 
 #[test]
 fn documents_and_queries_get_the_same_analysis() {
-    // A document is indexed through the tantivy tokenizer; a query is analyzed with
-    // `Japanese::terms`. Both must give the same tokens for the same text.
+    // A document is indexed through the tantivy tokenizers; a query is analyzed with
+    // `Japanese::tokenize` and `text::bigrams` on the normalized text. Both must give the same
+    // tokens for the same text.
     let ja = TextAnalyzer::from(JapaneseTokenizer::new(japanese().clone()));
     let bi = TextAnalyzer::from(BigramTokenizer::default());
     for text in [

@@ -115,7 +115,7 @@ fn mcp_refuses_a_foreign_host_or_origin_with_json() {
             &format!("{method} /mcp Host {host} Origin {origin:?}"),
             &format!("{want} {want_code:?}"),
             &format!("{status} {got:?}: {body}"),
-            "see http::mcp_edge",
+            "see http::transport::mcp_edge",
         );
     }
     report.finish("/mcp Host and Origin");
@@ -186,7 +186,7 @@ fn hypers_own_answers_are_json() {
             what,
             &format!("{want} {want_code} as JSON"),
             &format!("{status} {got:?}\n{head}\n\n{body}"),
-            "see http::own_answers",
+            "see http::transport::own_answers",
         );
     }
     report.finish("hyper's own answers");

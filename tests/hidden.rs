@@ -91,7 +91,7 @@ fn hidden_characters_are_refused_in_short_fields_and_removed_from_free_text() {
                 &format!("{label} in {field}"),
                 &format!("422 naming {field}"),
                 &format!("{status} {text}"),
-                "http::consult::optional refuses hidden characters in one-line fields",
+                "http::api::consult::optional refuses hidden characters in one-line fields",
             );
         }
         // The message: stored without it.
@@ -122,7 +122,7 @@ fn hidden_characters_are_refused_in_short_fields_and_removed_from_free_text() {
                 &format!("{label} in a staff note"),
                 &format!("200 with the note 折り返し済み{label}"),
                 &format!("{status} {text}"),
-                "http::desk::update strips the note",
+                "http::api::desk::update strips the note",
             );
         }
     }
@@ -141,7 +141,7 @@ fn hidden_characters_are_refused_in_short_fields_and_removed_from_free_text() {
             &format!("{label} in a chat message"),
             "200",
             &format!("{status} {text}"),
-            "http::chat strips the message before the dialogue",
+            "http::api::chat strips the message before the dialogue",
         );
         session = v["session_id"].as_str().map(String::from).or(session);
         let (status, text) = call(

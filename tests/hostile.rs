@@ -246,7 +246,7 @@ fn stalled_connections_are_closed_within_the_timeouts() {
             case,
             &format!("{expected} after {low}–{high} s"),
             &format!("{how} after {s:.2} s"),
-            "see http::listen (header and idle timeouts) and guard::read_body",
+            "see http::transport::listen (header and idle timeouts) and guard::read_body",
         );
     }
     report.finish("stalled connections");
@@ -400,7 +400,7 @@ fn x_forwarded_for_is_believed_only_from_a_trusted_proxy() {
             case,
             &format!("{expected:?}"),
             &format!("{got:?}"),
-            "see http::client::TrustedProxies::client",
+            "see http::transport::client::TrustedProxies::client",
         );
     }
     report.finish("trusted proxies");

@@ -94,7 +94,7 @@ fn check_quotes(v: &Value, report: &mut Report) {
                 &format!("quote of {id}"),
                 "a term of the record, same text, page and line",
                 &q.to_string(),
-                "build MCP quotes only from the record's terms (http::QuoteWire)",
+                "build MCP quotes only from the record's terms (wire::QuoteWire)",
             );
         }
     }

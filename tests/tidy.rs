@@ -50,13 +50,21 @@ const MAY_USE: &[(&str, &[&str])] = &[
     ("understand", &["corpus", "text"]),
     ("search", &["corpus", "text"]),
     ("engine", &["corpus", "text", "understand", "search"]),
+    ("sessions", &["corpus", "understand"]),
     (
         "dialogue",
-        &["corpus", "text", "understand", "search", "engine"],
+        &[
+            "corpus",
+            "text",
+            "understand",
+            "search",
+            "engine",
+            "sessions",
+        ],
     ),
     ("database", &["corpus", "text", "dialogue"]),
     ("render", &["corpus", "dialogue"]),
-    ("wire", &["corpus", "dialogue"]),
+    ("wire", &["corpus", "dialogue", "database"]),
     (
         "mcp",
         &["corpus", "text", "engine", "dialogue", "render", "wire"],
@@ -73,6 +81,7 @@ const MAY_USE: &[(&str, &[&str])] = &[
             "understand",
             "engine",
             "dialogue",
+            "sessions",
             "database",
             "render",
             "wire",
@@ -137,6 +146,8 @@ fn modules_use_only_what_the_dependency_direction_allows() {
             files.push(path.clone());
         }
         let allowed = MAY_USE.iter().find(|(m, _)| *m == module).map(|(_, a)| *a);
+        // `wire.rs` with its sub-modules in `wire/` is one module, seen once.
+        let first = !seen.contains(&module);
         report.check(
             allowed.is_some(),
             &module,
@@ -144,7 +155,9 @@ fn modules_use_only_what_the_dependency_direction_allows() {
             "none",
             "document where the new module sits, then add it here",
         );
-        seen.push(module.clone());
+        if first {
+            seen.push(module.clone());
+        }
         let allowed = allowed.unwrap_or(&[]);
         for f in &files {
             let text = std::fs::read_to_string(f).unwrap_or_default();

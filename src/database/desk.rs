@@ -4,7 +4,6 @@
 //! given and read back as stored.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use sqlx::AnyConnection;
 
@@ -17,8 +16,7 @@ use super::{Database, DbError};
 const MAX_STORED: usize = 4_000;
 
 /// Where a consultation request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     New,
     InProgress,
@@ -56,8 +54,9 @@ pub struct NewConsultation {
     pub session_id: Option<String>,
 }
 
-/// One question of the conversation sent with a consultation request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+/// One question of the conversation sent with a consultation request. Stored as a JSON array in
+/// the request's row (serde here is the column's format; the API's is `wire::desk`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SharedTurn {
     pub question: String,
     /// answer | clarify | no_match
@@ -69,7 +68,7 @@ pub struct SharedTurn {
 /// A consultation request as the desk sees it. After the retention period its personal data
 /// (name, organization, contact, preferred time, message, conversation, note) is deleted and
 /// `purged` is true; the request itself stays, for the counts.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Consultation {
     pub id: String,
     /// Seconds since the Unix epoch.
@@ -97,7 +96,7 @@ pub struct ConsultationUpdate {
 }
 
 /// A recent conversation, for the desk: no session id, no address.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct ConversationView {
     /// An id of the stored conversation (not the session id).
     pub id: String,
@@ -107,7 +106,7 @@ pub struct ConversationView {
 }
 
 /// One turn of a stored conversation.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct TurnView {
     /// 1 for the first turn.
     pub n: i64,
@@ -122,7 +121,7 @@ pub struct TurnView {
 }
 
 /// One line of the unanswered log.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct UnansweredRow {
     pub question: String,
     /// no_match | abandoned (left after a clarifying question)
@@ -133,7 +132,7 @@ pub struct UnansweredRow {
 }
 
 /// How many of something happened in a month (kept after the records are deleted).
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Tally {
     /// YYYY-MM, Japan time.
     pub month: String,

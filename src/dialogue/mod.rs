@@ -19,7 +19,6 @@ mod policy;
 mod reason;
 pub mod record;
 mod reply;
-pub mod session;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -30,14 +29,14 @@ use crate::corpus::{Kind, ProgramId, Quote, Slot, SourceInfo};
 use crate::engine::{Engine, LoadError};
 use crate::text::Lang;
 
+pub use crate::sessions::{
+    ACTIVE_WINDOW, MemoryStore, Session, SessionLimits, SessionStatus, SessionStore, StoreFull,
+    StoreFuture, Taken,
+};
 pub use clock::{Clock, JST_OFFSET_SECS, japan_date};
 pub use compose::{Estimate, PeriodNote};
 pub use message::{MAX_MESSAGE_CHARS, Message, MessageError};
 pub use record::{Reason, Recorder, TurnRecord};
-pub use session::{
-    ACTIVE_WINDOW, MemoryStore, Session, SessionLimits, SessionStatus, SessionStore, StoreFull,
-    StoreFuture, Taken,
-};
 
 /// A program recommended in a turn, with the quotes chosen for this person.
 #[derive(Debug, Clone)]
@@ -310,7 +309,7 @@ impl Dialogue {
         let mut session = Session::default();
         self.finish_turn(
             &Unlimited,
-            session::new_id(),
+            crate::sessions::new_id(),
             SessionStatus::New,
             &mut session,
             message,
@@ -391,7 +390,7 @@ impl Dialogue {
             message
                 .trim()
                 .chars()
-                .take(session::LAST_MESSAGE_CHARS)
+                .take(crate::sessions::LAST_MESSAGE_CHARS)
                 .collect()
         });
         if let Some(recorder) = &self.recorder {

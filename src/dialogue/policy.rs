@@ -12,8 +12,8 @@ use crate::understand::{MANUFACTURING, OutOfScope, Signals, Understanding, Who};
 use super::compose::{QUOTES_PER_PROGRAM, estimate, period_note, select_quotes};
 use super::fit::{self, Judged, Situation, Verdict};
 use super::reason;
-use super::session::{Session, TOPIC_MESSAGES};
 use super::{FollowUp, NoMatchReason, Recommendation, Reply};
+use crate::sessions::{Session, TOPIC_MESSAGES};
 
 /// Runs one turn of an understood message against the session; the caller stores the session.
 pub(super) fn turn(engine: &Engine, session: &mut Session, u: Understanding, today: Date) -> Reply {

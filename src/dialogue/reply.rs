@@ -8,8 +8,8 @@ use std::sync::Arc;
 use crate::corpus::{Date, SourceInfo, Status, TermLabel, period};
 
 use super::compose::yen;
-use super::session::SessionStatus;
 use super::{NoMatchReason, Recommendation, Reply};
+use crate::sessions::SessionStatus;
 
 /// The general places to ask, named in the source document's own terms.
 const GENERAL_DESK: &str = "お近くの商工会・商工会議所、または熊本県の商工振興金融課";

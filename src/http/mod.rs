@@ -3,30 +3,12 @@
 //! operations (health, metrics, OpenAPI), the MCP service of [`crate::mcp`] at `/mcp`, and the
 //! LINE webhook of [`crate::line`] when configured —
 //! under the layers every route gets. Every client error is a JSON 4xx (see [`error`]), every
-//! refusal under load a JSON 429/503 (see [`guard`]). `/healthz` and `/metrics` stay outside
+//! refusal under load a JSON 429/503 (see [`transport::guard`]). `/healthz` and `/metrics` stay outside
 //! the request limits, so a monitor sees a busy server as busy rather than down.
 
-mod admin;
-mod auth;
-mod chat;
-mod client;
-mod config;
-mod consult;
-mod csv;
-mod desk;
-mod error;
-mod guard;
-mod headers;
-mod listen;
-mod mcp_edge;
-mod metrics;
-mod openapi;
-mod ops;
-mod own_answers;
-mod programs;
-mod serve;
-mod sessions;
-mod web;
+mod api;
+mod startup;
+mod transport;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -34,7 +16,6 @@ use std::sync::Arc;
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceBuilder;
@@ -43,27 +24,25 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
 pub use crate::wire::{
-    ChatRequest, ChatResponse, EstimateWire, FollowUpWire, Health, ProgramDetail, ProgramSummary,
-    ProgramWire, QuoteWire, SessionWire, SourceWire,
+    ApiError, ChatRequest, ChatResponse, EstimateWire, FollowUpWire, Health, ProgramDetail,
+    ProgramSummary, ProgramWire, QuoteWire, SessionWire, SourceWire,
 };
-pub use admin::{Reloaded, reload};
-pub use auth::Token;
-pub use chat::{MAX_BODY_BYTES, MAX_MESSAGE_CHARS};
-pub use client::{Cidr, Client, ClientKey, TrustedProxies};
-pub use config::ServeConfig;
-pub use consult::{
+pub use api::admin::{Reloaded, reload};
+pub use api::chat::{MAX_BODY_BYTES, MAX_MESSAGE_CHARS};
+pub use api::consult::{
     ConsultationRequest, Created, FeedbackRequest, Handoff, MAX_COMMENT, MAX_CONTACT, MAX_MESSAGE,
     MAX_NAME, MAX_ORGANIZATION, MAX_PREFERRED_TIME,
 };
-pub use desk::{
+pub use api::desk::{
     ConsultationList, ConsultationPatch, ConversationList, MAX_NOTE, TallyList, UnansweredList,
 };
-pub use error::ApiError;
-pub use guard::{Limits, PerClient};
-pub use metrics::Metrics;
-pub use serve::serve;
-pub use sessions::RedisSessions;
-pub use web::widget_bytes;
+pub use api::web::widget_bytes;
+pub use startup::config::ServeConfig;
+pub use startup::serve;
+pub use transport::auth::Token;
+pub use transport::client::{Cidr, Client, ClientKey, TrustedProxies};
+pub use transport::guard::{Limits, PerClient};
+pub use transport::metrics::Metrics;
 
 use crate::dialogue::Dialogue;
 
@@ -137,7 +116,7 @@ pub const LOOPBACK_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
 
 /// The router of the whole API, with every layer. `/mcp` is the MCP service (streamable HTTP)
 /// over the same dialogue, under the same layers as the API, behind its Host and Origin checks
-/// (see [`mcp_edge`]).
+/// (see [`transport::mcp_edge`]).
 pub fn app(state: AppState) -> Router {
     let mcp = Router::new()
         .nest_service(
@@ -145,8 +124,8 @@ pub fn app(state: AppState) -> Router {
             crate::mcp::http_service(state.dialogue.clone(), &state.mcp_allowed_hosts),
         )
         .layer(axum::middleware::from_fn_with_state(
-            mcp_edge::Allowed::new(&state),
-            mcp_edge::guard,
+            transport::mcp_edge::Allowed::new(&state),
+            transport::mcp_edge::guard,
         ));
     let line = state
         .line
@@ -155,13 +134,13 @@ pub fn app(state: AppState) -> Router {
         .unwrap_or_default();
     let routes = mcp
         .merge(line)
-        .merge(chat::router())
-        .merge(consult::router())
-        .merge(programs::router())
-        .merge(desk::router())
-        .merge(admin::router())
-        .merge(web::router())
-        .merge(ops::documents());
+        .merge(api::chat::router())
+        .merge(api::consult::router())
+        .merge(api::programs::router())
+        .merge(api::desk::router())
+        .merge(api::admin::router())
+        .merge(api::web::router())
+        .merge(api::ops::documents());
     with_layers(routes, &state).with_state(state)
 }
 
@@ -182,7 +161,7 @@ pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router<AppStat
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(
             ServiceBuilder::new()
-                .layer(HandleErrorLayer::new(guard::overload))
+                .layer(HandleErrorLayer::new(transport::guard::overload))
                 .load_shed()
                 .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
                     limits.max_concurrency,
@@ -191,24 +170,24 @@ pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router<AppStat
         )
         .layer(axum::middleware::from_fn_with_state(
             limits.body_timeout,
-            guard::read_body,
+            transport::guard::read_body,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.per_client.clone(),
-            guard::per_client,
+            transport::guard::per_client,
         ));
     Router::new()
-        .merge(ops::router())
+        .merge(api::ops::router())
         .merge(limited)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(CatchPanicLayer::custom(guard::panic_response))
+        .layer(CatchPanicLayer::custom(transport::guard::panic_response))
         .layer(axum::middleware::from_fn_with_state(
             state.metrics.clone(),
-            metrics::track,
+            transport::metrics::track,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.trusted_proxies.clone(),
-            client::identify,
+            transport::client::identify,
         ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
@@ -220,8 +199,8 @@ pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router<AppStat
                 tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
             }),
         )
-        .layer(axum::middleware::from_fn(headers::request_id))
-        .layer(axum::middleware::from_fn(headers::security))
+        .layer(axum::middleware::from_fn(transport::headers::request_id))
+        .layer(axum::middleware::from_fn(transport::headers::security))
         .layer(cors(&state.allow_origins))
 }
 
@@ -256,27 +235,21 @@ pub(crate) fn json<T: serde::Serialize>(value: &T) -> Response {
             .into_response(),
         Err(e) => {
             tracing::error!("serializing a response failed: {e}");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal_error",
-                "内部エラーが発生しました。",
-                "An internal error occurred.",
-            )
-            .into_response()
+            ApiError::Internal.into_response()
         }
     }
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {
-    ApiError::not_found(&format!("route {}", uri.path()))
+    ApiError::RouteNotFound {
+        path: uri.path().to_string(),
+    }
 }
 
 async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> Response {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-        format!("{} {} には対応していません。", method, uri.path()),
-        format!("{} is not allowed on {}.", method, uri.path()),
-    )
+    ApiError::MethodNotAllowed {
+        method: method.to_string(),
+        path: uri.path().to_string(),
+    }
     .into_response()
 }

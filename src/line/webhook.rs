@@ -20,6 +20,7 @@ use serde::Deserialize;
 use sha2::Sha256;
 
 use super::Line;
+use crate::wire::ApiError;
 
 /// The header LINE signs each delivery with.
 pub(super) const SIGNATURE: &str = "x-line-signature";
@@ -120,38 +121,21 @@ pub(super) async fn webhook(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let Ok(body) = body else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "body_unreadable",
-            "リクエストの本文を読み取れませんでした。",
-            "The request body could not be read.",
-        );
+        return ApiError::BodyUnreadable.into_response();
     };
     let Some(signature) = headers.get(SIGNATURE) else {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "signature_missing",
-            "LINEの署名（x-line-signature）がありません。",
-            "The x-line-signature header is missing: only LINE may call this webhook.",
-        );
+        return ApiError::SignatureMissing.into_response();
     };
     if !verify(&line.secret, &body, signature.as_bytes()) {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "signature_invalid",
-            "LINEの署名（x-line-signature）が正しくありません。",
-            "The x-line-signature does not match the body under this channel's secret.",
-        );
+        return ApiError::SignatureInvalid.into_response();
     }
     let callback: Callback = match serde_json::from_slice(&body) {
         Ok(c) => c,
         Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "malformed_json",
-                "イベントの JSON を読み取れませんでした。",
-                format!("The body is not a LINE webhook: {e}"),
-            );
+            return ApiError::NotALineWebhook {
+                detail: e.to_string(),
+            }
+            .into_response();
         }
     };
     // One task per conversation, its events in the order LINE sent them.
@@ -172,25 +156,6 @@ pub(super) async fn webhook(
         tokio::spawn(line.clone().handle_all(events));
     }
     (StatusCode::OK, Json(serde_json::json!({}))).into_response()
-}
-
-/// The service's JSON error body (`{"error": {"code", "message", "message_ja", "message_en"}}`).
-fn error(
-    status: StatusCode,
-    code: &'static str,
-    ja: impl Into<String>,
-    en: impl Into<String>,
-) -> Response {
-    let (ja, en) = (ja.into(), en.into());
-    let body = serde_json::json!({
-        "error": {
-            "code": code,
-            "message": format!("{ja} / {en}"),
-            "message_ja": ja,
-            "message_en": en,
-        }
-    });
-    (status, Json(body)).into_response()
 }
 
 #[cfg(test)]

@@ -1,13 +1,15 @@
 //! The tools' arguments as an MCP client sends them (with the JSON Schemas it is shown), and
 //! their parsing into typed values: a situation as the dialogue's checked [`Message`] (the same
 //! check as every channel's), a [`Theme`], an id the corpus holds. Anything else becomes an
-//! [`InputError`], which the tool returns as an MCP tool error in Japanese and English.
+//! [`ApiError`] (the one error of every edge), which the tool returns as an MCP tool error in
+//! Japanese and English.
 
 use rmcp::schemars;
 use serde::Deserialize;
 
 use crate::corpus::Theme;
-use crate::dialogue::{MAX_MESSAGE_CHARS, Message, MessageError};
+use crate::dialogue::{Message, MessageError};
+use crate::wire::ApiError;
 
 /// `find_programs` arguments.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -37,82 +39,20 @@ pub struct ListPrograms {
 }
 
 /// The situation as a [`Message`] the dialogue may answer: the same check as a chat message
-/// (hidden characters removed, not blank, at most [`MAX_MESSAGE_CHARS`] characters).
-pub fn situation(raw: &str) -> Result<Message, InputError> {
+/// (hidden characters removed, not blank, at most [`crate::dialogue::MAX_MESSAGE_CHARS`] characters).
+pub fn situation(raw: &str) -> Result<Message, ApiError> {
     Message::parse(raw).map_err(|e| match e {
-        MessageError::Empty => InputError::EmptySituation,
-        MessageError::TooLong { chars } => InputError::SituationTooLong { chars },
+        MessageError::Empty => ApiError::EmptySituation,
+        MessageError::TooLong { chars } => ApiError::SituationTooLong { chars },
     })
 }
 
 /// Parses a theme label; an absent or blank one means every theme.
-pub fn parse_theme(raw: Option<&str>) -> Result<Option<Theme>, InputError> {
+pub fn parse_theme(raw: Option<&str>) -> Result<Option<Theme>, ApiError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(t) => Theme::parse(t)
             .map(Some)
-            .ok_or_else(|| InputError::UnknownTheme(t.to_string())),
+            .ok_or_else(|| ApiError::UnknownTheme(t.to_string())),
     }
-}
-
-/// Why a tool could not run with the arguments it was given.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum InputError {
-    EmptySituation,
-    SituationTooLong { chars: usize },
-    UnknownId(String),
-    UnknownTheme(String),
-}
-
-impl InputError {
-    /// A stable machine-readable code, like the chat API's error codes.
-    pub fn code(&self) -> &'static str {
-        match self {
-            InputError::EmptySituation => "empty_situation",
-            InputError::SituationTooLong { .. } => "situation_too_long",
-            InputError::UnknownId(_) => "unknown_id",
-            InputError::UnknownTheme(_) => "unknown_theme",
-        }
-    }
-
-    pub fn japanese(&self) -> String {
-        match self {
-            InputError::EmptySituation => {
-                "situation が空です。相談者の状況を日本語で入れてください（例：「台湾のデパートで県産の菓子を売り込みたい」）。".to_string()
-            }
-            InputError::SituationTooLong { chars } => format!(
-                "situation が長すぎます（{chars} 文字、上限 {MAX_MESSAGE_CHARS} 文字）。要点を短くまとめてください。"
-            ),
-            InputError::UnknownId(id) => format!(
-                "ID「{id}」の制度はありません。list_programs または find_programs が返す id を使ってください。"
-            ),
-            InputError::UnknownTheme(t) => format!(
-                "テーマ「{t}」はありません。次のいずれかを指定するか、省略してください：{}。",
-                theme_labels().join("、")
-            ),
-        }
-    }
-
-    pub fn english(&self) -> String {
-        match self {
-            InputError::EmptySituation => {
-                "`situation` is empty: send the person's situation in Japanese.".to_string()
-            }
-            InputError::SituationTooLong { chars } => {
-                format!("`situation` has {chars} characters; the limit is {MAX_MESSAGE_CHARS}.")
-            }
-            InputError::UnknownId(id) => format!(
-                "There is no program with id {id:?}; use an id returned by list_programs or find_programs."
-            ),
-            InputError::UnknownTheme(t) => format!(
-                "There is no theme {t:?}; use one of: {}, or leave it out.",
-                theme_labels().join(", ")
-            ),
-        }
-    }
-}
-
-/// Every theme label, in declaration order.
-pub fn theme_labels() -> Vec<&'static str> {
-    Theme::ALL.iter().map(|t| t.as_str()).collect()
 }

@@ -29,7 +29,8 @@ use crate::corpus::Program;
 use crate::dialogue::Dialogue;
 use crate::wire::ProgramDetail;
 
-use input::{FindPrograms, GetProgram, InputError, ListPrograms};
+use crate::wire::ApiError;
+use input::{FindPrograms, GetProgram, ListPrograms};
 
 /// What the server tells a client about itself at `initialize`.
 const INSTRUCTIONS: &str = "熊本県の中小企業・小規模事業者向け支援制度（県の令和7年度の公式資料）を案内するサーバーです。条件は資料の原文の引用で、「p.N l.M」は資料のページと行です。引用は言い換えずにそのまま伝え、申請の前に各制度の窓口で最新の受付状況と条件を確認するよう案内してください。 / Kumamoto prefecture's support programs for small businesses (the prefecture's official FY2025 document). Every term is a verbatim quote cited by page and line: pass quotes on exactly as given, and tell people to confirm with the program's 窓口 (contact desk) before applying.";
@@ -84,7 +85,7 @@ impl McpServer {
         let corpus = &engine.corpus;
         let id = args.id.trim();
         let Some(p) = corpus.get(id) else {
-            return Ok(failed(&InputError::UnknownId(id.to_string())));
+            return Ok(failed(&ApiError::UnknownProgramId(id.to_string())));
         };
         let period = crate::dialogue::compose::period_note(p, self.dialogue.today());
         Ok(answer(
@@ -154,13 +155,10 @@ fn answer(text: String, structured: &impl Serialize) -> CallToolResult {
 }
 
 /// A tool error: both languages in the text, the chat API's error shape as structured content.
-fn failed(e: &InputError) -> CallToolResult {
-    let mut result = CallToolResult::error(vec![ContentBlock::text(format!(
-        "{}\n{}",
-        e.japanese(),
-        e.english()
-    ))]);
-    result.structured_content = serde_json::to_value(wire::Failed::from(e)).ok();
+fn failed(e: &ApiError) -> CallToolResult {
+    let d = e.describe();
+    let mut result = CallToolResult::error(vec![ContentBlock::text(format!("{}\n{}", d.ja, d.en))]);
+    result.structured_content = serde_json::to_value(e.body()).ok();
     result
 }
 

@@ -8,8 +8,6 @@ use crate::corpus::{Corpus, Theme};
 use crate::dialogue::{NoMatchReason, Reply, Turn};
 use crate::wire::{FollowUpWire, ProgramSummary, ProgramWire, SourceWire};
 
-use super::input::InputError;
-
 /// `find_programs`: one turn of the dialogue, without its session.
 #[derive(Debug, Serialize)]
 pub struct Found<'a> {
@@ -78,33 +76,8 @@ impl<'a> Listed<'a> {
                 .map(ProgramSummary::from)
                 .collect(),
             theme: theme.map(Theme::as_str),
-            themes: super::input::theme_labels(),
+            themes: crate::wire::error::theme_labels(),
             source: corpus.primary().into(),
-        }
-    }
-}
-
-/// A tool error's structured content, shaped like the chat API's error body.
-#[derive(Debug, Serialize)]
-pub struct Failed {
-    pub error: FailedDetail,
-}
-
-#[derive(Debug, Serialize)]
-pub struct FailedDetail {
-    pub code: &'static str,
-    pub message_ja: String,
-    pub message_en: String,
-}
-
-impl From<&InputError> for Failed {
-    fn from(e: &InputError) -> Self {
-        Self {
-            error: FailedDetail {
-                code: e.code(),
-                message_ja: e.japanese(),
-                message_en: e.english(),
-            },
         }
     }
 }

@@ -1,6 +1,8 @@
-//! Conversation memory: what a session keeps, the [`SessionStore`] trait every store implements
-//! (this process's [`MemoryStore`] here; the Redis store in `http`), and the in-memory store,
-//! bounded in the number of sessions (least recently used go first), in turns and in idle time.
+//! Conversation memory: what a session keeps, the [`SessionStore`] trait every store implements,
+//! and both stores: this process's [`MemoryStore`] here, bounded in the number of sessions
+//! (least recently used go first), in turns and in idle time; and [`RedisSessions`] (in
+//! [`redis`]), shared by every instance. The dialogue takes a `dyn SessionStore`; `startup`
+//! chooses which.
 
 use std::collections::BTreeSet;
 use std::future::Future;
@@ -13,6 +15,10 @@ use lru::LruCache;
 use crate::corpus::{Slot, Theme};
 use crate::text::Lang;
 use crate::understand::{Facts, OutOfScope, Searchable, Who};
+
+pub mod redis;
+
+pub use redis::RedisSessions;
 
 /// How many recent messages make up the current topic. Older ones stop steering the search;
 /// the facts they stated stay in [`Facts`].
@@ -363,7 +369,7 @@ impl MemoryStore {
 const SWEEP_PER_PUT: usize = 4;
 
 /// A fresh, unguessable session id.
-pub(super) fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 

@@ -5,13 +5,14 @@
 use std::time::Instant;
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{ApiError, AppState, Client, auth};
+use crate::http::api::limited;
+use crate::http::{ApiError, AppState, Client, transport::auth};
 
 /// A successful reload.
 #[derive(Debug, Serialize, ToSchema)]
@@ -24,17 +25,30 @@ pub struct Reloaded {
     pub took_ms: f64,
 }
 
-pub(super) fn router() -> Router<AppState> {
+pub(in crate::http) fn router() -> Router<AppState> {
     Router::new().route("/api/v1/admin/reload", post(reload_handler))
 }
 
+errors!(
+    ReloadErrors = [
+        limited(),
+        [
+            ApiError::Unauthorized {
+                realm: "admin",
+                wrong: true,
+            },
+            ApiError::TooManyFailures { retry_after: 1 },
+            ApiError::AdminDisabled,
+            ApiError::CorpusInvalid {
+                detail: "…".into()
+            },
+            ApiError::Internal,
+        ],
+    ]
+);
+
 fn disabled() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "admin_disabled",
-        "管理用 API は無効です（--admin-token が設定されていません）。",
-        "The admin API is disabled: no --admin-token is configured.",
-    )
+    ApiError::AdminDisabled
 }
 
 /// Reloads the corpus from the directory the server was started with.
@@ -59,14 +73,9 @@ pub fn reload(state: &AppState) -> Result<Reloaded, ApiError> {
         }
         Err(e) => {
             tracing::warn!("corpus reload refused, the old corpus keeps serving: {e}");
-            Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "corpus_invalid",
-                format!(
-                    "コーパスに誤りがあるため再読み込みしませんでした（現在の内容で稼働を続けます）：{e}"
-                ),
-                format!("The corpus was not reloaded (the old one keeps serving): {e}"),
-            ))
+            Err(ApiError::CorpusInvalid {
+                detail: e.to_string(),
+            })
         }
     }
 }
@@ -77,13 +86,8 @@ pub fn reload(state: &AppState) -> Result<Reloaded, ApiError> {
 /// and the old corpus keeps serving. Needs the admin token.
 #[utoipa::path(post, path = "/api/v1/admin/reload", tag = "admin", security(("admin_token" = [])),
     responses((status = 200, description = "Reloaded", body = Reloaded),
-        (status = 401, description = "Missing or wrong token", body = super::error::ErrorBody,
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 404, description = "The admin API is disabled", body = super::error::ErrorBody),
-        (status = 422, description = "The corpus on disk is invalid", body = super::error::ErrorBody),
-        (status = 429, description = "Too many requests or wrong tokens from this client", body = super::error::ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait")))))]
-pub(super) async fn reload_handler(
+        ReloadErrors))]
+pub(in crate::http) async fn reload_handler(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
@@ -102,12 +106,7 @@ pub(super) async fn reload_handler(
         .await
         .map_err(|e| {
             tracing::error!("reload task failed: {e}");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal_error",
-                "再読み込み中に内部エラーが発生しました。",
-                "The reload failed internally.",
-            )
+            ApiError::Internal
         })?;
     result.map(Json)
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::corpus::{
     BusinessRole, Disaster, DisasterAnswer, Kind, KindAnswer, Size, Slot, StaffRole, Stage, Theme,
 };
-use crate::dialogue::Session;
+use crate::sessions::Session;
 use crate::understand::{Facts, OutOfScope, Searchable, Signals, TermList, Who};
 
 /// The largest session stored, in bytes of JSON; a topic message is cut to keep under it.

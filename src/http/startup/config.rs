@@ -9,10 +9,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use super::{AppState, Cidr, Limits, RedisSessions, Token, TrustedProxies};
 use crate::database::Database;
-use crate::dialogue::{Clock, Dialogue, MemoryStore, SessionLimits, SessionStore};
+use crate::dialogue::{Clock, Dialogue};
 use crate::engine::Engine;
+use crate::http::{AppState, Cidr, Limits, Token, TrustedProxies};
+use crate::sessions::{MemoryStore, RedisSessions, SessionLimits, SessionStore};
 
 /// Flags of `madoguchi serve`.
 #[derive(Debug, Clone, clap::Args)]
@@ -122,7 +123,7 @@ pub struct ServeConfig {
     pub database: String,
     /// Days personal data (names, contacts, comments, conversations, unanswered questions) is
     /// kept; older is deleted by a task that runs hourly. Monthly counts are kept.
-    #[arg(long, env = "MADOGUCHI_RETENTION_DAYS", default_value_t = super::DEFAULT_RETENTION_DAYS)]
+    #[arg(long, env = "MADOGUCHI_RETENTION_DAYS", default_value_t = crate::http::DEFAULT_RETENTION_DAYS)]
     pub retention_days: u32,
     /// The LINE channel (off unless both of its files are given).
     #[command(flatten)]
@@ -272,7 +273,7 @@ impl ServeConfig {
                 state.database.clone(),
                 self.retention_days,
             )?;
-            let mut metrics = super::Metrics::default();
+            let mut metrics = crate::http::Metrics::default();
             line.register(metrics.registry_mut());
             state.metrics = Arc::new(metrics);
             state.line = Some(Arc::new(line));

@@ -218,7 +218,7 @@ fn hop_address(raw: &str) -> Option<IpAddr> {
 
 /// Middleware: works out the client of every request (see [`TrustedProxies::client`]) and
 /// puts it in the request's extensions for the limits and the token checks.
-pub(super) async fn identify(
+pub(in crate::http) async fn identify(
     State(trusted): State<TrustedProxies>,
     mut req: Request,
     next: Next,

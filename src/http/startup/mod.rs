@@ -1,11 +1,16 @@
-//! Running the server: bind, serve (see `listen`) until Ctrl-C or SIGTERM, drain requests in
-//! flight within the shutdown deadline, and the background work of a running server (SIGHUP
-//! reloads, session-store upkeep, forgetting idle per-client entries).
+//! Starting the service: [`config`] turns the flags of `madoguchi serve` into the running
+//! service's state (the session store, the database, the dialogue, the LINE channel), and
+//! [`serve`] binds, serves (see `transport::listen`) until Ctrl-C or SIGTERM, drains requests in
+//! flight within the shutdown deadline, and runs the background work of a running server
+//! (SIGHUP reloads, session-store upkeep, forgetting idle per-client entries).
+
+pub(super) mod config;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use super::{AppState, listen, reload};
+use super::transport::listen;
+use super::{AppState, reload};
 
 /// How often personal data past the retention period is deleted (and once at start-up).
 const PURGE_EVERY: Duration = Duration::from_secs(3600);

@@ -10,17 +10,32 @@ use axum::response::Response;
 use axum::routing::post;
 use axum::{Json, Router};
 
-use super::error::ErrorBody;
-use super::{ApiError, AppState, ChatRequest, ChatResponse, Client, json};
+use crate::http::api::{json_body, limited};
+use crate::http::{ApiError, AppState, ChatRequest, ChatResponse, Client, json};
 
 /// Longest message accepted (the dialogue's own limit, checked by `Message::parse`).
 pub use crate::dialogue::MAX_MESSAGE_CHARS;
 /// Largest request body accepted (413 beyond): the contract's own limit (see `crate::wire`).
 pub use crate::wire::MAX_BODY_BYTES;
 
-pub(super) fn router() -> Router<AppState> {
+pub(in crate::http) fn router() -> Router<AppState> {
     Router::new().route("/api/v1/chat", post(chat))
 }
+
+errors!(
+    ChatErrors = [
+        limited(),
+        json_body(),
+        [
+            ApiError::Message(crate::dialogue::MessageError::Empty),
+            ApiError::Message(crate::dialogue::MessageError::TooLong {
+                chars: MAX_MESSAGE_CHARS + 1,
+            }),
+            ApiError::TooManySessions { retry_after: 1 },
+            ApiError::StoreFull { retry_after: 1 },
+        ],
+    ]
+);
 
 /// Answer one chat message.
 ///
@@ -29,16 +44,8 @@ pub(super) fn router() -> Router<AppState> {
 /// where to ask instead. Every term in `programs[].quotes` is verbatim from the source document.
 #[utoipa::path(post, path = "/api/v1/chat", tag = "chat", request_body = ChatRequest,
     responses((status = 200, description = "The turn", body = ChatResponse<'static>),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 408, description = "The body did not arrive in time", body = ErrorBody),
-        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
-        (status = 415, description = "Not application/json", body = ErrorBody),
-        (status = 422, description = "Missing, empty or over-long message", body = ErrorBody),
-        (status = 429, description = "Too many requests, requests in flight or new conversations from this client", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 503, description = "Overloaded or timed out, or a new conversation while every one held is in progress (`too_many_conversations`)", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait")))))]
-pub(super) async fn chat(
+        ChatErrors))]
+pub(in crate::http) async fn chat(
     State(state): State<AppState>,
     client: Client,
     body: Result<Json<ChatRequest>, JsonRejection>,
@@ -54,7 +61,7 @@ pub(super) async fn chat(
         .dialogue
         .respond_for(&budget, req.session_id.as_deref(), message.as_str())
         .await
-        .inspect_err(|e| state.metrics.conversation_refused(e.code))?;
+        .inspect_err(|e| state.metrics.conversation_refused(e.code()))?;
     state.metrics.outcome(turn.reply.outcome());
     Ok(json(&ChatResponse::new(&turn)))
 }

@@ -17,7 +17,7 @@ use std::task::{Context, Poll, ready};
 use axum::http::StatusCode;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-use super::ApiError;
+use crate::http::ApiError;
 
 mod chunked;
 
@@ -29,11 +29,11 @@ const MAX_HEAD: usize = 64 * 1024;
 /// The responses the service has handed to hyper and hyper has not yet begun to write, in
 /// order: each says whether it goes without a body (an answer to `HEAD`).
 #[derive(Debug, Default)]
-pub(super) struct Handed(Mutex<VecDeque<bool>>);
+pub(in crate::http) struct Handed(Mutex<VecDeque<bool>>);
 
 impl Handed {
     /// The service hands hyper a response to a request of this method.
-    pub(super) fn push(&self, head_request: bool) {
+    pub(in crate::http) fn push(&self, head_request: bool) {
         self.lock().push_back(head_request);
     }
 
@@ -61,7 +61,7 @@ enum Out {
 }
 
 /// A connection's IO whose writes are followed as above.
-pub(super) struct JsonAnswers<T> {
+pub(in crate::http) struct JsonAnswers<T> {
     inner: T,
     handed: Arc<Handed>,
     out: Out,
@@ -73,7 +73,7 @@ pub(super) struct JsonAnswers<T> {
 }
 
 impl<T> JsonAnswers<T> {
-    pub(super) fn new(inner: T, handed: Arc<Handed>) -> Self {
+    pub(in crate::http) fn new(inner: T, handed: Arc<Handed>) -> Self {
         Self {
             inner,
             handed,
@@ -148,24 +148,9 @@ impl<T> JsonAnswers<T> {
 fn replacement(status: u16, head: &str) -> Vec<u8> {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
     let error = match status {
-        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => ApiError::new(
-            status,
-            "headers_too_large",
-            "リクエストのヘッダーが大きすぎます（16 KiB まで、100 行まで）。",
-            "The request's headers are too large (16 KiB and 100 headers at most).",
-        ),
-        StatusCode::URI_TOO_LONG => ApiError::new(
-            status,
-            "uri_too_long",
-            "リクエストの URL が長すぎます。",
-            "The request's URI is too long.",
-        ),
-        _ => ApiError::new(
-            status,
-            "bad_request",
-            "リクエストの形式を読み取れませんでした（要求行かヘッダー、または Content-Length が不正です）。",
-            "The request's head could not be read: a malformed request line or header, or a missing, duplicate or conflicting Content-Length.",
-        ),
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => ApiError::HeadersTooLarge,
+        StatusCode::URI_TOO_LONG => ApiError::UriTooLong,
+        _ => ApiError::MalformedHead { status },
     };
     let body = error.json_body();
     let date = head

@@ -13,9 +13,9 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::error::ErrorBody;
-use super::{ApiError, AppState, Client};
 use crate::database::{Database, DbError, FeedbackOutcome, NewConsultation, now};
+use crate::http::api::{json_body, limited, storage};
+use crate::http::{ApiError, AppState, Client};
 use crate::text::{is_hidden, strip_hidden};
 
 /// Longest accepted value of each field, in characters.
@@ -105,12 +105,64 @@ pub struct Handoff {
     pub retention_days: u32,
 }
 
-pub(super) fn router() -> Router<AppState> {
+pub(in crate::http) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/handoff", axum::routing::get(handoff))
         .route("/api/v1/consultations", post(consult))
         .route("/api/v1/feedback", post(feedback))
 }
+
+errors!(HandoffErrors = [limited()]);
+errors!(
+    ConsultErrors = [
+        limited(),
+        json_body(),
+        storage(),
+        [
+            ApiError::Required {
+                field: "name",
+                label: label("name"),
+            },
+            ApiError::TooLong {
+                field: "name",
+                label: label("name"),
+                chars: MAX_NAME + 1,
+                max: MAX_NAME,
+            },
+            ApiError::HiddenCharacter {
+                field: "name",
+                label: label("name"),
+                character: '\u{200b}',
+            },
+            ApiError::Contact,
+            ApiError::ConsentRequired,
+            ApiError::TooManyWrites { retry_after: 1 },
+        ],
+    ]
+);
+errors!(
+    FeedbackErrors = [
+        limited(),
+        json_body(),
+        storage(),
+        [
+            ApiError::Required {
+                field: "session_id",
+                label: label("session_id"),
+            },
+            ApiError::HelpfulRequired,
+            ApiError::TooLong {
+                field: "comment",
+                label: label("comment"),
+                chars: MAX_COMMENT + 1,
+                max: MAX_COMMENT,
+            },
+            ApiError::NoConversation,
+            ApiError::FeedbackGiven,
+            ApiError::TooManyWrites { retry_after: 1 },
+        ],
+    ]
+);
 
 /// Whether the handoff is available.
 ///
@@ -118,11 +170,8 @@ pub(super) fn router() -> Router<AppState> {
 /// kept: the widget shows its 「窓口に相談する」 form and its retention notice from this.
 #[utoipa::path(get, path = "/api/v1/handoff", tag = "handoff",
     responses((status = 200, description = "The handoff's availability", body = Handoff),
-        (status = 429, description = "Too many requests from this client", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 503, description = "Overloaded", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait")))))]
-pub(super) async fn handoff(State(state): State<AppState>) -> Json<Handoff> {
+        HandoffErrors))]
+pub(in crate::http) async fn handoff(State(state): State<AppState>) -> Json<Handoff> {
     Json(Handoff {
         available: state.database.is_some(),
         retention_days: state.retention_days,
@@ -136,21 +185,13 @@ pub(super) async fn handoff(State(state): State<AppState>) -> Json<Handoff> {
 /// Personal data is deleted after the retention period.
 #[utoipa::path(post, path = "/api/v1/consultations", tag = "handoff", request_body = ConsultationRequest,
     responses((status = 201, description = "Stored", body = Created),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 404, description = "No database is configured", body = ErrorBody),
-        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
-        (status = 415, description = "Not application/json", body = ErrorBody),
-        (status = 422, description = "A field is missing, invalid or too long (`field` names it), or no consent", body = ErrorBody),
-        (status = 429, description = "Too many requests from this client", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 503, description = "The database is unavailable", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait")))))]
-pub(super) async fn consult(
+        ConsultErrors))]
+pub(in crate::http) async fn consult(
     State(state): State<AppState>,
     client: Client,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let req: ConsultationRequest = super::error::object(body)?;
+    let req: ConsultationRequest = crate::http::api::body::object(body)?;
     let new = check_consultation(req)?;
     let db = database(&state)?;
     state.per_client.write(client)?;
@@ -166,29 +207,16 @@ pub(super) async fn consult(
 /// Records 👍/👎 and an optional comment on the latest answer of the conversation.
 #[utoipa::path(post, path = "/api/v1/feedback", tag = "handoff", request_body = FeedbackRequest,
     responses((status = 204, description = "Recorded"),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 404, description = "No stored conversation for this session, or no database", body = ErrorBody),
-        (status = 409, description = "The latest answer already has feedback", body = ErrorBody),
-        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
-        (status = 415, description = "Not application/json", body = ErrorBody),
-        (status = 422, description = "A field is missing, invalid or too long (`field` names it)", body = ErrorBody),
-        (status = 429, description = "Too many requests from this client", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 503, description = "The database is unavailable", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait")))))]
-pub(super) async fn feedback(
+        FeedbackErrors))]
+pub(in crate::http) async fn feedback(
     State(state): State<AppState>,
     client: Client,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let req: FeedbackRequest = super::error::object(body)?;
+    let req: FeedbackRequest = crate::http::api::body::object(body)?;
     let session = required("session_id", req.session_id.as_deref(), MAX_SESSION_ID)?;
     let Some(helpful) = req.helpful else {
-        return Err(ApiError::invalid(
-            "helpful",
-            "\"helpful\"（true または false）を指定してください。",
-            "\"helpful\" (true or false) is required.",
-        ));
+        return Err(ApiError::HelpfulRequired);
     };
     let comment = optional("comment", req.comment.as_deref(), MAX_COMMENT, true)?;
     let db = database(&state)?;
@@ -199,51 +227,21 @@ pub(super) async fn feedback(
         .map_err(unavailable)?
     {
         FeedbackOutcome::Recorded => Ok(StatusCode::NO_CONTENT.into_response()),
-        FeedbackOutcome::NoConversation => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "no_conversation",
-            "この会話は見つかりません（期限切れか、まだ回答がありません）。",
-            "No stored conversation for this session_id (expired, or no answer yet).",
-        )),
-        FeedbackOutcome::AlreadyGiven => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "feedback_given",
-            "この回答には評価をいただいています。",
-            "The latest answer of this conversation already has feedback.",
-        )),
+        FeedbackOutcome::NoConversation => Err(ApiError::NoConversation),
+        FeedbackOutcome::AlreadyGiven => Err(ApiError::FeedbackGiven),
     }
 }
 
 /// The database, or 404 when the service runs without one.
-pub(super) fn database(state: &AppState) -> Result<&Database, ApiError> {
-    state.database.as_ref().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "storage_disabled",
-            "この窓口では受付を保存できません（データベースが設定されていません）。",
-            "This service runs without a database (--database).",
-        )
-    })
+pub(in crate::http) fn database(state: &AppState) -> Result<&Database, ApiError> {
+    state.database.as_ref().ok_or(ApiError::StorageDisabled)
 }
 
 /// The database failed: 503 with the reason, logged, with when to try again. Nothing was
 /// stored (the writer answers only after a commit).
-pub(super) fn unavailable(e: DbError) -> ApiError {
+pub(in crate::http) fn unavailable(e: DbError) -> ApiError {
     tracing::warn!("{e}");
-    let kind = e.kind();
-    ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "storage_unavailable",
-        format!(
-            "ただいま受付を保存できません（{}）。時間をおいてお試しいただくか、窓口へ直接お電話ください。",
-            kind.reason_ja()
-        ),
-        format!(
-            "Nothing was stored: {}. Retry later, or call the desk directly.",
-            kind.reason_en()
-        ),
-    )
-    .retry_after(5)
+    ApiError::StorageUnavailable(e.kind())
 }
 
 /// Checks a consultation request field by field.
@@ -270,18 +268,13 @@ fn check_consultation(req: ConsultationRequest) -> Result<NewConsultation, ApiEr
     )?;
     let message =
         optional("message", req.message.as_deref(), MAX_MESSAGE, true)?.ok_or_else(|| {
-            ApiError::invalid(
-                "message",
-                "ご相談内容を入力してください。",
-                "\"message\" is required.",
-            )
+            ApiError::Required {
+                field: "message",
+                label: label("message"),
+            }
         })?;
     if req.consent != Some(true) {
-        return Err(ApiError::invalid(
-            "consent",
-            "窓口へ内容を送ることへの同意（\"consent\": true）が必要です。",
-            "\"consent\" must be true: the person agrees to send this to the help desk.",
-        ));
+        return Err(ApiError::ConsentRequired);
     }
     Ok(NewConsultation {
         name,
@@ -308,12 +301,9 @@ fn label(field: &str) -> &'static str {
 
 /// A required single-line field.
 fn required(field: &'static str, value: Option<&str>, max: usize) -> Result<String, ApiError> {
-    optional(field, value, max, false)?.ok_or_else(|| {
-        ApiError::invalid(
-            field,
-            format!("{}を入力してください。", label(field)),
-            format!("\"{field}\" is required."),
-        )
+    optional(field, value, max, false)?.ok_or_else(|| ApiError::Required {
+        field,
+        label: label(field),
     })
 }
 
@@ -333,32 +323,24 @@ fn optional(
     // The limit is on what was sent, as the API description says.
     let chars = v.chars().count();
     if chars > max {
-        return Err(ApiError::invalid(
+        return Err(ApiError::TooLong {
             field,
-            format!(
-                "{}が長すぎます（{chars} 文字、上限 {max} 文字）。",
-                label(field)
-            ),
-            format!("\"{field}\" has {chars} characters; the limit is {max}."),
-        ));
+            label: label(field),
+            chars,
+            max,
+        });
     }
     if multiline {
         let kept = strip_hidden(v);
         let kept = kept.trim();
         return Ok((!kept.is_empty()).then(|| kept.to_string()));
     }
-    if let Some(c) = v.chars().find(|&c| c.is_control() || is_hidden(c)) {
-        let code = format!("U+{:04X}", u32::from(c));
-        return Err(ApiError::invalid(
+    if let Some(character) = v.chars().find(|&c| c.is_control() || is_hidden(c)) {
+        return Err(ApiError::HiddenCharacter {
             field,
-            format!(
-                "{}に使えない文字（制御文字・書字方向の制御文字・ゼロ幅文字: {code}）が含まれています。",
-                label(field)
-            ),
-            format!(
-                "\"{field}\" contains {code}: control, bidi-control and zero-width characters are not accepted."
-            ),
-        ));
+            label: label(field),
+            character,
+        });
     }
     Ok(Some(v.to_string()))
 }
@@ -367,13 +349,7 @@ fn optional(
 /// one check every channel that takes a request makes (`text::contact`).
 fn contact(value: Option<&str>) -> Result<String, ApiError> {
     let raw = required("contact", value, MAX_CONTACT)?;
-    crate::text::contact(&raw).ok_or_else(|| {
-        ApiError::invalid(
-            "contact",
-            "電話番号（例 096-333-2323）かメールアドレスを入力してください。",
-            "\"contact\" must be a phone number (10 to 15 digits) or an e-mail address.",
-        )
-    })
+    crate::text::contact(&raw).ok_or(ApiError::Contact)
 }
 
 #[cfg(test)]
@@ -389,7 +365,7 @@ mod tests {
             "096-333-2323"
         );
         assert_eq!(
-            contact(Some("電話ください")).unwrap_err().field,
+            contact(Some("電話ください")).unwrap_err().describe().field,
             Some("contact")
         );
     }
@@ -406,7 +382,7 @@ mod tests {
             consent: Some(true),
         };
         assert!(check_consultation(base()).is_ok());
-        let field = |r| check_consultation(r).unwrap_err().field;
+        let field = |r| check_consultation(r).unwrap_err().describe().field;
         assert_eq!(
             field(ConsultationRequest {
                 consent: Some(false),

@@ -6,17 +6,18 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 
-use super::{AppState, Health, metrics, openapi};
+use super::openapi;
+use crate::http::{AppState, Health, transport::metrics};
 
 /// The routes outside the request limits: both are cheap and read only in-memory state.
-pub(super) fn router() -> Router<AppState> {
+pub(in crate::http) fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(health))
         .route("/metrics", get(metrics::render))
 }
 
 /// The API description, under the limits.
-pub(super) fn documents() -> Router<AppState> {
+pub(in crate::http) fn documents() -> Router<AppState> {
     Router::new().route("/api/v1/openapi.json", get(openapi::document))
 }
 
@@ -26,7 +27,7 @@ pub(super) fn documents() -> Router<AppState> {
 /// reached (answers go on).
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     responses((status = 200, description = "Health", body = Health)))]
-pub(super) async fn health(State(state): State<AppState>) -> Json<Health> {
+pub(in crate::http) async fn health(State(state): State<AppState>) -> Json<Health> {
     let engine = state.dialogue.engine();
     let store = state.dialogue.sessions();
     let db = state.database.as_ref();

@@ -50,7 +50,7 @@ use utoipa::OpenApi;
         crate::wire::ProgramSummary<'static>,
         crate::wire::ProgramDetail<'static>,
         crate::wire::Health,
-        super::error::ErrorBody,
+        crate::wire::ErrorBody,
         super::consult::ConsultationRequest,
         super::consult::Created,
         super::consult::Handoff,
@@ -60,13 +60,13 @@ use utoipa::OpenApi;
         super::desk::ConversationList,
         super::desk::TallyList,
         super::desk::ConsultationPatch,
-        crate::database::UnansweredRow,
-        crate::database::Consultation,
-        crate::database::SharedTurn,
-        crate::database::Status,
-        crate::database::ConversationView,
-        crate::database::TurnView,
-        crate::database::Tally,
+        crate::wire::desk::UnansweredRow,
+        crate::wire::desk::Consultation,
+        crate::wire::desk::SharedTurn,
+        crate::wire::desk::Status,
+        crate::wire::desk::ConversationView,
+        crate::wire::desk::TurnView,
+        crate::wire::desk::Tally,
         super::admin::Reloaded
     ))
 )]
@@ -96,6 +96,6 @@ impl utoipa::Modify for Security {
 }
 
 /// `GET /api/v1/openapi.json`.
-pub(super) async fn document() -> Json<utoipa::openapi::OpenApi> {
+pub(in crate::http) async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }

@@ -12,12 +12,12 @@
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::uri::Authority;
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderValue, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 
-use super::{ApiError, AppState};
+use crate::http::{ApiError, AppState};
 
 /// The most of a plain-text error body that is read to put into the JSON one (the library's
 /// messages are one line).
@@ -25,7 +25,7 @@ const MAX_PLAIN_ERROR_BYTES: usize = 1024;
 
 /// What `/mcp` accepts, taken from the configuration once.
 #[derive(Debug, Clone)]
-pub(super) struct Allowed {
+pub(in crate::http) struct Allowed {
     /// `--mcp-allowed-host` as (host, port if named); empty: any host.
     hosts: Vec<(String, Option<u16>)>,
     /// `--allow-origin`, each as (scheme, host, port).
@@ -33,7 +33,7 @@ pub(super) struct Allowed {
 }
 
 impl Allowed {
-    pub(super) fn new(state: &AppState) -> Self {
+    pub(in crate::http) fn new(state: &AppState) -> Self {
         Self {
             hosts: state
                 .mcp_allowed_hosts
@@ -116,7 +116,11 @@ fn origin(value: &str) -> Option<(String, String, u16)> {
 
 /// Middleware before `/mcp`: the Host and Origin checks, then JSON for the library's own
 /// plain-text errors.
-pub(super) async fn guard(State(allowed): State<Allowed>, req: Request, next: Next) -> Response {
+pub(in crate::http) async fn guard(
+    State(allowed): State<Allowed>,
+    req: Request,
+    next: Next,
+) -> Response {
     if let Err(e) = check(&allowed, &req) {
         return e.into_response();
     }
@@ -131,33 +135,16 @@ fn check(allowed: &Allowed, req: &Request) -> Result<(), ApiError> {
             .authority()
             .map(|a| (host_of(a.host()), a.port_u16())),
     }
-    .ok_or_else(|| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "bad_host",
-            "Host ヘッダーがないか、読み取れません。",
-            "The Host header is missing or unreadable.",
-        )
-    })?;
+    .ok_or(ApiError::BadHost)?;
     if !allowed.host_allowed(&asked.0, asked.1) {
         tracing::warn!("/mcp refused a Host that is not allowed (possible DNS rebinding)");
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "host_not_allowed",
-            "このホスト名では MCP に接続できません。",
-            "/mcp does not answer to this Host (see --mcp-allowed-host).",
-        ));
+        return Err(ApiError::HostNotAllowed);
     }
     if let Some(o) = req.headers().get(header::ORIGIN)
         && !o.to_str().is_ok_and(|o| allowed.origin_allowed(o, &asked))
     {
         tracing::warn!("/mcp refused a request from another site's page (Origin not allowed)");
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "origin_not_allowed",
-            "このサイトのページからは MCP に接続できません。",
-            "/mcp does not take requests from this Origin (see --mcp-allowed-host and --allow-origin).",
-        ));
+        return Err(ApiError::OriginNotAllowed);
     }
     Ok(())
 }
@@ -180,31 +167,11 @@ async fn json_errors(res: Response) -> Response {
         Ok(b) => String::from_utf8_lossy(&b.to_bytes()).trim().to_string(),
         Err(_) => String::new(),
     };
-    let (code, ja) = match status {
-        StatusCode::BAD_REQUEST => ("bad_request", "MCP のリクエストを読み取れませんでした。"),
-        StatusCode::FORBIDDEN => ("forbidden", "この接続は MCP に受け付けられません。"),
-        StatusCode::NOT_FOUND => ("not_found", "MCP のセッションが見つかりません。"),
-        StatusCode::METHOD_NOT_ALLOWED => (
-            "method_not_allowed",
-            "MCP はこのメソッドに対応していません（POST を使ってください）。",
-        ),
-        StatusCode::NOT_ACCEPTABLE => (
-            "not_acceptable",
-            "Accept に application/json と text/event-stream を含めてください。",
-        ),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
-            "unsupported_media_type",
-            "Content-Type は application/json にしてください。",
-        ),
-        StatusCode::PAYLOAD_TOO_LARGE => ("body_too_large", "リクエストが大きすぎます。"),
-        _ => ("mcp_error", "MCP のリクエストを処理できませんでした。"),
-    };
-    let en = if text.is_empty() {
-        status.canonical_reason().unwrap_or("error").to_string()
-    } else {
-        text
-    };
-    let mut json = ApiError::new(status, code, ja, en).into_response();
+    let mut json = ApiError::McpRefused {
+        status,
+        detail: text,
+    }
+    .into_response();
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.insert(
         header::CONTENT_TYPE,

@@ -8,14 +8,14 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::AppState;
+use crate::http::AppState;
 
-const WIDGET_JS: &str = include_str!("../../web/widget.js");
-const DEMO_HTML: &str = include_str!("../../web/demo.html");
-pub(super) const DESK_HTML: &str = include_str!("../../web/desk.html");
-const DESK_JS: &str = include_str!("../../web/desk.js");
-const DESK_CSS: &str = include_str!("../../web/desk.css");
-const FAVICON_SVG: &str = include_str!("../../web/favicon.svg");
+const WIDGET_JS: &str = include_str!("../../../web/widget.js");
+const DEMO_HTML: &str = include_str!("../../../web/demo.html");
+pub(in crate::http) const DESK_HTML: &str = include_str!("../../../web/desk.html");
+const DESK_JS: &str = include_str!("../../../web/desk.js");
+const DESK_CSS: &str = include_str!("../../../web/desk.css");
+const FAVICON_SVG: &str = include_str!("../../../web/favicon.svg");
 
 /// The console: its own script, styles and API only; inline scripts and styles do not run, so a
 /// quote that slipped past the text-node rendering still could not execute.
@@ -24,7 +24,7 @@ const DESK_CSP: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; 
 /// would) and the widget puts one into its Shadow DOM.
 const DEMO_CSP: &str = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-pub(super) fn router() -> Router<AppState> {
+pub(in crate::http) fn router() -> Router<AppState> {
     Router::new()
         .route("/widget.js", get(widget))
         .route("/demo", get(demo))
@@ -47,7 +47,7 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
-pub(super) async fn widget() -> Response {
+pub(in crate::http) async fn widget() -> Response {
     asset("application/javascript; charset=utf-8", WIDGET_JS)
 }
 
@@ -61,23 +61,23 @@ fn page(csp: &'static str, body: &'static str) -> Response {
     res
 }
 
-pub(super) async fn demo() -> Response {
+pub(in crate::http) async fn demo() -> Response {
     page(DEMO_CSP, DEMO_HTML)
 }
 
-pub(super) fn desk_page() -> Response {
+pub(in crate::http) fn desk_page() -> Response {
     page(DESK_CSP, DESK_HTML)
 }
 
-pub(super) async fn desk_js() -> Response {
+pub(in crate::http) async fn desk_js() -> Response {
     asset("application/javascript; charset=utf-8", DESK_JS)
 }
 
-pub(super) async fn desk_css() -> Response {
+pub(in crate::http) async fn desk_css() -> Response {
     asset("text/css; charset=utf-8", DESK_CSS)
 }
 
-pub(super) async fn favicon() -> Response {
+pub(in crate::http) async fn favicon() -> Response {
     asset("image/svg+xml", FAVICON_SVG)
 }
 

@@ -6,11 +6,11 @@
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-use super::ApiError;
+use crate::http::ApiError;
 use crate::text::strip_hidden;
 
 /// A CSV download named `name-YYYYMMDD.csv` (today, Japan time).
-pub(super) fn download(
+pub(in crate::http) fn download(
     name: &str,
     header_row: &[&str],
     rows: impl IntoIterator<Item = Vec<String>>,
@@ -23,12 +23,7 @@ pub(super) fn download(
             .from_writer(&mut out);
         let failed = |e: csv::Error| {
             tracing::error!("writing a CSV export failed: {e}");
-            ApiError::new(
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                "internal_error",
-                "内部エラーが発生しました。",
-                "An internal error occurred.",
-            )
+            ApiError::Internal
         };
         w.write_record(header_row).map_err(failed)?;
         for row in rows {
@@ -71,7 +66,7 @@ fn guard(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// `YYYY-MM-DD HH:MM` in Japan time.
-pub(super) fn datetime(at: i64) -> String {
+pub(in crate::http) fn datetime(at: i64) -> String {
     let d = crate::dialogue::japan_date(at);
     let secs = (at + crate::dialogue::JST_OFFSET_SECS).rem_euclid(86_400);
     format!(

@@ -29,7 +29,7 @@ fn private(path: &str) -> bool {
 }
 
 /// Middleware: the security headers of every answer.
-pub(super) async fn security(req: Request, next: Next) -> Response {
+pub(in crate::http) async fn security(req: Request, next: Next) -> Response {
     let private = private(req.uri().path());
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -56,7 +56,7 @@ fn acceptable(id: &HeaderValue) -> bool {
 
 /// Middleware: keeps a client's request id of a safe shape, else sets a new one, and returns it
 /// on the answer.
-pub(super) async fn request_id(mut req: Request, next: Next) -> Response {
+pub(in crate::http) async fn request_id(mut req: Request, next: Next) -> Response {
     let id = match req.headers().get(&X_REQUEST_ID) {
         Some(v) if acceptable(v) => v.clone(),
         _ => {

@@ -14,7 +14,7 @@ use std::time::Duration;
 use axum::BoxError;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::Clock;
@@ -23,8 +23,8 @@ use http_body_util::BodyExt;
 
 use super::auth::Failures;
 use super::client::{Client, ClientKey};
-use super::{ApiError, MAX_BODY_BYTES};
 use crate::dialogue::Budget;
+use crate::http::{ApiError, MAX_BODY_BYTES};
 
 /// Limits of the service, all configurable from `serve`.
 #[derive(Debug, Clone, Copy)]
@@ -200,7 +200,7 @@ impl PerClient {
     }
 
     /// Failed token attempts per client (see `auth`).
-    pub(super) fn failures(&self) -> &Failures {
+    pub(in crate::http) fn failures(&self) -> &Failures {
         &self.0.failures
     }
 
@@ -224,24 +224,18 @@ impl PerClient {
 
     /// Spends one of the client's writes (a consultation request or a feedback), or refuses
     /// with 429.
-    pub(super) fn write(&self, client: Client) -> Result<(), ApiError> {
+    pub(in crate::http) fn write(&self, client: Client) -> Result<(), ApiError> {
         let Some(l) = &self.0.writes else {
             return Ok(());
         };
         match wait(l, client.key) {
             None => Ok(()),
-            Some(secs) => Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_writes",
-                "この接続元からの送信が多すぎます。少し待ってからお試しください。",
-                "Too many consultation requests or feedbacks from this client; retry after the given seconds.",
-            )
-            .retry_after(secs)),
+            Some(secs) => Err(ApiError::TooManyWrites { retry_after: secs }),
         }
     }
 
     /// The budget of one client for a chat turn.
-    pub(super) fn budget(&self, client: Client) -> ClientBudget<'_> {
+    pub(in crate::http) fn budget(&self, client: Client) -> ClientBudget<'_> {
         ClientBudget {
             limits: self,
             key: client.key,
@@ -250,7 +244,7 @@ impl PerClient {
 }
 
 /// One client's budget for a turn of the dialogue.
-pub(super) struct ClientBudget<'a> {
+pub(in crate::http) struct ClientBudget<'a> {
     limits: &'a PerClient,
     key: ClientKey,
 }
@@ -264,13 +258,7 @@ impl Budget for ClientBudget<'_> {
         };
         match wait(l, self.key) {
             None => Ok(()),
-            Some(secs) => Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_sessions",
-                "この接続元から新しいご相談が多く始まっています。少し待ってからお試しください。",
-                "Too many new conversations from this client; retry after the given seconds.",
-            )
-            .retry_after(secs)),
+            Some(secs) => Err(ApiError::TooManySessions { retry_after: secs }),
         }
     }
 
@@ -285,31 +273,17 @@ impl Budget for ClientBudget<'_> {
 
 /// Middleware: 429 when a client exceeds its rate or has too many requests in flight. The
 /// in-flight slot is held until the answer is ready, the body read included.
-pub(super) async fn per_client(
+pub(in crate::http) async fn per_client(
     State(limits): State<PerClient>,
     client: Client,
     req: Request,
     next: Next,
 ) -> Response {
     if let Some(secs) = limits.0.rate.as_ref().and_then(|l| wait(l, client.key)) {
-        return ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            "短い時間に多くのリクエストがありました。少し待ってからお試しください。",
-            "Too many requests from this client; retry after the given seconds.",
-        )
-        .retry_after(secs)
-        .into_response();
+        return ApiError::RateLimited { retry_after: secs }.into_response();
     }
     let Some(_held) = limits.0.in_flight.enter(client.key) else {
-        return ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_in_flight",
-            "この接続元からの処理中のリクエストが多すぎます。少し待ってからお試しください。",
-            "Too many requests from this client are in flight; retry after the given seconds.",
-        )
-        .retry_after(1)
-        .into_response();
+        return ApiError::TooManyInFlight.into_response();
     };
     next.run(req).await
 }
@@ -317,7 +291,7 @@ pub(super) async fn per_client(
 /// Middleware: reads the whole body (at most [`MAX_BODY_BYTES`]) within the body timeout,
 /// before the request takes a global slot, so that clients sending their bodies slowly hold
 /// their own in-flight slots and nobody else's.
-pub(super) async fn read_body(
+pub(in crate::http) async fn read_body(
     State(timeout): State<Duration>,
     req: Request,
     next: Next,
@@ -333,36 +307,20 @@ pub(super) async fn read_body(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        return super::error::too_large().into_response();
+        return crate::http::api::body::too_large().into_response();
     }
     let read = http_body_util::Limited::new(body, MAX_BODY_BYTES).collect();
     let bytes = match tokio::time::timeout(timeout, read).await {
         Ok(Ok(collected)) => collected.to_bytes(),
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
-            return super::error::too_large().into_response();
+            return crate::http::api::body::too_large().into_response();
         }
         Ok(Err(_)) => {
-            return ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "body_unreadable",
-                "リクエストの本文を最後まで受け取れませんでした。",
-                "The request body could not be read to its end.",
-            )
-            .into_response();
+            return ApiError::BodyUnreadable.into_response();
         }
         Err(_) => {
             // The rest of the body may still come: the connection cannot be reused.
-            return ApiError::new(
-                StatusCode::REQUEST_TIMEOUT,
-                "body_timeout",
-                "リクエストの本文が時間内に届きませんでした。もう一度お試しください。",
-                format!(
-                    "The request body did not arrive within {} ms.",
-                    timeout.as_millis()
-                ),
-            )
-            .with_header(header::CONNECTION, HeaderValue::from_static("close"))
-            .into_response();
+            return ApiError::BodyTimeout { after: timeout }.into_response();
         }
     };
     next.run(Request::from_parts(parts, Body::from(bytes)))
@@ -370,47 +328,27 @@ pub(super) async fn read_body(
 }
 
 /// Turns the errors of the load-shed, concurrency and timeout layers into JSON 503s.
-pub(super) async fn overload(err: BoxError) -> Response {
-    let (code, ja, en) = if err.is::<tower::timeout::error::Elapsed>() {
-        (
-            "timeout",
-            "処理に時間がかかりすぎました。しばらくしてからお試しください。",
-            "The request took too long; retry later.",
-        )
+pub(in crate::http) async fn overload(err: BoxError) -> Response {
+    if err.is::<tower::timeout::error::Elapsed>() {
+        ApiError::Timeout
     } else if err.is::<tower::load_shed::error::Overloaded>() {
-        (
-            "overloaded",
-            "ただいま混み合っています。しばらくしてからお試しください。",
-            "The service is busy; retry later.",
-        )
+        ApiError::Overloaded
     } else {
         tracing::error!(error = %err, "middleware error");
-        (
-            "unavailable",
-            "ただいまご利用いただけません。しばらくしてからお試しください。",
-            "The service is unavailable; retry later.",
-        )
-    };
-    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, ja, en)
-        .retry_after(1)
-        .into_response()
+        ApiError::Unavailable
+    }
+    .into_response()
 }
 
 /// A panic in a handler becomes a 500 JSON answer; the process and other requests go on.
-pub(super) fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+pub(in crate::http) fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let detail = err
         .downcast_ref::<String>()
         .map(String::as_str)
         .or_else(|| err.downcast_ref::<&str>().copied())
         .unwrap_or("(no message)");
     tracing::error!(panic = detail, "a handler panicked");
-    ApiError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "internal_error",
-        "内部エラーが発生しました。お手数ですが、もう一度お試しください。",
-        "An internal error occurred; please try again.",
-    )
-    .into_response()
+    ApiError::Internal.into_response()
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Conversations in Redis/Valkey, so that several instances behind a load balancer share them:
-//! the Redis implementation of `dialogue::SessionStore` (the in-memory one is the dialogue's
-//! own). A session is one key with its idle time as TTL (`SET … EX`), stored in a small versioned
+//! the Redis implementation of [`SessionStore`] (the in-memory one is [`super::MemoryStore`]).
+//! A session is one key with its idle time as TTL (`SET … EX`), stored in a small versioned
 //! JSON form of its own ([`stored`]) that keeps each topic message's search terms (a sorted set
 //! of words and bigrams), never its text. The number of keys is bounded by `--max-sessions` as
 //! in memory: a sorted set indexes the sessions by their last turn; a new session gets its place
@@ -16,9 +16,7 @@ use std::time::Duration;
 use redis::aio::MultiplexedConnection;
 use tokio::sync::Mutex;
 
-use crate::dialogue::{
-    Session, SessionLimits, SessionStatus, SessionStore, StoreFull, StoreFuture, Taken,
-};
+use super::{Session, SessionLimits, SessionStatus, SessionStore, StoreFull, StoreFuture, Taken};
 
 mod stored;
 

@@ -17,7 +17,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
-use super::AppState;
+use crate::http::AppState;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RouteStatus {
@@ -204,7 +204,7 @@ impl Metrics {
     pub fn conversation_refused(&self, code: &'static str) {
         if matches!(
             code,
-            "too_many_sessions" | super::error::TOO_MANY_CONVERSATIONS
+            "too_many_sessions" | crate::wire::error::TOO_MANY_CONVERSATIONS
         ) {
             self.conversations_refused
                 .get_or_create(&Reason { reason: code })
@@ -260,7 +260,7 @@ impl Metrics {
 
 /// Middleware: counts every request by its route pattern (not its raw path, which would make
 /// every program id a new series) and status, and times it.
-pub(super) async fn track(
+pub(in crate::http) async fn track(
     State(metrics): State<Arc<Metrics>>,
     req: Request,
     next: Next,
@@ -288,7 +288,7 @@ pub(super) async fn track(
 }
 
 /// `GET /metrics`.
-pub(super) async fn render(State(state): State<AppState>) -> Response {
+pub(in crate::http) async fn render(State(state): State<AppState>) -> Response {
     (
         [(
             header::CONTENT_TYPE,

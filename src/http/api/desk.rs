@@ -6,7 +6,7 @@
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -15,12 +15,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::consult::{database, unavailable};
 use super::csv::{datetime, download};
-use super::error::ErrorBody;
-use super::{ApiError, AppState, Client, auth};
 use crate::database::{
-    Consultation, ConsultationUpdate, ConversationView, Status, Tally, UnansweredRow, now,
+    Consultation, ConsultationUpdate, ConversationView, Status, UnansweredRow, now,
 };
+use crate::http::api::{desk_access, json_body, limited, storage};
+use crate::http::{ApiError, AppState, Client, transport::auth};
 use crate::text::strip_hidden;
+use crate::wire::desk as wire;
 
 /// Longest staff note, in characters.
 pub const MAX_NOTE: usize = 2_000;
@@ -32,28 +33,28 @@ const MAX_LIMIT: i64 = 5_000;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnansweredList {
     /// Most recently asked first.
-    pub items: Vec<UnansweredRow>,
+    pub items: Vec<wire::UnansweredRow>,
 }
 
 /// `GET /api/v1/desk/consultations`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConsultationList {
     /// Newest first.
-    pub items: Vec<Consultation>,
+    pub items: Vec<wire::Consultation>,
 }
 
 /// `GET /api/v1/desk/conversations`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConversationList {
     /// Most recently active first.
-    pub items: Vec<ConversationView>,
+    pub items: Vec<wire::ConversationView>,
 }
 
 /// `GET /api/v1/desk/tallies`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TallyList {
     /// Newest month first.
-    pub items: Vec<Tally>,
+    pub items: Vec<wire::Tally>,
     /// Days personal data is kept.
     pub retention_days: u32,
 }
@@ -62,7 +63,7 @@ pub struct TallyList {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ConsultationPatch {
     /// The new status (absent: unchanged).
-    #[schema(value_type = Option<Status>)]
+    #[schema(value_type = Option<wire::Status>)]
     pub status: Option<String>,
     /// The staff's note; "" clears it (absent: unchanged). Control characters other than line
     /// breaks and tabs, bidi-control and zero-width characters are removed.
@@ -73,25 +74,25 @@ pub struct ConsultationPatch {
 /// How many items a list shows.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct Paging {
+pub(in crate::http) struct Paging {
     /// Items at most (default 200).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 5000)]
-    pub(super) limit: Option<String>,
+    pub(in crate::http) limit: Option<String>,
 }
 
 /// The inbox: how many, and which status.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct InboxParams {
+pub(in crate::http) struct InboxParams {
     /// Items at most (default 200).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 5000)]
-    pub(super) limit: Option<String>,
+    pub(in crate::http) limit: Option<String>,
     /// Only requests of this status.
-    #[param(value_type = Option<Status>)]
-    pub(super) status: Option<String>,
+    #[param(value_type = Option<wire::Status>)]
+    pub(in crate::http) status: Option<String>,
 }
 
-pub(super) fn router() -> Router<AppState> {
+pub(in crate::http) fn router() -> Router<AppState> {
     Router::new()
         .route("/desk", get(page))
         .route("/api/v1/desk/unanswered", get(unanswered))
@@ -107,13 +108,57 @@ pub(super) fn router() -> Router<AppState> {
         .route("/api/v1/desk/tallies", get(tallies))
 }
 
+errors!(TallyErrors = [limited(), desk_access(), storage()]);
+errors!(
+    DeskListErrors = [
+        limited(),
+        desk_access(),
+        storage(),
+        [
+            ApiError::BadQuery {
+                detail: "…".into()
+            },
+            ApiError::LimitOutOfRange { max: MAX_LIMIT },
+        ],
+    ]
+);
+errors!(
+    InboxErrors = [
+        limited(),
+        desk_access(),
+        storage(),
+        [
+            ApiError::BadQuery {
+                detail: "…".into()
+            },
+            ApiError::LimitOutOfRange { max: MAX_LIMIT },
+            ApiError::UnknownStatus,
+        ],
+    ]
+);
+errors!(
+    UpdateErrors = [
+        limited(),
+        desk_access(),
+        storage(),
+        json_body(),
+        [
+            ApiError::UnknownStatus,
+            ApiError::TooLong {
+                field: "note",
+                label: "メモ",
+                chars: MAX_NOTE + 1,
+                max: MAX_NOTE,
+            },
+            ApiError::NotFound {
+                what: "consultation …".into(),
+            },
+        ],
+    ]
+);
+
 fn disabled() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "desk_disabled",
-        "窓口担当者向けコンソールは無効です（--desk-token が設定されていません）。",
-        "The help-desk console is disabled: no --desk-token is configured.",
-    )
+    ApiError::DeskDisabled
 }
 
 /// Checks the staff token.
@@ -129,7 +174,7 @@ fn authorize(state: &AppState, client: Client, headers: &HeaderMap) -> Result<()
 }
 
 /// `GET /desk`: the console page (its data APIs check the token).
-pub(super) async fn page(State(state): State<AppState>) -> Response {
+pub(in crate::http) async fn page(State(state): State<AppState>) -> Response {
     if state.desk_token.is_none() {
         return disabled().into_response();
     }
@@ -145,13 +190,7 @@ fn limit(value: Option<&str>) -> Result<i64, ApiError> {
             .parse::<i64>()
             .ok()
             .filter(|n| (1..=MAX_LIMIT).contains(n))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "limit",
-                    format!("\"limit\" は 1〜{MAX_LIMIT} の整数にしてください。"),
-                    format!("\"limit\" must be an integer from 1 to {MAX_LIMIT}."),
-                )
-            }),
+            .ok_or(ApiError::LimitOutOfRange { max: MAX_LIMIT }),
     }
 }
 
@@ -159,13 +198,9 @@ fn limit(value: Option<&str>) -> Result<i64, ApiError> {
 fn status(value: Option<&str>) -> Result<Option<Status>, ApiError> {
     match value {
         None => Ok(None),
-        Some(s) => Status::parse(s.trim()).map(Some).ok_or_else(|| {
-            ApiError::invalid(
-                "status",
-                "\"status\" は new, in_progress, done のいずれかにしてください。",
-                "\"status\" must be new, in_progress or done.",
-            )
-        }),
+        Some(s) => Status::parse(s.trim())
+            .map(Some)
+            .ok_or(ApiError::UnknownStatus),
     }
 }
 
@@ -174,13 +209,8 @@ type Params<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
 
 /// Query-string errors as JSON 400s.
 fn params<T>(p: Params<T>) -> Result<T, ApiError> {
-    p.map(|Query(p)| p).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "bad_query",
-            "クエリ文字列を読み取れませんでした。",
-            format!("The query string could not be read: {}", e.body_text()),
-        )
+    p.map(|Query(p)| p).map_err(|e| ApiError::BadQuery {
+        detail: e.body_text(),
     })
 }
 
@@ -231,35 +261,25 @@ async fn load_conversations(
 #[utoipa::path(get, path = "/api/v1/desk/unanswered", tag = "desk", security(("desk_token" = [])),
     params(Paging),
     responses((status = 200, description = "The log", body = UnansweredList),
-        (status = 400, description = "Unreadable query", body = ErrorBody),
-        (status = 401, description = "Missing or wrong token", body = ErrorBody,
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 404, description = "The console is disabled, or no database", body = ErrorBody),
-        (status = 422, description = "Bad limit", body = ErrorBody),
-        (status = 429, description = "Too many requests or wrong tokens from this client", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 503, description = "The database is unavailable", body = ErrorBody)))]
-pub(super) async fn unanswered(
+        DeskListErrors))]
+pub(in crate::http) async fn unanswered(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
     query: Params<Paging>,
 ) -> Result<Json<UnansweredList>, ApiError> {
     let items = load_unanswered(&state, client, &headers, query).await?;
-    Ok(Json(UnansweredList { items }))
+    Ok(Json(UnansweredList {
+        items: items.into_iter().map(Into::into).collect(),
+    }))
 }
 
 /// Export the unanswered log as CSV.
 #[utoipa::path(get, path = "/api/v1/desk/unanswered.csv", tag = "desk", security(("desk_token" = [])),
     params(Paging),
     responses((status = 200, description = "UTF-8 CSV with BOM", content_type = "text/csv"),
-        (status = 400, description = "Unreadable query", body = ErrorBody),
-        (status = 401, description = "Missing or wrong token", body = ErrorBody),
-        (status = 404, description = "The console is disabled, or no database", body = ErrorBody),
-        (status = 422, description = "Bad limit", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
-        (status = 503, description = "The database is unavailable", body = ErrorBody)))]
-pub(super) async fn unanswered_csv(
+        DeskListErrors))]
+pub(in crate::http) async fn unanswered_csv(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
@@ -290,33 +310,25 @@ pub(super) async fn unanswered_csv(
 #[utoipa::path(get, path = "/api/v1/desk/consultations", tag = "desk", security(("desk_token" = [])),
     params(InboxParams),
     responses((status = 200, description = "The inbox", body = ConsultationList),
-        (status = 400, description = "Unreadable query", body = ErrorBody),
-        (status = 401, description = "Missing or wrong token", body = ErrorBody),
-        (status = 404, description = "The console is disabled, or no database", body = ErrorBody),
-        (status = 422, description = "Bad limit or status", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
-        (status = 503, description = "The database is unavailable", body = ErrorBody)))]
-pub(super) async fn consultations(
+        InboxErrors))]
+pub(in crate::http) async fn consultations(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
     query: Params<InboxParams>,
 ) -> Result<Json<ConsultationList>, ApiError> {
     let items = load_inbox(&state, client, &headers, query).await?;
-    Ok(Json(ConsultationList { items }))
+    Ok(Json(ConsultationList {
+        items: items.into_iter().map(Into::into).collect(),
+    }))
 }
 
 /// Export consultation requests as CSV.
 #[utoipa::path(get, path = "/api/v1/desk/consultations.csv", tag = "desk", security(("desk_token" = [])),
     params(InboxParams),
     responses((status = 200, description = "UTF-8 CSV with BOM", content_type = "text/csv"),
-        (status = 400, description = "Unreadable query", body = ErrorBody),
-        (status = 401, description = "Missing or wrong token", body = ErrorBody),
-        (status = 404, description = "The console is disabled, or no database", body = ErrorBody),
-        (status = 422, description = "Bad limit or status", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
-        (status = 503, description = "The database is unavailable", body = ErrorBody)))]
-pub(super) async fn consultations_csv(
+        InboxErrors))]
+pub(in crate::http) async fn consultations_csv(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
@@ -375,23 +387,17 @@ pub(super) async fn consultations_csv(
 #[utoipa::path(patch, path = "/api/v1/desk/consultations/{id}", tag = "desk", security(("desk_token" = [])),
     params(("id" = String, Path, description = "the request's id")),
     request_body = ConsultationPatch,
-    responses((status = 200, description = "The request as changed", body = Consultation),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Missing or wrong token", body = ErrorBody),
-        (status = 404, description = "No such request, the console is disabled, or no database", body = ErrorBody),
-        (status = 415, description = "Not application/json", body = ErrorBody),
-        (status = 422, description = "Bad status or over-long note", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
-        (status = 503, description = "The database is unavailable", body = ErrorBody)))]
-pub(super) async fn update(
+    responses((status = 200, description = "The request as changed", body = wire::Consultation),
+        UpdateErrors))]
+pub(in crate::http) async fn update(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<Json<Consultation>, ApiError> {
+) -> Result<Json<wire::Consultation>, ApiError> {
     authorize(&state, client, &headers)?;
-    let patch: ConsultationPatch = super::error::object(body)?;
+    let patch: ConsultationPatch = crate::http::api::body::object(body)?;
     let status = status(patch.status.as_deref())?;
     let note = match patch.note {
         None => None,
@@ -402,11 +408,12 @@ pub(super) async fn update(
             let chars = n.trim().chars().count();
             let n = strip_hidden(n.trim()).trim().to_string();
             if chars > MAX_NOTE {
-                return Err(ApiError::invalid(
-                    "note",
-                    format!("\"note\" が長すぎます（{chars} 文字、上限 {MAX_NOTE} 文字）。"),
-                    format!("\"note\" has {chars} characters; the limit is {MAX_NOTE}."),
-                ));
+                return Err(ApiError::TooLong {
+                    field: "note",
+                    label: "メモ",
+                    chars,
+                    max: MAX_NOTE,
+                });
             }
             Some(n)
         }
@@ -416,8 +423,10 @@ pub(super) async fn update(
         .update_consultation(&id, &update, now())
         .await
         .map_err(unavailable)?
-        .map(Json)
-        .ok_or_else(|| ApiError::not_found(&format!("consultation {id}")))
+        .map(|c| Json(c.into()))
+        .ok_or_else(|| ApiError::NotFound {
+            what: format!("consultation {id}"),
+        })
 }
 
 /// List recent conversations.
@@ -427,33 +436,25 @@ pub(super) async fn update(
 #[utoipa::path(get, path = "/api/v1/desk/conversations", tag = "desk", security(("desk_token" = [])),
     params(Paging),
     responses((status = 200, description = "Recent conversations", body = ConversationList),
-        (status = 400, description = "Unreadable query", body = ErrorBody),
-        (status = 401, description = "Missing or wrong token", body = ErrorBody),
-        (status = 404, description = "The console is disabled, or no database", body = ErrorBody),
-        (status = 422, description = "Bad limit", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
-        (status = 503, description = "The database is unavailable", body = ErrorBody)))]
-pub(super) async fn conversations(
+        DeskListErrors))]
+pub(in crate::http) async fn conversations(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
     query: Params<Paging>,
 ) -> Result<Json<ConversationList>, ApiError> {
     let items = load_conversations(&state, client, &headers, query).await?;
-    Ok(Json(ConversationList { items }))
+    Ok(Json(ConversationList {
+        items: items.into_iter().map(Into::into).collect(),
+    }))
 }
 
 /// Export recent conversations as CSV (one line per turn).
 #[utoipa::path(get, path = "/api/v1/desk/conversations.csv", tag = "desk", security(("desk_token" = [])),
     params(Paging),
     responses((status = 200, description = "UTF-8 CSV with BOM", content_type = "text/csv"),
-        (status = 400, description = "Unreadable query", body = ErrorBody),
-        (status = 401, description = "Missing or wrong token", body = ErrorBody),
-        (status = 404, description = "The console is disabled, or no database", body = ErrorBody),
-        (status = 422, description = "Bad limit", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
-        (status = 503, description = "The database is unavailable", body = ErrorBody)))]
-pub(super) async fn conversations_csv(
+        DeskListErrors))]
+pub(in crate::http) async fn conversations_csv(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
@@ -507,11 +508,8 @@ pub(super) async fn conversations_csv(
 /// are deleted at the end of the retention period.
 #[utoipa::path(get, path = "/api/v1/desk/tallies", tag = "desk", security(("desk_token" = [])),
     responses((status = 200, description = "The tallies", body = TallyList),
-        (status = 401, description = "Missing or wrong token", body = ErrorBody),
-        (status = 404, description = "The console is disabled, or no database", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody),
-        (status = 503, description = "The database is unavailable", body = ErrorBody)))]
-pub(super) async fn tallies(
+        TallyErrors))]
+pub(in crate::http) async fn tallies(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
@@ -519,7 +517,7 @@ pub(super) async fn tallies(
     authorize(&state, client, &headers)?;
     let items = database(&state)?.tallies().await.map_err(unavailable)?;
     Ok(Json(TallyList {
-        items,
+        items: items.into_iter().map(Into::into).collect(),
         retention_days: state.retention_days,
     }))
 }

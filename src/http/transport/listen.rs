@@ -29,7 +29,7 @@ use tower::ServiceExt;
 
 use super::client::ClientKey;
 use super::own_answers::{Handed, JsonAnswers};
-use super::{AppState, Limits, Metrics};
+use crate::http::{AppState, Limits, Metrics};
 
 /// Largest request head accepted (431 beyond). Browsers send a few hundred bytes to this API;
 /// 16 KiB leaves room for the cookies of a 商工会 site serving it on its own domain.
@@ -133,7 +133,7 @@ impl Drop for Slot {
 
 /// Serves `listener` until `shutdown` resolves, then lets requests in flight finish for at
 /// most the shutdown timeout.
-pub(super) async fn run(
+pub(in crate::http) async fn run(
     listener: TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()>,
@@ -148,7 +148,7 @@ pub(super) async fn run(
     );
     let trusted = state.trusted_proxies.clone();
     let metrics = state.metrics.clone();
-    let app = super::app(state);
+    let app = crate::http::app(state);
     let conns = Arc::new(Connections::default());
     let (close, closing) = watch::channel(());
     tokio::pin!(shutdown);

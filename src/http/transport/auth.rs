@@ -9,11 +9,11 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use sha2::{Digest, Sha256};
 
-use super::ApiError;
 use super::client::{Client, ClientKey};
+use crate::http::ApiError;
 
 /// Wrong tokens a client may send before it has to wait: enough for a person mistyping.
 const FREE_FAILURES: u32 = 5;
@@ -65,7 +65,7 @@ struct Record {
 
 /// Failed token attempts per client.
 #[derive(Debug, Default)]
-pub(super) struct Failures {
+pub(in crate::http) struct Failures {
     inner: Mutex<HashMap<ClientKey, Record>>,
 }
 
@@ -115,7 +115,7 @@ impl Failures {
     }
 
     /// Forgets clients whose last failure is long past (run by the server once a minute).
-    pub(super) fn prune(&self) {
+    pub(in crate::http) fn prune(&self) {
         let now = Instant::now();
         self.lock()
             .retain(|_, r| now.duration_since(r.last) < FORGET_AFTER);
@@ -131,7 +131,7 @@ fn presented(headers: &HeaderMap) -> Option<&str> {
 
 /// Checks the token a request presents against `expected` (`None`: the feature is off, answered
 /// with `disabled()`). `area` names the feature in the log and in `WWW-Authenticate`.
-pub(super) fn check(
+pub(in crate::http) fn check(
     expected: Option<&Token>,
     failures: &Failures,
     client: Client,
@@ -150,13 +150,9 @@ pub(super) fn check(
             area,
             "a token was refused unchecked: too many wrong tokens from this client"
         );
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_failures",
-            "誤ったトークンが続いたため、しばらく受け付けません。時間をおいてお試しください。",
-            "Too many wrong tokens from this client; retry after the given seconds.",
-        )
-        .retry_after(wait.as_secs_f64().ceil() as u64));
+        return Err(ApiError::TooManyFailures {
+            retry_after: wait.as_secs_f64().ceil() as u64,
+        });
     }
     match presented(headers) {
         Some(given) if expected.matches(given) => {
@@ -175,22 +171,8 @@ pub(super) fn check(
     }
 }
 
-fn unauthorized(area: &'static str, wrong: bool) -> ApiError {
-    let challenge = if wrong {
-        format!("Bearer realm=\"madoguchi {area}\", error=\"invalid_token\"")
-    } else {
-        format!("Bearer realm=\"madoguchi {area}\"")
-    };
-    let mut e = ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-        "トークンが正しくありません。",
-        "A valid token is required (Authorization: Bearer …).",
-    );
-    if let Ok(v) = HeaderValue::from_str(&challenge) {
-        e = e.with_header(header::WWW_AUTHENTICATE, v);
-    }
-    e
+fn unauthorized(realm: &'static str, wrong: bool) -> ApiError {
+    ApiError::Unauthorized { realm, wrong }
 }
 
 #[cfg(test)]
