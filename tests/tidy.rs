@@ -50,7 +50,7 @@ const MAY_USE: &[(&str, &[&str])] = &[
     ("understand", &["corpus", "text"]),
     ("search", &["corpus", "text"]),
     ("engine", &["corpus", "text", "understand", "search"]),
-    ("sessions", &["corpus", "understand"]),
+    ("sessions", &["corpus", "text", "understand"]),
     (
         "dialogue",
         &[
