@@ -1,6 +1,6 @@
 //! Criterion benchmarks of the engine over a fixed, stated set of situations: analysis of one
-//! message, index search, one full `respond` (its result asserted inside the loop), and corpus
-//! load + verification + index build.
+//! message, index search, one full `respond` (its result asserted inside the loop), one turn in
+//! each language, and corpus load + verification + index build.
 //!
 //! Run: `cargo bench --bench engine`.
 
@@ -87,6 +87,30 @@ fn benches(c: &mut Criterion) {
             }
         })
     });
+
+    // One turn in each language, the same situation (issue 23: a Japanese turn costs what it
+    // did; an English or Chinese one stays far under 20 ms).
+    for (name, m) in [
+        ("ja", "父から店を引き継いだので改装したい。300万円かかります"),
+        (
+            "en",
+            "I took over my father's shop and want to renovate it. It will cost 3 million yen.",
+        ),
+        ("zh-Hant", "我接手了父親的店，想改裝店面，費用大約300萬日圓。"),
+    ] {
+        c.bench_function(&format!("respond/one turn, {name}"), |b| {
+            b.iter(|| {
+                let turn = runtime.block_on(dialogue.respond_once(black_box(m)));
+                assert!(
+                    turn.reply
+                        .programs()
+                        .iter()
+                        .any(|p| p.id.as_str() == "shokei-atotsugi.oen"),
+                    "{m}"
+                );
+            })
+        });
+    }
 
     let mut g = c.benchmark_group("load");
     g.sample_size(10);
