@@ -5,7 +5,10 @@ turn asks, every dev case passes (all_ok), and the short lists are short and com
 >= 0.9 (the share of listed programs a careful advisor would list) and recall >= 0.95 (the share
 of those that are listed); pipe GET /api/v1/programs/{id} for every id through
 verify_quotes.py; run scope.jsonl, every case of which must pass; and report the repository's
-own reviewed set, tests/golden/shortlist.jsonl (its floors are tests/shortlist.rs's).
+own reviewed set, tests/golden/shortlist.jsonl (its floors are tests/shortlist.rs's); run
+multilingual.jsonl, every case of which must pass with the reply in the asker's language, and
+report our own English and Chinese set, tests/golden/multilingual.jsonl, whose replies must all
+be in the asker's language (its floors are tests/multilingual.rs's).
 Usage: .ci/eval-gate.py BASE_URL SHARED_DIR"""
 import json, subprocess, sys, urllib.request
 
@@ -74,6 +77,19 @@ def main():
     own = run_set(base, shared, "tests/golden/shortlist.jsonl")
     if own is None:
         return 1
+    # English and Chinese (issue 23): every case of multilingual.jsonl must pass, the reply in
+    # the asker's language included; our own 64 situations are reported (tests/multilingual.rs
+    # holds their floors).
+    ml = run_set(base, shared, "multilingual.jsonl")
+    if ml is None:
+        return 1
+    if not fraction_full(ml["all_ok"]) or not fraction_full(ml.get("reply_lang_ok", "0/1")):
+        failures.append(f"multilingual.jsonl all_ok {ml['all_ok']}, reply_lang_ok {ml.get('reply_lang_ok')} is not all")
+    own_ml = run_set(base, shared, "tests/golden/multilingual.jsonl")
+    if own_ml is None:
+        return 1
+    if not fraction_full(own_ml.get("reply_lang_ok", "0/1")):
+        failures.append(f"own multilingual set reply_lang_ok {own_ml.get('reply_lang_ok')} is not all")
     if failures:
         print("EVAL GATE FAILED:\n  " + "\n  ".join(failures))
         return 1
@@ -82,7 +98,10 @@ def main():
           f"(floor {RECALL_FLOOR}), listed {summary['listed']}, abstain {summary['abstain_ok']}, "
           f"quotes {summary['quotes_ok']}, first turn asks {summary['clarifies_first']}, median {summary['median_ms']} ms; "
           f"scope {scope_summary['all_ok']}; own set precision {own.get('precision')}, recall {own.get('recall')}, "
-          f"listed {own.get('listed')}, all_ok {own['all_ok']}")
+          f"listed {own.get('listed')}, all_ok {own['all_ok']}; multilingual {ml['all_ok']} "
+          f"(reply language {ml.get('reply_lang_ok')}); own multilingual hit@3 {own_ml['hit@3']}, "
+          f"abstain {own_ml['abstain_ok']}, precision {own_ml.get('precision')}, reply language "
+          f"{own_ml.get('reply_lang_ok')}")
     return 0
 
 

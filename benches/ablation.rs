@@ -7,6 +7,9 @@
 //! `--misses` also prints each paraphrase situation a configuration ranks wrong. `--no-rules`
 //! scores with every `[[expand]]` rule switched off, to see what the resources do on their own.
 //!
+//! `--bilingual` instead answers the sets given with each setting of the English and Chinese
+//! rewriting (none, the dictionaries, + our phrases, + joins): the ablation of issue 23.
+//!
 //! `--rules` instead screens the vocabulary's `[[expand]]` rules: over every golden situation
 //! and dialogue turn, the paraphrase set and the sets given, it removes one rule (then one `when`
 //! string) at a time and compares what each message becomes (top five ids, signals, themes). A
@@ -21,7 +24,7 @@ use std::sync::Arc;
 use madoguchi::dialogue::{Dialogue, SessionLimits};
 use madoguchi::engine::Engine;
 use madoguchi::text::normalize;
-use madoguchi::understand::{Resources, Understander};
+use madoguchi::understand::{BilingualParts, Resources, Understander};
 use unicode_normalization::UnicodeNormalization;
 
 fn related(a: &str, b: &str) -> bool {
@@ -119,6 +122,35 @@ async fn question_set(dialogue: &Dialogue, path: &str) -> anyhow::Result<[usize;
         out[3] += usize::from(ok);
     }
     Ok(out)
+}
+
+/// The ablation of the English and Chinese rewriting (issue 23): each question set answered
+/// with each setting of `BilingualParts`, scored on the programs alone (the reply's language is
+/// the renderer's, not the understanding's).
+async fn bilingual(mut engine: Engine, sets: &[&String]) -> anyhow::Result<()> {
+    print!("| rewriting |");
+    for s in sets {
+        let name = Path::new(s)
+            .file_stem()
+            .map_or_else(String::new, |n| n.to_string_lossy().into());
+        print!(" {name} hit@3 | {name} all ok |");
+    }
+    println!();
+    for (name, parts) in BilingualParts::ALL {
+        engine.understander.set_bilingual_parts(parts);
+        print!("| {name} |");
+        let dialogue = Dialogue::in_memory(Arc::new(engine), SessionLimits::default());
+        for s in sets {
+            let [_, h3, pos, ok, cases] = question_set(&dialogue, s).await?;
+            print!(" {h3}/{pos} | {ok}/{cases} |");
+        }
+        println!();
+        let shared = dialogue.engine();
+        drop(dialogue);
+        engine = Arc::try_unwrap(shared)
+            .map_err(|_| anyhow::anyhow!("the engine is still shared after the dialogue"))?;
+    }
+    Ok(())
 }
 
 /// What a message becomes, as far as removing a rule could change it.
@@ -264,6 +296,9 @@ async fn main() -> anyhow::Result<()> {
             e.when.clear();
         }
         rebuild(&mut engine, &known, Resources::default())?;
+    }
+    if args.iter().any(|a| a == "--bilingual") {
+        return bilingual(engine, &sets).await;
     }
     if args.iter().any(|a| a == "--rules") {
         let messages = messages(&set, &sets)?;

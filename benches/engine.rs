@@ -91,12 +91,18 @@ fn benches(c: &mut Criterion) {
     // One turn in each language, the same situation (issue 23: a Japanese turn costs what it
     // did; an English or Chinese one stays far under 20 ms).
     for (name, m) in [
-        ("ja", "父から店を引き継いだので改装したい。300万円かかります"),
+        (
+            "ja",
+            "父から店を引き継いだので改装したい。300万円かかります",
+        ),
         (
             "en",
             "I took over my father's shop and want to renovate it. It will cost 3 million yen.",
         ),
-        ("zh-Hant", "我接手了父親的店，想改裝店面，費用大約300萬日圓。"),
+        (
+            "zh-Hant",
+            "我接手了父親的店，想改裝店面，費用大約300萬日圓。",
+        ),
     ] {
         c.bench_function(&format!("respond/one turn, {name}"), |b| {
             b.iter(|| {

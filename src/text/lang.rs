@@ -114,6 +114,45 @@ pub fn detect_with(text: &str, chinese_only: impl Fn(char) -> bool) -> Option<La
     None
 }
 
+/// English words almost every English sentence has: a Latin-letter message of several words
+/// with none of them is in another language (Indonesian, French, Vietnamese …).
+const ENGLISH_FUNCTION_WORDS: &[&str] = &[
+    "the", "a", "an", "i", "we", "my", "our", "is", "are", "was", "to", "for", "of", "in", "and",
+    "it", "have", "has", "there", "can", "do", "does", "what", "how", "with", "on", "any", "you",
+    "me", "us", "this", "that", "be", "am", "i'm", "we're", "help", "want", "need", "please",
+];
+
+/// Whether a message is written in a language the service does not read: mostly letters of
+/// another script (Hangul, Cyrillic, Thai, Arabic, Devanagari …), or several Latin-letter words
+/// none of which is an English function word ("Saya ingin subsidi untuk toko saya",
+/// "Je voudrais une subvention pour mon café"). Such a person is asked, politely and in the
+/// three languages, to write in Japanese, English or Chinese — not told "no program".
+pub fn foreign(text: &str) -> bool {
+    let (mut ours, mut other) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        if is_kana(c) || is_han(c) || is_latin(c) {
+            ours += 1;
+        } else {
+            other += 1;
+        }
+    }
+    if other > ours {
+        return true;
+    }
+    if ours == 0 || text.chars().any(|c| is_kana(c) || is_han(c)) {
+        return false;
+    }
+    let words: Vec<String> = text
+        .split(|c: char| !(c.is_alphabetic() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words.len() >= 4
+        && !words
+            .iter()
+            .any(|w| ENGLISH_FUNCTION_WORDS.contains(&w.as_str()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +180,19 @@ mod tests {
         );
         // Japanese with an English word or two stays Japanese.
         assert_eq!(detect("IoTやAIを使った生産ラインのDX"), Some(Lang::Ja));
+    }
+
+    #[test]
+    fn other_languages_are_told_apart() {
+        assert!(foreign("안녕하세요 보조금이 있나요"));
+        assert!(foreign("Здравствуйте, есть ли субсидии?"));
+        assert!(foreign("Saya ingin subsidi untuk toko saya"));
+        assert!(foreign("Je voudrais une subvention pour mon café"));
+        assert!(!foreign("Is there a subsidy for my bakery?"));
+        assert!(!foreign("flood repair subsidy"));
+        assert!(!foreign("事業承継の補助金"));
+        assert!(!foreign("我想申請補助金"));
+        assert!(!foreign("12345"));
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub use bigram::{BigramTokenizer, bigram_ranges, bigrams};
 pub use clean::{first_hidden, is_hidden, strip_hidden};
 pub use contact::{contact, is_email, is_phone};
 pub use japanese::{Japanese, JapaneseTokenizer};
-pub use lang::{Lang, detect_with};
+pub use lang::{Lang, detect_with, foreign};
 pub use normalize::Normalized;
 
 /// Normalizes text once: every later stage takes the [`Normalized`] value.

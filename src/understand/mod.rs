@@ -26,6 +26,7 @@ use crate::corpus::{
 };
 use crate::text::{Japanese, Lang, Normalized, TextError, bigram_ranges, normalize};
 
+pub use bilingual::Parts as BilingualParts;
 pub use cues::MANUFACTURING;
 pub use facts::Facts;
 use paraphrase::Paraphrases;
@@ -176,6 +177,7 @@ pub struct Understander {
     bilingual: std::sync::Arc<bilingual::Bilingual>,
     /// The trigger phrases a translated sentence's words are joined into (自宅 + 修理 → 自宅の修理).
     joins: bilingual::Joins,
+    bilingual_parts: BilingualParts,
 }
 
 impl Understander {
@@ -290,6 +292,7 @@ impl Understander {
         Ok(Self {
             triggers: Triggers::new(phrases)?,
             joins,
+            bilingual_parts: BilingualParts::default(),
             japanese,
             rules,
             options,
@@ -369,12 +372,22 @@ impl Understander {
         if lang == Lang::Ja || self.chosen_option(message.trim()).is_some() {
             return self.understand(message);
         }
-        self.understand(&self.bilingual.pivot(message, lang, &self.joins))
+        self.understand(
+            &self
+                .bilingual
+                .pivot(message, lang, &self.joins, self.bilingual_parts),
+        )
     }
 
     /// The Japanese a message in `lang` is understood as (for tools and reviewing).
     pub fn pivot(&self, message: &str, lang: Lang) -> String {
-        self.bilingual.pivot(message, lang, &self.joins)
+        self.bilingual
+            .pivot(message, lang, &self.joins, self.bilingual_parts)
+    }
+
+    /// Switches parts of the English and Chinese rewriting off (the ablation compares them).
+    pub fn set_bilingual_parts(&mut self, parts: BilingualParts) {
+        self.bilingual_parts = parts;
     }
 
     /// Sizes of the English, Chinese and place tables.
