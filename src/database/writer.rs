@@ -34,13 +34,20 @@ use crate::dialogue::{Reason, Recorder, TurnRecord};
 
 /// Records held while the database is unavailable, in the queue and again in the writer's
 /// hands (a few hundred bytes each; 8,192 at most, about 2 MB): over an hour of a busy desk's
-/// turns, without letting a flood grow the process. Beyond it records are dropped and counted.
+/// turns, without letting a flood grow the process. Beyond it records are dropped and counted
+/// (`madoguchi_database_dropped_records`): the chosen behaviour when the writer falls behind.
+/// Backpressure would make every chat wait on the disk, and a database that is down would stop
+/// the answers; the writer keeps up with the fastest chat this service gives (see
+/// `benches/limit.sh`, which counts the rows), so drops mean the database is failing.
 pub const QUEUE: usize = 4_096;
 /// Records written in one transaction at most.
 const BATCH: usize = 256;
 /// How long records gather after the first before a batch is written: the writer wakes at
-/// most about a hundred times a second under load, not once a turn.
-const GATHER: Duration = Duration::from_millis(10);
+/// most about twenty times a second, not once a turn. A batch's own cost (its transaction, the
+/// round trips to SQLite's thread, the commit's write and sync) is some hundreds of µs, spread
+/// over the turns of 50 ms (50 at 1,000 turns a second). Nobody waits for a record: a command
+/// writes its conversation's pending turns first, and the desk's lists flush before reading.
+const GATHER: Duration = Duration::from_millis(50);
 /// How long a failed batch waits before it is tried again.
 const RETRY: Duration = Duration::from_secs(1);
 /// Commands waiting for the writer (each has a request waiting for it).

@@ -152,6 +152,12 @@ pub(super) fn judge(engine: &Engine, s: &Situation<'_>, ranked: &[usize]) -> Vec
             theme: None,
         }];
     }
+    // The need words each set of the person's words states, matched once for every program.
+    let (latest, own, terms) = (
+        engine.needs.stated(s.latest.iter().copied()),
+        engine.needs.stated(s.own.iter().copied()),
+        engine.needs.stated(s.terms.iter().copied()),
+    );
     let mut open: Vec<(Candidate, Vec<Theme>)> = Vec::new();
     for &ord in ranked {
         let Some(p) = programs.get(ord) else {
@@ -162,11 +168,13 @@ pub(super) fn judge(engine: &Engine, s: &Situation<'_>, ranked: &[usize]) -> Vec
         };
         // The need the person stated in their own words (in the latest message first), else
         // one the vocabulary's words state.
-        let own = need_of(engine, ord, &s.own);
+        let own = engine.needs.first_stated(ord, &own);
         let own_need = own.is_some();
-        let need = need_of(engine, ord, &s.latest)
+        let need = engine
+            .needs
+            .first_stated(ord, &latest)
             .or(own)
-            .or_else(|| need_of(engine, ord, &s.terms));
+            .or_else(|| engine.needs.first_stated(ord, &terms));
         let shared: Vec<Theme> = p
             .themes
             .iter()
@@ -377,19 +385,6 @@ fn conditions(p: &Program, s: &Situation<'_>) -> Option<Option<Slot>> {
         [slot] => Some(Some(slot)),
         _ => None,
     }
-}
-
-/// The first of the program's needs that `words` state: every word of the need (as analysed)
-/// is one of them or, for a word of two or more characters, inside one (生産性 in 生産性向上,
-/// 研修 in 研修費: the dictionary may keep a compound whole).
-fn need_of(engine: &Engine, ord: usize, words: &BTreeSet<&str>) -> Option<usize> {
-    let needs = engine.needs.get(ord)?;
-    let stated = |t: &str| {
-        words.contains(t) || (t.chars().count() >= 2 && words.iter().any(|w| w.contains(t)))
-    };
-    needs
-        .iter()
-        .position(|terms| !terms.is_empty() && terms.iter().all(|t| stated(t)))
 }
 
 /// A program is not listed beside one of its own menus (the menu says more), unless the person

@@ -3,6 +3,8 @@
 //! joins the two halves that know nothing of each other: understandings become search queries,
 //! and ranked ids become program records.
 
+mod needs;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -11,6 +13,8 @@ use crate::search::{Found, Hit, Index, Query, SearchError};
 use crate::text::Lang;
 use crate::text::{Japanese, TextError};
 use crate::understand::{Searchable, Understander, Understanding};
+
+pub use needs::{Needs, Stated};
 
 /// How many extra candidates to fetch so that dropping ruled-out programs still fills a page.
 const FILTER_HEADROOM: usize = 10;
@@ -24,6 +28,8 @@ pub enum LoadError {
     Text(#[from] TextError),
     #[error(transparent)]
     Search(#[from] SearchError),
+    #[error("building the automaton of the programs' needs: {0}")]
+    Needs(#[from] aho_corasick::BuildError),
 }
 
 /// How long each start-up stage took.
@@ -48,8 +54,9 @@ pub struct Engine {
     pub index: Index,
     /// For each program (by position), the expense kinds its quoted 対象経費 pays for.
     pub kinds_paid: Vec<u32>,
-    /// For each program (by position), its needs, each as the words it analyses into.
-    pub needs: Vec<Vec<Vec<String>>>,
+    /// For each program (by position), its needs, each as the words it analyses into, matched
+    /// by one automaton.
+    pub needs: Needs,
     pub load_times: LoadTimes,
 }
 
@@ -113,7 +120,7 @@ impl Engine {
                 kinds_paid[i] |= menus;
             }
         }
-        let needs = corpus
+        let needs: Vec<Vec<Vec<String>>> = corpus
             .programs
             .iter()
             .map(|p| {
@@ -129,7 +136,7 @@ impl Engine {
             understander,
             index,
             kinds_paid,
-            needs,
+            needs: Needs::new(&needs)?,
             load_times: LoadTimes {
                 corpus: t1 - t0,
                 dictionary: t2 - t1,
