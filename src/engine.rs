@@ -6,9 +6,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::text::Lang;
 use crate::corpus::{Corpus, CorpusError, Program};
 use crate::search::{Found, Hit, Index, Query, SearchError};
+use crate::text::Lang;
 use crate::text::{Japanese, TextError};
 use crate::understand::{Searchable, Understander, Understanding};
 

@@ -50,7 +50,8 @@ impl Lang {
 /// a Japanese sentence would write in kana. One of them in a message with no kana makes it
 /// Chinese; the Traditional and Simplified forms that differ from Japanese are read from the
 /// variant table by the caller ([`detect_with`]).
-const CHINESE_MARKERS: &str = "我你您他她它們们嗎吗呢麼么這这那哪誰谁沒没還还個个很嗎吧呀哦啊給给讓让說说跟從从對对裡里";
+const CHINESE_MARKERS: &str =
+    "我你您他她它們们嗎吗呢麼么這这那哪誰谁沒没還还個个很嗎吧呀哦啊給给讓让說说跟從从對对裡里";
 
 /// What one pass over a message counts.
 #[derive(Debug, Default, Clone, Copy)]

@@ -282,7 +282,10 @@ mod tests {
             .into_session();
         assert_eq!(back.facts, s.facts);
         assert_eq!(back.ruled_out, s.ruled_out, "a judgement stays: {json}");
-        assert_eq!(back.lang, s.lang, "the conversation's language stays: {json}");
+        assert_eq!(
+            back.lang, s.lang,
+            "the conversation's language stays: {json}"
+        );
         assert_eq!(back.topic[0].words, m.words);
         assert_eq!(back.topic[0].signals, m.signals);
         assert_eq!(back.topic[0].bigrams.len(), MAX_STORED_TERMS);
