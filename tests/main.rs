@@ -15,6 +15,7 @@ mod flood;
 mod golden;
 mod hidden;
 mod hostile;
+mod language_edges;
 mod languages;
 mod limits;
 mod line;

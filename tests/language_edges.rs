@@ -1,0 +1,97 @@
+//! The conversation's language at every edge: the chat API's `lang` (accepted in the request,
+//! an unknown tag a 422 that lists the accepted ones, carried in every response, documented in
+//! the OpenAPI document), MCP's `lang` argument and tool descriptions, and `ask --lang`.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use madoguchi::dialogue::SessionLimits;
+use serde_json::{Value, json};
+
+use crate::api::call;
+use crate::support::app_with;
+
+fn chat(body: Value) -> Request<Body> {
+    Request::post("/api/v1/chat")
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_chat_api_answers_in_the_language_asked_for_and_says_which() {
+    let app = app_with(SessionLimits::default());
+    let q = "熊本地震で工場が壊れました。補助金はありますか";
+    let (status, ja) = call(&app, chat(json!({ "message": q }))).await;
+    assert_eq!(status, StatusCode::OK, "{ja}");
+    assert_eq!(ja["lang"], "ja");
+    for (tag, code) in [
+        ("en", "en"),
+        ("EN-us", "en"),
+        ("zh-TW", "zh-Hant"),
+        ("zh", "zh-Hant"),
+    ] {
+        let (status, v) = call(&app, chat(json!({ "message": q, "lang": tag }))).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        assert_eq!(v["lang"], code, "{tag}: {v}");
+        let reply = v["reply"].as_str().unwrap();
+        assert_ne!(reply, ja["reply"].as_str().unwrap());
+        let p = &v["programs"][0];
+        assert!(p["gloss"].is_string(), "{p}");
+        assert_eq!(
+            p["name"], ja["programs"][0]["name"],
+            "the name stays Japanese"
+        );
+        let q0 = &p["quotes"][0];
+        assert_eq!(
+            q0["text"], ja["programs"][0]["quotes"][0]["text"],
+            "quotes stay verbatim"
+        );
+        assert_ne!(q0["label_text"], q0["label"], "{q0}");
+    }
+    // The language stays with the conversation: a later message in Japanese without `lang`
+    // and with no kana … is answered by its own script; a bare number keeps the conversation's.
+    let (_, first) = call(&app, chat(json!({ "message": q, "lang": "en" }))).await;
+    let sid = first["session_id"].as_str().unwrap();
+    let (_, next) = call(&app, chat(json!({ "message": "DX", "session_id": sid }))).await;
+    assert_eq!(next["lang"], "en", "{next}");
+}
+
+#[tokio::test]
+async fn an_unknown_lang_is_a_422_that_lists_the_accepted_tags() {
+    let app = app_with(SessionLimits::default());
+    let (status, v) = call(&app, chat(json!({ "message": "補助金", "lang": "fr" }))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["code"], "unknown_lang");
+    assert_eq!(v["error"]["field"], "lang");
+    let en = v["error"]["message_en"].as_str().unwrap();
+    assert!(
+        en.contains("zh-Hant") && en.contains("en") && en.contains("ja"),
+        "{en}"
+    );
+    let (status, _) = call(&app, chat(json!({ "message": "補助金", "lang": 7 }))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_lang_in_request_and_response() {
+    let app = app_with(SessionLimits::default());
+    let req = Request::get("/api/v1/openapi.json")
+        .body(Body::empty())
+        .unwrap();
+    let (status, doc) = call(&app, req).await;
+    assert_eq!(status, StatusCode::OK);
+    let schemas = &doc["components"]["schemas"];
+    let request = &schemas["ChatRequest"]["properties"]["lang"];
+    assert!(
+        request["description"].as_str().unwrap().contains("zh-Hant"),
+        "{request}"
+    );
+    assert!(request["pattern"].is_string(), "{request}");
+    let response = &schemas["ChatResponse"]["properties"]["lang"];
+    assert!(
+        response["description"].as_str().unwrap().contains("en"),
+        "{response}"
+    );
+    let required = schemas["ChatResponse"]["required"].as_array().unwrap();
+    assert!(required.iter().any(|r| r == "lang"));
+}
