@@ -95,3 +95,73 @@ async fn the_openapi_document_describes_lang_in_request_and_response() {
     let required = schemas["ChatResponse"]["required"].as_array().unwrap();
     assert!(required.iter().any(|r| r == "lang"));
 }
+
+#[tokio::test]
+async fn mcp_says_english_and_chinese_are_accepted_and_answers_in_them() {
+    use madoguchi::mcp::McpServer;
+    use madoguchi::mcp::input::FindPrograms;
+    use rmcp::handler::server::wrapper::Parameters;
+    let server = McpServer::new(std::sync::Arc::new(crate::support::dialogue(
+        SessionLimits::default(),
+    )));
+    let find = server
+        .tools()
+        .into_iter()
+        .find(|t| t.name == "find_programs")
+        .expect("find_programs");
+    let description = find.description.as_deref().unwrap_or_default();
+    assert!(
+        description.contains("English") && description.contains("Chinese"),
+        "{description}"
+    );
+    let schema = serde_json::to_value(&*find.input_schema).unwrap();
+    assert!(schema["properties"]["lang"].is_object(), "{schema}");
+    for (lang, code) in [("en", "en"), ("zh-Hant", "zh-Hant"), ("fr", "")] {
+        let r = server
+            .find_programs(Parameters(FindPrograms {
+                situation: "熊本地震で工場が壊れました。補助金はありますか".into(),
+                lang: Some(lang.into()),
+            }))
+            .await
+            .expect("a tool result");
+        let v = r.structured_content.expect("structured content");
+        if code.is_empty() {
+            assert_eq!(r.is_error, Some(true));
+            assert_eq!(v["error"]["code"], "unknown_lang", "{v}");
+        } else {
+            assert_eq!(v["lang"], code, "{v}");
+            assert!(v["programs"][0]["gloss"].is_string(), "{v}");
+        }
+    }
+}
+
+#[test]
+fn ask_answers_in_the_language_of_lang() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_madoguchi"))
+        .args([
+            "--today",
+            "2026-11-29",
+            "ask",
+            "--lang",
+            "en",
+            "熊本地震で工場が壊れました",
+        ])
+        .output()
+        .expect("madoguchi runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("These support programs") || text.contains("candidates"),
+        "{text}"
+    );
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_madoguchi"))
+        .args(["ask", "--lang", "fr", "補助金"])
+        .output()
+        .expect("madoguchi runs");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("zh-Hant"));
+}

@@ -7,15 +7,20 @@ use rmcp::schemars;
 use serde::Deserialize;
 
 use crate::corpus::Theme;
-use crate::dialogue::{MAX_MESSAGE_CHARS, Message, MessageError};
+use crate::dialogue::{Lang, MAX_MESSAGE_CHARS, Message, MessageError};
 
 /// `find_programs` arguments.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct FindPrograms {
-    /// 相談者の状況を、相談者の言葉のまま日本語で（例：「台湾のデパートで県産の菓子を売り込みたい」）。
-    /// 1〜2,000文字。 / The person's situation in their own words, in Japanese (1 to 2,000
-    /// characters).
+    /// 相談者の状況を、相談者の言葉のまま（日本語・英語・中国語）で（例：「台湾のデパートで県産の菓子を
+    /// 売り込みたい」）。1〜2,000文字。 / The person's situation in their own words, in Japanese,
+    /// English or Chinese (1 to 2,000 characters).
     pub situation: String,
+    /// 回答の言語：ja、en、zh-Hant（zh、zh-TW なども可）。省略時は situation の言語。 / The
+    /// language to answer in: ja, en or zh-Hant (also zh, zh-TW …); by default the
+    /// situation's own.
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 /// `get_program` arguments.
@@ -45,6 +50,16 @@ pub fn situation(raw: &str) -> Result<Message, InputError> {
     })
 }
 
+/// Parses the language asked for; absent or blank: the situation's own.
+pub fn parse_lang(raw: Option<&str>) -> Result<Option<Lang>, InputError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(l) => Lang::parse(l)
+            .map(Some)
+            .ok_or_else(|| InputError::UnknownLang(l.chars().take(40).collect())),
+    }
+}
+
 /// Parses a theme label; an absent or blank one means every theme.
 pub fn parse_theme(raw: Option<&str>) -> Result<Option<Theme>, InputError> {
     match raw.map(str::trim) {
@@ -62,6 +77,7 @@ pub enum InputError {
     SituationTooLong { chars: usize },
     UnknownId(String),
     UnknownTheme(String),
+    UnknownLang(String),
 }
 
 impl InputError {
@@ -72,6 +88,7 @@ impl InputError {
             InputError::SituationTooLong { .. } => "situation_too_long",
             InputError::UnknownId(_) => "unknown_id",
             InputError::UnknownTheme(_) => "unknown_theme",
+            InputError::UnknownLang(_) => "unknown_lang",
         }
     }
 
@@ -90,13 +107,18 @@ impl InputError {
                 "テーマ「{t}」はありません。次のいずれかを指定するか、省略してください：{}。",
                 theme_labels().join("、")
             ),
+            InputError::UnknownLang(l) => format!(
+                "lang「{l}」には対応していません。次のいずれかを指定するか、省略してください：{}。",
+                Lang::ACCEPTED
+            ),
         }
     }
 
     pub fn english(&self) -> String {
         match self {
             InputError::EmptySituation => {
-                "`situation` is empty: send the person's situation in Japanese.".to_string()
+                "`situation` is empty: send the person's situation in Japanese, English or Chinese."
+                    .to_string()
             }
             InputError::SituationTooLong { chars } => {
                 format!("`situation` has {chars} characters; the limit is {MAX_MESSAGE_CHARS}.")
@@ -107,6 +129,10 @@ impl InputError {
             InputError::UnknownTheme(t) => format!(
                 "There is no theme {t:?}; use one of: {}, or leave it out.",
                 theme_labels().join(", ")
+            ),
+            InputError::UnknownLang(l) => format!(
+                "lang {l:?} is not a language this service answers in; use one of: {}, or leave it out.",
+                Lang::ACCEPTED
             ),
         }
     }
