@@ -155,8 +155,8 @@ async fn write_turns(
     }
     for chunk in (0..turns.len()).collect::<Vec<_>>().chunks(ROWS_PER_INSERT) {
         let sql = format!(
-            "INSERT INTO turns (conversation_id, n, at, question, outcome, programs) VALUES {}",
-            placeholders(chunk.len(), 6)
+            "INSERT INTO turns (conversation_id, n, at, question, outcome, programs, lang) VALUES {}",
+            placeholders(chunk.len(), 7)
         );
         // Not kept as a prepared statement: each number of rows is another statement, and a
         // cache of up to 128 of them per connection would hold megabytes for nothing.
@@ -170,7 +170,8 @@ async fn write_turns(
                 .bind(at)
                 .bind(stored_text(&turn.question, QUESTION_CHARS))
                 .bind(turn.outcome)
-                .bind(programs.join(" "));
+                .bind(programs.join(" "))
+                .bind(turn.lang.code());
         }
         q.execute(&mut *conn).await?;
     }

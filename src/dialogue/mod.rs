@@ -411,6 +411,7 @@ impl Dialogue {
                 question: message.trim().to_string(),
                 outcome: reply.outcome(),
                 programs: reply.programs().iter().map(|p| p.id.clone()).collect(),
+                lang,
             });
         }
         let corpus = &engine.corpus;
