@@ -8,6 +8,8 @@ Drives Debian's /usr/bin/chromium through /usr/bin/chromedriver with Python sele
 running with --desk-token DESK_TOKEN. Stops at the first broken step with a clear message
 (and OUT_DIR/failure.png), exit 1; otherwise prints `browser test: N passed, 0 failed`, exit 0.
 Screenshots: OUT_DIR/widget-desktop.png, widget-phone.png, widget-form.png, desk-compare.png,
+widget-en.png and widget-zh.png (a conversation in English and one in Chinese, the language
+chosen in the widget's switch),
 desk-inbox.png; a real answer at 390×844: answer-phone.png (as it arrives), answer-phone-cards.png
 (scrolled to the cards), answer-phone-details.png (the best fit's disclosure open); and one per
 state and size that axe-core scans: axe-STATE-desktop.png (1280×900), axe-STATE-phone.png
@@ -53,6 +55,31 @@ HANDOFF_QUESTION = "跡継ぎに店を譲りたいが、何から始めればよ
 HOSTILE_NAME = "<script>alert(1)</script>テスト"
 STAFF_NOTE = "折り返し電話済み <b>次回</b> 12/3"
 CITE = re.compile(r"p\.\d+ l\.\d+")
+# The two conversations in another language (issue 23): typed in English and in Chinese, each
+# naming the disaster as the document does, so that the answer has cards to show.
+EN_QUESTION = "Our factory in Kumamoto was damaged in the 熊本地震 earthquake. Is there a subsidy for repairs?"
+ZH_QUESTION = "我們在熊本的工廠因熊本地震受損，有修復工廠的補助金嗎？"
+
+
+def reply_in(lang, text):
+    """The eval's rule (shared/eval/run_eval.py): outside 「…」 at most 5 % of the letters are
+    kana, and English is at least half Latin letters (Chinese, fewer)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "「":
+            depth += 1
+        elif ch == "」":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(ch)
+    letters = [ch for ch in out if ch.isalpha()]
+    if not letters:
+        return False
+    kana = sum(1 for ch in letters if "\u3040" <= ch <= "\u30ff")
+    latin = sum(1 for ch in letters if ch.isascii())
+    if kana > 0.05 * len(letters):
+        return False
+    return latin >= 0.5 * len(letters) if lang == "en" else latin < 0.5 * len(letters)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import a11y  # noqa: E402 - beside this script
 WAIT = 10  # seconds, every wait
@@ -111,6 +138,7 @@ class Run:
         self.axe_js = a11y.axe_source()
         self.scans = 0
         self.announced = None
+        self.languages = []
 
     def logs(self, expected=None):
         """Collects SEVERE console entries (`expected` ones ignored; a favicon 404 counts too)."""
@@ -565,6 +593,54 @@ class Run:
         wait_for(d, "the conversation after 「会話に戻る」", lambda: visible(css(root, "[data-testid=madoguchi-log]")))
         self.desktop()
 
+    def widget_language(self, lang, question, shot):
+        """A conversation in another language: chosen in the widget's switch (a native select
+        with an accessible name), a question typed, the answer marked with its `lang` and in
+        that language outside 「…」, the widget's own labels changed, a screenshot."""
+        d = self.d
+        self.desktop()
+        d.get(self.base + "/demo")
+        d.execute_script("localStorage.clear();")
+        d.get(self.base + "/demo")
+        root = shadow(d)
+        wait_for(d, "the launcher", lambda: visible(css(root, "[data-testid=madoguchi-open]")))[0].click()
+        wait_for(d, "the panel to open", lambda: visible(css(root, "[role=dialog]")))
+        switch = wait_for(d, "the language switch [data-testid=madoguchi-lang]", lambda: visible(css(root, "[data-testid=madoguchi-lang]")))[0]
+        if switch.tag_name != "select" or not switch.get_attribute("aria-label"):
+            raise StepFailed("the language switch is not a labelled <select>")
+        before = css(root, "[data-testid=madoguchi-send]")[0].text
+        Select(switch).select_by_value(lang)
+        wait_for(d, f"the widget's root to say lang={lang}",
+                 lambda: css(root, "[data-testid=madoguchi-root]")[0].get_attribute("lang") == lang)
+        after = css(root, "[data-testid=madoguchi-send]")[0].text
+        if after == before:
+            raise StepFailed(f"the send button still says {before!r} after choosing {lang}")
+        welcome = css(root, "[data-testid=madoguchi-welcome]")[0]
+        if welcome.get_attribute("lang") != lang or not reply_in(lang, welcome.text):
+            raise StepFailed(f"the welcome is not in {lang}: {welcome.text!r}")
+        box = css(root, "[data-testid=madoguchi-input]")[0]
+        box.send_keys(question)
+        box.send_keys(Keys.ENTER)
+        answer = wait_for(d, f"the answer to 「{question}」",
+                          lambda: css(root, "[data-testid=madoguchi-message][data-role=assistant]"))[-1]
+        if answer.get_attribute("lang") != lang:
+            raise StepFailed(f"the answer's lang is {answer.get_attribute('lang')!r}, not {lang}")
+        texts = css(answer, "[data-testid=madoguchi-reply], [data-testid=madoguchi-nomatch]")
+        text = "\n".join(t.get_attribute("textContent") for t in texts)
+        if not text or not reply_in(lang, text):
+            raise StepFailed(f"the answer is not in {lang} outside 「…」:\n{text}")
+        user = css(root, "[data-testid=madoguchi-message][data-role=user]")[-1]
+        if user.get_attribute("lang") != lang:
+            raise StepFailed(f"the question's lang is {user.get_attribute('lang')!r}, not {lang}")
+        quotes = css(answer, "q")
+        if any(q.get_attribute("lang") != "ja" for q in quotes):
+            raise StepFailed("a quote in the answer is not marked lang=ja")
+        labels = [css(root, "[data-testid=madoguchi-answer-head]")[-1].text, css(root, "[data-testid=madoguchi-title]")[0].text]
+        if not all(reply_in(lang, label) for label in labels):
+            raise StepFailed(f"the widget's labels are not in {lang}: {labels}")
+        self.shot(shot)
+        self.languages.append((lang, len(css(answer, "[data-testid=madoguchi-card]")), text.splitlines()[0]))
+
     # ---------- the console ----------
     def desk_wrong_token(self):
         d = self.d
@@ -809,6 +885,13 @@ def main():
         ("axe: the desk's conversations, 1280×900 and 390×844", lambda: run.scan("desk-conversations")),
         ("desk: CSV export of the conversations", run.desk_export),
         ("desk: no SEVERE console entries", run.console_clean),
+        ("English: chosen in the switch, a question typed, the answer and the labels in English",
+         lambda: run.widget_language("en", EN_QUESTION, "widget-en.png")),
+        ("axe: the widget in English, 1280×900 and 390×844", lambda: run.scan("widget-en")),
+        ("繁體中文: chosen in the switch, a question typed, the answer and the labels in Chinese",
+         lambda: run.widget_language("zh-Hant", ZH_QUESTION, "widget-zh.png")),
+        ("axe: the widget in Chinese, 1280×900 and 390×844", lambda: run.scan("widget-zh")),
+        ("widget in English and Chinese: no SEVERE console entries", run.console_clean),
     ]
     failed = None
     try:
@@ -841,6 +924,8 @@ def main():
     print(f"axe-core: {run.scans} scans, 0 violations")
     if run.announced:
         print(f"announced after 「{run.announced[0]}」: {run.announced[1]}")
+    for lang, cards, first in run.languages:
+        print(f"{lang}: {cards} card(s); the answer begins {first!r}")
     print(f"browser test: {run.passed} passed, 0 failed")
 
 

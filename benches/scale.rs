@@ -285,7 +285,7 @@ fn generate(real: &Engine, n: usize, dir: &Path) {
     std::fs::write(dir.join("program-ids.md"), ids).expect("write ids");
     let manifest = format!(
         "[[source]]\nid = \"synthetic\"\nfile = \"source/synthetic.txt\"\nsha256 = \"{sha}\"\n\
-         title = \"合成コーパス（ベンチマーク用）\"\nissuer = \"benchmark\"\nyear = \"令和7年度\"\nids = \"program-ids.md\"\n"
+         title = \"合成コーパス（ベンチマーク用）\"\ntitle_en = \"A synthetic corpus (benchmark)\"\ntitle_zh = \"合成語料（效能測試用）\"\nissuer = \"benchmark\"\nyear = \"令和7年度\"\nids = \"program-ids.md\"\n"
     );
     std::fs::write(dir.join("corpus.toml"), manifest).expect("write manifest");
 }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::dialogue::{Clock, Dialogue, Message, Turn};
+use crate::dialogue::{Clock, Dialogue, Lang, Message, Turn, Unlimited};
 use crate::engine::Engine;
 use crate::render::{self, Options, Style};
 use crate::wire::ProgramWire;
@@ -61,10 +61,19 @@ enum Command {
         /// Also print how the question was understood (words, added words, facts, spans).
         #[arg(long)]
         explain: bool,
+        /// The language of the answer: ja, en or zh-Hant (also zh, zh-TW …); by default the
+        /// question's own.
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
     },
     /// A conversation in the terminal with the same dialogue engine as the chat API. Type a
     /// number to choose an option, "最初から" to start over, an empty line or Ctrl-D to end.
-    Chat,
+    Chat {
+        /// The language of the answers: ja, en or zh-Hant (also zh, zh-TW …); by default each
+        /// message's own, else the conversation's.
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
+    },
     /// Run the HTTP service (the MCP service too, at /mcp).
     Serve(Box<crate::http::ServeConfig>),
     /// Serve the MCP tools (find_programs, get_program, list_programs) on stdin/stdout, for an
@@ -119,6 +128,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
             limit,
             explain,
+            lang,
         } => {
             let question = Message::parse(&question).context("the question")?;
             let engine = Engine::load(&dir)
@@ -128,7 +138,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let dialogue =
                 Dialogue::in_memory(Arc::new(engine), Default::default()).with_clock(clock);
-            let turn = block_on(dialogue.respond_once(question.as_str()))?;
+            let turn = block_on(dialogue.respond_once_in(question.as_str(), lang))?;
             if json {
                 let programs: Vec<ProgramWire<'_>> = turn
                     .reply
@@ -143,10 +153,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Chat => {
+        Command::Chat { lang } => {
             let engine = Engine::load(&dir)
                 .with_context(|| format!("loading the corpus in {}", dir.display()))?;
-            chat(engine, clock)?;
+            chat(engine, clock, lang)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Mcp => {
@@ -178,6 +188,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Runs one future to completion on a runtime of this thread (`ask` and `chat` are one person
 /// at a terminal; the in-memory store never waits).
+/// Reads `--lang` (any tag [`Lang::parse`] reads).
+fn parse_lang(tag: &str) -> Result<Lang, String> {
+    Lang::parse(tag).ok_or_else(|| {
+        format!(
+            "not a language this service answers in; use one of {}",
+            Lang::ACCEPTED
+        )
+    })
+}
+
 fn block_on<F: std::future::Future>(f: F) -> anyhow::Result<F::Output> {
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
     Ok(runtime.block_on(f))
@@ -264,18 +284,22 @@ fn terminal(limit: usize) -> Style {
     }
 }
 
-fn chat(engine: Engine, clock: Clock) -> anyhow::Result<()> {
+fn chat(engine: Engine, clock: Clock, lang: Option<Lang>) -> anyhow::Result<()> {
     use std::io::{BufRead, Write};
     let dialogue = Dialogue::in_memory(Arc::new(engine), Default::default()).with_clock(clock);
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
     let mut session: Option<String> = None;
     let mut options: Vec<String> = Vec::new();
+    // The conversation's language as the last turn said it (the chosen one until then).
+    let mut held = lang.unwrap_or_default();
     let stdin = std::io::stdin();
     let mut out = std::io::stdout();
-    writeln!(
-        out,
-        "madoguchi: ご相談内容を入力してください（空行で終了）。"
-    )?;
+    let greeting = match held {
+        Lang::Ja => "madoguchi: ご相談内容を入力してください（空行で終了）。",
+        Lang::En => "madoguchi: please type your question (an empty line ends).",
+        Lang::Zh => "madoguchi: 請輸入您想諮詢的內容（輸入空行即結束）。",
+    };
+    writeln!(out, "{greeting}")?;
     loop {
         write!(out, "> ")?;
         out.flush()?;
@@ -293,12 +317,18 @@ fn chat(engine: Engine, clock: Clock) -> anyhow::Result<()> {
         let message = match Message::parse(&message) {
             Ok(m) => m,
             Err(e) => {
-                writeln!(out, "{}", e.japanese())?;
+                writeln!(out, "{}", e.in_lang(held))?;
                 continue;
             }
         };
-        let turn = runtime.block_on(dialogue.respond(session.as_deref(), message.as_str()))?;
+        let turn = runtime.block_on(dialogue.respond_in(
+            &Unlimited,
+            session.as_deref(),
+            message.as_str(),
+            lang,
+        ))?;
         session = Some(turn.session_id.clone());
+        held = turn.lang;
         write!(out, "{}", chat_text(&turn))?;
         options = turn
             .reply

@@ -9,9 +9,10 @@
 use std::fmt::Write;
 
 use crate::corpus::Quote;
-use crate::dialogue::{Recommendation, Reply, Turn};
+use crate::dialogue::{Lang, Recommendation, Reply, Turn, Words, words};
 
-/// The heading above the programs' terms: what the brackets mean.
+/// The heading above the programs' terms in Japanese: what the brackets mean (each language's
+/// is `Words::terms_heading`).
 pub const TERMS_HEADING: &str =
     "【制度と条件】（「」内は資料からの引用、「p.N l.M」は資料のページと行）";
 
@@ -94,19 +95,20 @@ impl Rendered {
     }
 }
 
-/// Renders `turn` for a channel of `style`.
+/// Renders `turn` for a channel of `style`, in the turn's language.
 pub fn turn(turn: &Turn, style: Style) -> Rendered {
+    let w = words(turn.lang);
     let block = |part, text| Block { part, text };
     let mut blocks = vec![block(Part::Reply, format!("{}\n", turn.text))];
     let programs = turn.reply.programs();
     if !programs.is_empty() && style.limit > 0 {
-        blocks.push(block(Part::Heading, format!("{TERMS_HEADING}\n")));
+        blocks.push(block(Part::Heading, format!("{}\n", w.terms_heading())));
     }
     for (i, p) in programs.iter().take(style.limit).enumerate() {
-        blocks.push(block(Part::Program, program(i + 1, p, style)));
+        blocks.push(block(Part::Program, program(w, i + 1, p, style)));
     }
     if let Some(f) = turn.reply.follow_up() {
-        let mut out = format!("【絞り込むための質問】{}\n", f.question);
+        let mut out = format!("{}{}\n", w.follow_up_heading(), f.question);
         match style.options {
             Options::Numbered => {
                 for (i, o) in f.options.iter().enumerate() {
@@ -114,7 +116,7 @@ pub fn turn(turn: &Turn, style: Style) -> Rendered {
                 }
             }
             Options::Inline => {
-                let _ = writeln!(out, "    選択肢：{}", f.options.join("／"));
+                let _ = writeln!(out, "    {}", w.options_inline(&f.options));
             }
             Options::Buttons => {}
         }
@@ -126,11 +128,12 @@ pub fn turn(turn: &Turn, style: Style) -> Rendered {
         // The reply states why (a private matter, a business in another prefecture, another
         // subject) in its first line.
         let mut out = format!(
-            "【該当なし】{}",
+            "{}{}",
+            w.no_match_heading(),
             turn.text.lines().next().unwrap_or_default()
         );
         if !refer.is_empty() {
-            let _ = write!(out, "問い合わせ先：{}。", refer.join("、"));
+            out.push_str(&w.refer_inline(refer));
         }
         out.push('\n');
         blocks.push(block(Part::Referral, out));
@@ -139,23 +142,16 @@ pub fn turn(turn: &Turn, style: Style) -> Rendered {
 }
 
 /// One program: its number, name and kind (and id), its division, why it fits, its quotes.
-fn program(n: usize, p: &Recommendation, style: Style) -> String {
-    let mut out = if style.ids {
-        format!("[{n}] {}（id: {}・{}）\n", p.name, p.id, p.kind.japanese())
-    } else {
-        format!("[{n}] {}（{}）\n", p.name, p.kind.japanese())
-    };
-    let _ = writeln!(out, "    担当：{}", p.division);
+fn program(w: &dyn Words, n: usize, p: &Recommendation, style: Style) -> String {
+    let mut out = w.program_heading(n, p, style.ids);
+    out.push('\n');
+    let _ = writeln!(out, "    {}", w.division_line(p));
     // Why it fits (or, for one that may fit, the condition that decides), one line.
     if let Some(reason) = &p.reason {
-        let _ = writeln!(
-            out,
-            "    {}：{reason}",
-            if p.fits { "合う理由" } else { "条件" }
-        );
+        let _ = writeln!(out, "    {}{}{reason}", w.reason_label(p.fits), w.colon());
     }
     for q in &p.quotes {
-        quote_line(&mut out, q);
+        quote_line_in(w.lang(), &mut out, q);
     }
     out
 }
@@ -163,11 +159,18 @@ fn program(n: usize, p: &Recommendation, style: Style) -> String {
 /// One quoted term: its label, its text with the source's line breaks as spaces (the quote is
 /// verbatim otherwise), its citation.
 pub fn quote_line(out: &mut String, q: &Quote) {
+    quote_line_in(Lang::Ja, out, q);
+}
+
+/// [`quote_line`] with the label in `lang` (the quote stays as the document has it).
+pub fn quote_line_in(lang: Lang, out: &mut String, q: &Quote) {
+    let w = words(lang);
     let text: Vec<&str> = q.text.split_whitespace().collect();
     let _ = writeln!(
         out,
-        "    {}：「{}」「p.{} l.{}」",
-        q.label,
+        "    {}{}「{}」「p.{} l.{}」",
+        w.label(q.label),
+        w.colon(),
         text.join(" "),
         q.page,
         q.line

@@ -8,7 +8,8 @@ use utoipa::ToSchema;
 
 use crate::corpus::{Corpus, Document, Program, Quote, SourceInfo, YearUnit};
 use crate::dialogue::{
-    Estimate, NoMatchReason, PeriodNote, Recommendation, Reply, SessionStatus, Turn,
+    Estimate, Lang, NoMatchReason, PeriodNote, Recommendation, Reply, SessionStatus, Turn, pick,
+    words,
 };
 
 pub mod desk;
@@ -36,12 +37,27 @@ pub struct ChatRequest {
     /// The `session_id` of an earlier response, to continue that conversation.
     #[serde(default)]
     pub session_id: Option<String>,
+    /// The language to answer in: `ja`, `en` or `zh-Hant` (also `zh`, `zh-TW`, `zh-HK`,
+    /// `zh-Hans`, `en-US` …; case-insensitive). Absent: the message's own language, by its
+    /// script, else the conversation's, else Japanese. It overrides detection for this message
+    /// and becomes the conversation's. An unknown tag is a 422 (`unknown_lang`) that lists the
+    /// accepted ones.
+    #[serde(default)]
+    #[schema(
+        pattern = r"^([Jj][Aa]|[Ee][Nn]|[Zz][Hh])([-_][A-Za-z0-9]{1,8})*$",
+        example = "en"
+    )]
+    pub lang: Option<String>,
 }
 
 /// A quoted term: a verbatim slice of the source document with its citation.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QuoteWire<'a> {
+    /// The term's label as records write it (Japanese: 補助率, 上限額 …).
     pub label: &'a str,
+    /// The label in the turn's language (Subsidy rate, 補助比例 …; the same as `label` in
+    /// Japanese and outside a chat turn). The `text` stays verbatim Japanese.
+    pub label_text: &'a str,
     pub text: &'a str,
     pub page: u32,
     pub line: u32,
@@ -53,11 +69,22 @@ impl<'a> QuoteWire<'a> {
     pub fn new(q: &'a Quote, source: &'a str) -> Self {
         Self {
             label: q.label.as_str(),
+            label_text: q.label.as_str(),
             text: &q.text,
             page: q.page,
             line: q.line,
             source,
         }
+    }
+}
+
+impl QuoteWire<'_> {
+    /// The same quote with its label in `lang`.
+    pub fn in_lang(mut self, lang: Lang) -> Self {
+        if let Some(label) = crate::corpus::TermLabel::parse(self.label) {
+            self.label_text = words(lang).label(label);
+        }
+        self
     }
 }
 
@@ -133,14 +160,20 @@ impl<'a> PeriodWire<'a> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProgramWire<'a> {
     pub id: &'a str,
+    /// The name as the document prints it (Japanese).
     pub name: &'a str,
+    /// What the name means, in the turn's language (null in Japanese).
+    pub gloss: Option<&'a str>,
     pub score: f64,
     /// subsidy | loan | expert | seminar | event | network | promotion
     pub kind: &'a str,
-    /// The kind in Japanese, as the widget and the console show it (補助金, 融資 …).
+    /// The kind in the turn's language, as the widget and the console show it (補助金, 融資 …;
+    /// subsidy, loan …).
     pub kind_label: &'a str,
     /// 担当課
     pub division: &'a str,
+    /// What the division is, in the turn's language (null in Japanese).
+    pub division_gloss: Option<&'a str>,
     /// The id of the source document its terms are quoted from.
     pub source: &'a str,
     pub quotes: Vec<QuoteWire<'a>>,
@@ -150,7 +183,7 @@ pub struct ProgramWire<'a> {
     /// Who applies (事業者 | 商工会経由 | 商工団体 | 市町村 | 県 | 県・商工会経由) and how an owner
     /// takes part.
     pub applicant: Option<ApplicantWire<'a>>,
-    /// Why the program is on the list, in one line of Japanese: the need it serves, the
+    /// Why the program is on the list, in one line of the turn's language: the need it serves, the
     /// condition a stated fact met, or the one unknown fact that decides (null outside a chat
     /// answer). It states no term itself; `reason_quote` points at the quote that shows it.
     pub reason: Option<&'a str>,
@@ -174,25 +207,36 @@ pub struct ApplicantWire<'a> {
 
 impl<'a> From<&'a Recommendation> for ProgramWire<'a> {
     fn from(r: &'a Recommendation) -> Self {
+        Self::in_lang(r, Lang::Ja)
+    }
+}
+
+impl<'a> ProgramWire<'a> {
+    /// A recommended program with its labels in `lang` (the turn's).
+    pub fn in_lang(r: &'a Recommendation, lang: Lang) -> Self {
+        let w = words(lang);
+        let gloss = |t: &'a crate::corpus::Translated| match lang {
+            Lang::Ja => None,
+            _ => Some(pick(lang, "", t)),
+        };
+        let quote = |q: &'a Quote| QuoteWire::new(q, &r.source).in_lang(lang);
         Self {
             id: r.id.as_str(),
             name: &r.name,
+            gloss: gloss(&r.gloss),
             score: (f64::from(r.score) * 1000.0).round() / 1000.0,
             kind: r.kind.as_str(),
-            kind_label: r.kind.japanese(),
+            kind_label: w.kind(r.kind),
             division: &r.division,
+            division_gloss: gloss(&r.division_gloss),
             source: &r.source,
-            quotes: r
-                .quotes
-                .iter()
-                .map(|q| QuoteWire::new(q, &r.source))
-                .collect(),
+            quotes: r.quotes.iter().map(quote).collect(),
             estimate: r.estimate.as_ref().map(|e| EstimateWire::new(e, &r.source)),
             period: PeriodWire::new(&r.period),
             applicant: r.applicant.as_ref().map(|(a, q)| ApplicantWire {
                 kind: a.as_str(),
-                how: a.how(),
-                quote: QuoteWire::new(q, &r.source),
+                how: w.applicant_how(*a),
+                quote: quote(q),
             }),
             reason: r.reason.as_deref(),
             reason_quote: r.reason_quote,
@@ -251,7 +295,12 @@ impl<'a> From<&'a Document> for SourceWire<'a> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChatResponse<'a> {
     pub session_id: &'a str,
-    /// The reply in Japanese.
+    /// The language of this turn (`ja`, `en` or `zh-Hant`): `reply`, `reason`s, the
+    /// `follow_up` and its options, `refer` and `kind_label` are in it. Quotes stay verbatim
+    /// Japanese (they are the evidence); program names stay Japanese with a `gloss`.
+    pub lang: &'static str,
+    /// The reply in the turn's language (`lang`). In English and Chinese every Japanese word (a
+    /// program, an office, a quote) stands in 「…」.
     pub reply: &'a str,
     /// The programs that fit, best first (empty when nothing fits).
     pub programs: Vec<ProgramWire<'a>>,
@@ -260,7 +309,8 @@ pub struct ChatResponse<'a> {
     /// Why nothing fits: private (a private person or purpose) | elsewhere (a business in
     /// another prefecture) | other_topic | not_covered; null when programs are offered.
     pub no_match_reason: Option<&'a str>,
-    /// Where to ask instead when nothing fits (generic places, no phone numbers).
+    /// Where to ask instead when nothing fits (generic places, no phone numbers), in the turn's
+    /// language.
     pub refer: &'a [String],
     /// The 年度 of the terms (令和7年度): current 受付 status must be confirmed with the 窓口.
     pub as_of: &'a str,
@@ -283,12 +333,13 @@ impl<'a> ChatResponse<'a> {
         };
         Self {
             session_id: &turn.session_id,
+            lang: turn.lang.code(),
             reply: &turn.text,
             programs: turn
                 .reply
                 .programs()
                 .iter()
-                .map(ProgramWire::from)
+                .map(|p| ProgramWire::in_lang(p, turn.lang))
                 .collect(),
             follow_up: turn.reply.follow_up().map(|f| FollowUpWire {
                 question: &f.question,

@@ -15,6 +15,8 @@ mod flood;
 mod golden;
 mod hidden;
 mod hostile;
+mod language_edges;
+mod languages;
 mod limits;
 mod line;
 mod mcp;

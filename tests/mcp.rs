@@ -29,6 +29,7 @@ async fn find(situation: &str) -> CallToolResult {
     server()
         .find_programs(Parameters(FindPrograms {
             situation: situation.to_string(),
+            lang: None,
         }))
         .await
         .expect("a tool never fails at the protocol level")

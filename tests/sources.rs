@@ -37,7 +37,7 @@ fn two_documents() -> tempfile::TempDir {
     let mut text = std::fs::read_to_string(&manifest).unwrap();
     text.push_str(&format!(
         "\n[[source]]\nid = \"fixture-kakuu\"\nfile = \"source/fixture-kakuu.txt\"\nsha256 = \"{sha}\"\n\
-         title = \"【テスト用フィクスチャ】架空町 商工施策の概要\"\nissuer = \"架空町\"\nyear = \"令和8年度\"\n\
+         title = \"【テスト用フィクスチャ】架空町 商工施策の概要\"\ntitle_en = \"Test fixture: an invented town's measures\"\ntitle_zh = \"測試用：虛構鎮的工商施策\"\nissuer = \"架空町\"\nyear = \"令和8年度\"\n\
          ids = \"fixture-program-ids.md\"\n"
     ));
     std::fs::write(manifest, text).unwrap();

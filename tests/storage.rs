@@ -425,6 +425,30 @@ async fn exercise(db: &Database) {
             "{path}: {text}"
         );
     }
+
+    // A conversation held in English: the desk shows it in its language, and says which.
+    let (status, text) = send(
+        &r,
+        post(
+            "/api/v1/chat",
+            &json!({ "message": "熊本地震で工場が壊れました", "lang": "en" }),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let english = json(&text)["reply"].as_str().unwrap().to_string();
+    let (_, text) = send(&r, staff("GET", "/api/v1/desk/conversations", None)).await;
+    let items = json(&text)["items"].as_array().unwrap().clone();
+    let held = items
+        .iter()
+        .find(|c| c["lang"] == "en")
+        .unwrap_or_else(|| panic!("no conversation held in English: {text}"));
+    assert_eq!(held["turns"][0]["lang"], "en", "{held}");
+    assert!(
+        english.starts_with("These") || english.contains("programs"),
+        "{english}"
+    );
+    assert!(items.iter().any(|c| c["lang"] == "ja"), "{text}");
 }
 
 #[tokio::test]
@@ -873,6 +897,7 @@ async fn numbering(db: &Database) {
         question: question.to_string(),
         outcome: "answer",
         programs: vec![ProgramId::from_fixed("shokei-atotsugi")],
+        lang: madoguchi::dialogue::Lang::Ja,
     };
     // Interleaved sessions, queued back to back: written in one or more batches.
     let journal = db.journal();

@@ -835,8 +835,11 @@
     }
     box.appendChild(h("div", { class: "list", "data-testid": "desk-conversations" }, items.map(function (c) {
       var turns = Array.isArray(c.turns) ? c.turns : [];
-      return h("article", { class: "conversation", "data-testid": "desk-conversation" }, [
+      // A conversation held in English or Chinese is shown as it was held, with a note of which.
+      var held = LANG_BADGES[c.lang] || null;
+      return h("article", { class: "conversation", "data-testid": "desk-conversation", "data-lang": c.lang || "ja" }, [
         h("h3", null, [h("span", null, ["会話 ", stamp(c.started_at)]),
+          held ? h("span", { class: "badge lang", lang: c.lang, "data-testid": "desk-conversation-lang", title: held[1], text: held[0] }) : null,
           h("span", { class: "stamp", text: turns.length + "件の質問" + (c.last_at > c.started_at ? "・最後 " + when(c.last_at) : "") })]),
         h("div", { class: "table-wrap" }, [h("table", { class: "turns-table" }, [
           h("thead", null, [h("tr", null, ["順", "日時", "質問", "結果", "表示した制度", "評価"].map(function (t) { return h("th", { scope: "col", text: t }); }))]),
@@ -844,7 +847,7 @@
             return h("tr", { "data-testid": "desk-turn" }, [
               h("td", { class: "num", text: String(t.n) }),
               h("td", { class: "nowrap" }, [stamp(t.at)]),
-              h("td", { text: t.question }),
+              h("td", { lang: t.lang || "ja", text: t.question }),
               h("td", null, [h("span", { class: "outcome " + t.outcome, text: OUTCOMES[t.outcome] || t.outcome })]),
               h("td", null, programLinks(t.programs)),
               feedbackCell(t)
@@ -854,6 +857,8 @@
       ]);
     })));
   }
+  // The languages a conversation may be held in besides Japanese: the badge and its title.
+  var LANG_BADGES = { en: ["English", "英語で行われた会話"], "zh-Hant": ["中文", "中国語（繁体字）で行われた会話"] };
   function loadConversations() {
     var box = $("conversations-body");
     if (!box.firstChild) box.textContent = "読み込んでいます…";

@@ -33,9 +33,188 @@
     .catch(function () { /* the defaults stand; a write will say if it fails */ });
 
   var KEY_SESSION = "madoguchi.session";
+  var KEY_LANG = "madoguchi.lang";
   var KEY_HISTORY = "madoguchi.history";
   var MAX_HISTORY = 30;
   var TIMEOUT_MS = 20000;
+
+  /* ---------- the widget's own words, in each language it answers in ---------- */
+  // The conversation's language (each answer's `lang`, or the one chosen in the switch) decides
+  // which table draws the chrome and each answer; an answer keeps the words of its own language.
+  var UI = {
+    ja: {
+      name: "日本語", open: "支援制度の相談窓口を開く", closePanel: "相談窓口を閉じる", log: "会話",
+      placeholder: "例：災害で店の建物が壊れました。再建の支援はありますか", send: "送信", yourQuestion: "ご相談内容",
+      restart: "最初から", hint: "Enterで送信、Shift+Enterで改行できます。", close: "閉じる",
+      panel: "熊本県の支援制度 相談窓口", title: "支援制度の相談窓口",
+      subtitle: "熊本県の中小企業・小規模事業者向け支援制度をご案内します", langLabel: "言語 / Language",
+      langChanged: "日本語でお答えします。", you: "あなた：", assistant: "窓口の回答：",
+      welcome: "こんにちは。熊本県の事業者向け支援制度をご案内します。\nお困りのことを、ふだんの言葉でお書きください。\n（例：跡継ぎに店を譲りたい、台湾に焼酎を輸出したい、資金繰りが苦しい）",
+      condition: "条件", whyFits: "合う理由", colon: "：", best: "いちばん合う制度", kind: "支援制度", division: "担当：",
+      because: function (l) { return "根拠（" + l + "）"; }, applicant: "申し込み：", estimate: "目安",
+      calc: function (e, y) { return "経費 " + y(e.expense_yen) + " × 補助率 " + e.rate + "（上限 " + y(e.cap_yen) + "）で計算した目安です。実際の額は審査等で決まります。"; },
+      contact: "お問い合わせ先（窓口）", moreBoth: "ほかの条件と窓口", moreTerms: "ほかの条件", moreContact: "窓口",
+      quotes: function (n) { return "（原文の引用 " + n + "件）"; },
+      period: "事業期間：", after: "（終了の可能性）", before: "（開始前）",
+      span: function (p) {
+        var r = function (y) { return y - 2018; }, unit = p.unit === "calendar_year" ? "年" : "年度";
+        return "令和" + r(p.first_year) + (p.last_year == null ? unit + "〜" :
+          p.last_year === p.first_year ? unit : "〜" + r(p.last_year) + unit);
+      },
+      ended: "※「終了の可能性」とある制度は、資料の事業期間が終わっています。今年度の実施状況は各窓口にご確認ください。",
+      headNoMatch: "ほかの相談先のご案内", headPrograms: function (n) { return n + "件の制度をご案内します"; },
+      headQuestion: "確認のご質問", headAnswer: "回答",
+      bestIs: function (many, name, kind) { return (many ? "いちばん合うのは" : "") + "「" + name + "」" + (kind ? "（" + kind + "）" : "") + "です。"; },
+      options: "選択肢：", optionsSep: "、", stop: "。",
+      startedOver: "前回の会話の期限が切れたため、新しい会話として承りました。", cards: "ご案内する制度（合う順）",
+      source: function (s) { return "出典：" + s.title + "（" + s.year + "）"; },
+      asOf: function (y) { return y + "の内容です。受付状況などは窓口でご確認ください。"; },
+      seconds: function (n) { return n + "秒"; }, minutes: function (n) { return "約" + n + "分"; }, hours: function (n) { return "約" + n + "時間"; },
+      offline: "通信できませんでした。ネットワークの状態をご確認のうえ、もう一度お試しください。",
+      busy: "ただいま混み合っています。", retryIn: function (w) { return "（" + w + "ほどで、もう一度お送りいただけます）"; },
+      sendFailed: function (s) { return "送信できませんでした（エラー " + s + "）。"; },
+      yes: "はい", no: "いいえ", handoff: "窓口に相談する", cancel: "やめる",
+      commentLabel: "よろしければ、足りなかった点をお聞かせください（任意）", helpful: "この回答は役に立ちましたか？",
+      noSession: "この会話の記録が見つからないため、評価をお送りできませんでした。",
+      alreadyRated: "この回答には評価をいただいています。ありがとうございました。", thanks: "ありがとうございました。",
+      fields: {
+        name: ["お名前", null, "お名前を入力してください。"], organization: ["事業所名"],
+        contact: ["電話番号またはメールアドレス", "例：096-333-2323、info@example.jp", "電話番号かメールアドレスを入力してください。"],
+        preferred_time: ["ご都合のよい連絡時間", "例：平日の午前中、15時以降"],
+        message: ["ご相談内容", null, "ご相談内容を入力してください。"]
+      },
+      lead: "商工会の担当者から、ご記入の連絡先へご連絡します。次の内容をご記入ください。", required: "必須", optional: "任意",
+      consent: function (d) { return "送信すると、ご記入の内容に加えて、この会話でのご質問と表示された支援制度が窓口の担当者に届きます。" +
+        "お名前やご連絡先などの個人情報は、保存期間（" + d + "日）が過ぎると削除します。"; },
+      agree: "会話の内容を含めて、窓口に送ることに同意します", needConsent: "送信するには、窓口へ送ることへの同意が必要です。",
+      submit: "送信する", sending: "送信しています…", back: "会話に戻る", checkInput: "入力内容をご確認ください。",
+      received: "ご相談を受け付けました", ticket: "受付番号：",
+      receivedText: "担当者から、ご記入の連絡先へご連絡します。お問い合わせの際は、この受付番号をお伝えください。",
+      receivedSay: function (t) { return "ご相談を受け付けました。受付番号 " + t; },
+      typing: "回答を作成しています", retry: "再送信", cannotShow: "回答を表示できませんでした。再送信してください。",
+      busyRetry: "ただいま混み合っています。少し時間をおいて再送信してください。",
+      noAnswer: function (s) { return "申し訳ありません。回答を受け取れませんでした（エラー " + (s || "不明") + "）。"; },
+      offlineRetry: "通信できませんでした。ネットワークの状態をご確認のうえ、再送信してください。",
+      restarted: "会話を最初からやり直します。"
+    },
+    en: {
+      name: "English", open: "Open the support program help desk", closePanel: "Close the help desk", log: "Conversation",
+      placeholder: "e.g. A disaster damaged my shop building. Is there support for rebuilding?", send: "Send", yourQuestion: "Your question",
+      restart: "Start over", hint: "Press Enter to send, Shift+Enter for a new line.", close: "Close",
+      panel: "Kumamoto support program help desk", title: "Support program help desk",
+      subtitle: "Kumamoto Prefecture's support programs for small and medium businesses", langLabel: "言語 / Language",
+      langChanged: "We will answer in English.", you: "You: ", assistant: "Help desk answer: ",
+      welcome: "Hello. We can tell you about Kumamoto Prefecture's support programs for businesses.\nPlease describe your situation in your own words.\n(For example: I want to hand my shop to a successor, I want to export shochu to Taiwan, my cash flow is tight.)",
+      condition: "Condition", whyFits: "Why it fits", colon: ": ", best: "Best fit", kind: "Support program", division: "In charge: ",
+      because: function (l) { return "Evidence (" + l + ")"; }, applicant: "How to apply: ", estimate: "Estimate",
+      calc: function (e, y) { return "A rough figure: expense " + y(e.expense_yen) + " × subsidy rate " + e.rate + " (upper limit " + y(e.cap_yen) + "). The actual amount is decided in the review."; },
+      contact: "Contact desk (「窓口」)", moreBoth: "Other terms and the contact desk", moreTerms: "Other terms", moreContact: "Contact desk",
+      quotes: function (n) { return " (" + n + " quoted from the document)"; },
+      period: "Program period: ", after: " (may have ended)", before: " (not started)",
+      span: function (p) {
+        var unit = p.unit === "calendar_year" ? "" : "FY";
+        return unit + p.first_year + (p.last_year == null ? " onward" : p.last_year === p.first_year ? "" : "–" + p.last_year);
+      },
+      ended: "Note: for programs marked \"may have ended\", the program period in the document is over. Please check with each desk whether they run this year.",
+      headNoMatch: "Where else to ask", headPrograms: function (n) { return n === 1 ? "1 program for you" : n + " programs for you"; },
+      headQuestion: "A question for you", headAnswer: "Answer",
+      bestIs: function (many, name, kind) { return (many ? "The best fit is " : "It is ") + "「" + name + "」" + (kind ? " (" + kind + ")" : "") + "."; },
+      options: "Options: ", optionsSep: ", ", stop: ".",
+      startedOver: "Your earlier conversation had expired, so this is a new conversation.", cards: "Programs for you, best fit first",
+      source: function (s) { return "Source: 「" + s.title + "」 (「" + s.year + "」)"; },
+      asOf: function (y) { return "These are the terms of 「" + y + "」. Please check with the desk whether applications are being accepted."; },
+      seconds: function (n) { return n + " s"; }, minutes: function (n) { return "about " + n + " min"; }, hours: function (n) { return "about " + n + " h"; },
+      offline: "We could not connect. Please check your network and try again.",
+      busy: "We are busy right now.", retryIn: function (w) { return " (you can send it again in " + w + ")"; },
+      sendFailed: function (s) { return "It could not be sent (error " + s + ")."; },
+      yes: "Yes", no: "No", handoff: "Ask the help desk staff", cancel: "Cancel",
+      commentLabel: "If you like, tell us what was missing (optional)", helpful: "Was this answer helpful?",
+      noSession: "We could not find this conversation, so your rating could not be sent.",
+      alreadyRated: "This answer has already been rated. Thank you.", thanks: "Thank you.",
+      fields: {
+        name: ["Your name", null, "Please enter your name."], organization: ["Business name"],
+        contact: ["Phone number or email address", "e.g. 096-333-2323, info@example.jp", "Please enter a phone number or an email address."],
+        preferred_time: ["Best time to contact you", "e.g. weekday mornings, after 3 p.m."],
+        message: ["Your question", null, "Please enter your question."]
+      },
+      lead: "Staff of the 「商工会」 (chamber of commerce) will contact you at the address you give. Please fill in the following. Staff may reply in Japanese.",
+      required: "Required", optional: "Optional",
+      consent: function (d) { return "When you send this, the help desk staff receive what you enter, the questions of this conversation and the programs shown. " +
+        "Personal data such as your name and contact details is deleted after " + d + " days."; },
+      agree: "I agree to send this, including the conversation, to the help desk", needConsent: "To send this, please agree to it being sent to the help desk.",
+      submit: "Send", sending: "Sending…", back: "Back to the conversation", checkInput: "Please check what you entered.",
+      received: "Your request has been received", ticket: "Reference number: ",
+      receivedText: "Staff will contact you at the address you gave. Please quote this reference number when you contact us.",
+      receivedSay: function (t) { return "Your request has been received. Reference number " + t; },
+      typing: "Writing the answer", retry: "Send again", cannotShow: "The answer could not be shown. Please send again.",
+      busyRetry: "We are busy right now. Please wait a little and send again.",
+      noAnswer: function (s) { return "We are sorry, but no answer arrived (error " + (s || "unknown") + ")."; },
+      offlineRetry: "We could not connect. Please check your network and send again.",
+      restarted: "Starting the conversation over."
+    },
+    "zh-Hant": {
+      name: "繁體中文", open: "開啟支援制度諮詢窗口", closePanel: "關閉諮詢窗口", log: "對話",
+      placeholder: "例：店面建築因災害損壞，有重建的支援嗎？", send: "送出", yourQuestion: "諮詢內容",
+      restart: "重新開始", hint: "按 Enter 送出，Shift+Enter 換行。", close: "關閉",
+      panel: "熊本縣支援制度諮詢窗口", title: "支援制度諮詢窗口",
+      subtitle: "介紹熊本縣以中小企業與小規模事業者為對象的支援制度", langLabel: "言語 / Language",
+      langChanged: "將以繁體中文回答。", you: "您：", assistant: "窗口的回答：",
+      welcome: "您好，我們為您介紹熊本縣以事業者為對象的支援制度。\n請用平常的說法寫下您遇到的困難。\n（例：想把店交給接班人、想把燒酎出口到台灣、資金周轉困難）",
+      condition: "條件", whyFits: "符合的理由", colon: "：", best: "最符合的制度", kind: "支援制度", division: "承辦單位：",
+      because: function (l) { return "依據（" + l + "）"; }, applicant: "申請方式：", estimate: "估算",
+      calc: function (e, y) { return "以經費 " + y(e.expense_yen) + " × 補助比例 " + e.rate + "（上限 " + y(e.cap_yen) + "）計算的估算金額，實際金額依審查結果而定。"; },
+      contact: "洽詢窗口（「窓口」）", moreBoth: "其他條件與洽詢窗口", moreTerms: "其他條件", moreContact: "洽詢窗口",
+      quotes: function (n) { return "（資料原文引用 " + n + " 則）"; },
+      period: "事業期間：", after: "（可能已結束）", before: "（尚未開始）",
+      span: function (p) {
+        var unit = p.unit === "calendar_year" ? "年" : "年度";
+        return p.first_year + (p.last_year == null ? unit + "起" : p.last_year === p.first_year ? unit : "～" + p.last_year + unit);
+      },
+      ended: "※標示「可能已結束」的制度，其資料中的事業期間已經結束。今年度是否實施，請向各窗口確認。",
+      headNoMatch: "其他諮詢單位的介紹", headPrograms: function (n) { return "為您介紹 " + n + " 項制度"; },
+      headQuestion: "確認的問題", headAnswer: "回答",
+      bestIs: function (many, name, kind) { return (many ? "最符合的是" : "這是") + "「" + name + "」" + (kind ? "（" + kind + "）" : "") + "。"; },
+      options: "選項：", optionsSep: "、", stop: "。",
+      startedOver: "先前的對話已過期，因此作為新的對話受理。", cards: "為您介紹的制度（依符合程度排序）",
+      source: function (s) { return "出處：「" + s.title + "」（「" + s.year + "」）"; },
+      asOf: function (y) { return "以上為「" + y + "」的內容，受理狀況等請向窗口確認。"; },
+      seconds: function (n) { return n + " 秒"; }, minutes: function (n) { return "約 " + n + " 分鐘"; }, hours: function (n) { return "約 " + n + " 小時"; },
+      offline: "無法連線。請確認網路狀態後再試一次。",
+      busy: "目前使用人數眾多。", retryIn: function (w) { return "（約" + w + "後可再次送出）"; },
+      sendFailed: function (s) { return "無法送出（錯誤 " + s + "）。"; },
+      yes: "是", no: "否", handoff: "向窗口人員諮詢", cancel: "取消",
+      commentLabel: "如您願意，請告訴我們不足之處（選填）", helpful: "這個回答對您有幫助嗎？",
+      noSession: "找不到這段對話的紀錄，因此無法送出評價。",
+      alreadyRated: "這個回答已經收到評價，謝謝您。", thanks: "謝謝您。",
+      fields: {
+        name: ["姓名", null, "請輸入姓名。"], organization: ["事業所名稱"],
+        contact: ["電話號碼或電子郵件地址", "例：096-333-2323、info@example.jp", "請輸入電話號碼或電子郵件地址。"],
+        preferred_time: ["方便聯絡的時間", "例：平日上午、下午3點以後"],
+        message: ["諮詢內容", null, "請輸入諮詢內容。"]
+      },
+      lead: "「商工会」（工商會）的承辦人員將依您填寫的聯絡方式與您聯繫，請填寫以下內容。承辦人員可能以日文回覆。",
+      required: "必填", optional: "選填",
+      consent: function (d) { return "送出後，除了您填寫的內容之外，本次對話中的問題與顯示的支援制度也會送交窗口承辦人員。" +
+        "姓名、聯絡方式等個人資料將於保存期間（" + d + " 天）屆滿後刪除。"; },
+      agree: "我同意將包含對話內容的資料送交窗口", needConsent: "若要送出，需要您同意將資料送交窗口。",
+      submit: "送出", sending: "送出中…", back: "回到對話", checkInput: "請確認輸入的內容。",
+      received: "已受理您的諮詢", ticket: "受理編號：",
+      receivedText: "承辦人員將依您填寫的聯絡方式與您聯繫。洽詢時請告知此受理編號。",
+      receivedSay: function (t) { return "已受理您的諮詢。受理編號 " + t; },
+      typing: "正在撰寫回答", retry: "重新送出", cannotShow: "無法顯示回答，請重新送出。",
+      busyRetry: "目前使用人數眾多，請稍候再重新送出。",
+      noAnswer: function (s) { return "很抱歉，未能收到回答（錯誤 " + (s || "不明") + "）。"; },
+      offlineRetry: "無法連線。請確認網路狀態後重新送出。",
+      restarted: "將重新開始對話。"
+    }
+  };
+  var LANGS = ["ja", "en", "zh-Hant"];
+  // A BCP 47 tag as one of the three (zh, zh-TW … are Traditional Chinese; anything else ja).
+  function norm(tag) {
+    var l = String(tag || "").toLowerCase();
+    return l.indexOf("en") === 0 ? "en" : l.indexOf("zh") === 0 ? "zh-Hant" : "ja";
+  }
+  function ui(tag) { return UI[norm(tag)]; }
 
   var CSS = [
     ":host{all:initial !important;display:block !important}",
@@ -59,6 +238,9 @@
     ".head button{background:transparent;border:0;color:#fff;cursor:pointer;border-radius:6px}",
     ".restart{font-size:12.5px;text-decoration:underline;padding:4px 6px}",
     ".close{width:36px;height:36px;font-size:22px;line-height:1}",
+    // The language switch: a native select, so the keyboard and screen readers know it.
+    ".langsel{background:#fff;color:#0b5cad;border:1px solid #fff;border-radius:6px;font:inherit;font-size:12.5px;padding:2px 2px;max-width:92px;cursor:pointer}",
+    ".head .langsel:focus-visible{outline:3px solid #fff;outline-offset:2px}",
     ".head button:hover{background:rgba(255,255,255,.16)}",
     ".log{position:relative;flex:1;overflow-y:auto;padding:14px 12px;background:#f4f6f8;display:flex;flex-direction:column;gap:10px;overscroll-behavior:contain}",
     ".msg{max-width:100%}",
@@ -204,6 +386,12 @@
     if (!ls) return;
     try { ls.removeItem(key); } catch (e) { /* ignore */ }
   }
+  function yenIn(lang) {
+    lang = norm(lang);
+    if (lang === "en") return function (n) { return "¥" + Math.round(Number(n) || 0).toLocaleString("en-US"); };
+    if (lang === "zh-Hant") return function (n) { return yen(n).replace(/円$/, "日圓").replace(/万/g, "萬"); };
+    return yen;
+  }
   function yen(n) {
     n = Math.round(Number(n) || 0);
     var oku = Math.floor(n / 1e8), man = Math.floor((n % 1e8) / 1e4), rest = n % 1e4, s = "";
@@ -214,16 +402,22 @@
   }
   // The label of a program's one line: why it fits, or — when one unknown fact decides
   // (`fit: "may_fit"`) — the condition it depends on.
-  function whyLabel(p) {
-    return p && p.fit === "may_fit" ? "条件" : "合う理由";
+  function whyLabel(p, lang) {
+    var t = ui(lang);
+    return p && p.fit === "may_fit" ? t.condition : t.whyFits;
   }
   function cite(q) {
     return h("cite", { "data-testid": "madoguchi-cite" }, ["「p." + q.page + " l." + q.line + "」"]);
   }
   // The terms a person weighs first, kept in view on a short card.
   var KEY_TERMS = ["補助率", "負担割合", "上限額", "融資枠", "利率"];
-  function quoteItem(q) {
-    return h("li", null, [h("span", { class: "lbl", text: q.label }), "：", h("q", { text: q.text }), " ", cite(q)]);
+  // A quote: its label in the answer's language, its text the document's Japanese.
+  function quoteItemIn(lang) {
+    var t = ui(lang);
+    return function (q) {
+      return h("li", null, [h("span", { class: "lbl", text: q.label_text || q.label }), t.colon,
+        h("q", { lang: "ja", text: q.text }), " ", cite(q)]);
+    };
   }
 
   /* ---------- state ---------- */
@@ -237,6 +431,10 @@
   } catch (e) { history = []; }
   var busy = false;
   var composing = false;
+  // The conversation's language (the last answer's, or the one chosen), and a choice made in
+  // the switch that the next request carries as `lang`.
+  var uiLang = norm(load(KEY_LANG) || "ja");
+  var chosenLang = null;
 
   function pushHistory(entry) {
     history.push(entry);
@@ -266,38 +464,76 @@
 
     var launcher = h("button", {
       type: "button", class: "launcher", "data-testid": "madoguchi-open",
-      "aria-label": "支援制度の相談窓口を開く", "aria-expanded": "false", "aria-controls": "mdg-panel"
+      "aria-label": ui(uiLang).open, "aria-expanded": "false", "aria-controls": "mdg-panel"
     });
     launcher.innerHTML = ICON_CHAT;
 
-    var log = h("div", { class: "log", role: "region", "aria-label": "会話", tabindex: "0", "data-testid": "madoguchi-log" });
+    var log = h("div", { class: "log", role: "region", "aria-label": ui(uiLang).log, tabindex: "0", "data-testid": "madoguchi-log" });
     var live = h("div", { class: "sr", "aria-live": "polite", "aria-atomic": "true" });
     var input = h("textarea", {
       id: "mdg-input", "data-testid": "madoguchi-input", rows: "2", maxlength: "2000",
-      placeholder: "例：災害で店の建物が壊れました。再建の支援はありますか", "aria-describedby": "mdg-hint"
+      placeholder: ui(uiLang).placeholder, "aria-describedby": "mdg-hint"
     });
-    var send = h("button", { type: "submit", class: "send", "data-testid": "madoguchi-send" }, ["送信"]);
-    var form = h("form", { class: "composer", novalidate: true }, [
-      h("label", { for: "mdg-input", text: "ご相談内容" }), input, send
-    ]);
-    var restart = h("button", { type: "button", class: "restart", "data-testid": "madoguchi-restart" }, ["最初から"]);
+    var send = h("button", { type: "submit", class: "send", "data-testid": "madoguchi-send" }, [ui(uiLang).send]);
+    var inputLabel = h("label", { for: "mdg-input", text: ui(uiLang).yourQuestion });
+    var form = h("form", { class: "composer", novalidate: true }, [inputLabel, input, send]);
+    var restart = h("button", { type: "button", class: "restart", "data-testid": "madoguchi-restart" }, [ui(uiLang).restart]);
+    // The language switch: 日本語 / English / 繁體中文, each named in its own language.
+    var langSel = h("select", { id: "mdg-lang", class: "langsel", "data-testid": "madoguchi-lang",
+      "aria-label": ui(uiLang).langLabel }, LANGS.map(function (l) {
+      return h("option", { value: l, lang: l, text: UI[l].name });
+    }));
+    langSel.value = uiLang;
     var sheet = h("section", { class: "sheet", "aria-labelledby": "mdg-sheet-title", "data-testid": "madoguchi-handoff-sheet", hidden: true });
-    var hint = h("p", { class: "hint", id: "mdg-hint", text: "Enterで送信、Shift+Enterで改行できます。" });
-    var close = h("button", { type: "button", class: "close", "aria-label": "閉じる", "data-testid": "madoguchi-close" }, ["×"]);
+    var hint = h("p", { class: "hint", id: "mdg-hint", text: ui(uiLang).hint });
+    var close = h("button", { type: "button", class: "close", "aria-label": ui(uiLang).close, "data-testid": "madoguchi-close" }, ["×"]);
+    var titleText = document.createTextNode(ui(uiLang).title);
+    var subtitle = h("small", { text: ui(uiLang).subtitle });
     var panel = h("section", {
-      id: "mdg-panel", class: "panel", role: "dialog", "aria-label": "熊本県の支援制度 相談窓口",
+      id: "mdg-panel", class: "panel", role: "dialog", "aria-label": ui(uiLang).panel,
       "data-testid": "madoguchi-panel", hidden: true
     }, [
       h("div", { class: "head" }, [
-        h("h2", null, ["支援制度の相談窓口", h("small", { text: "熊本県の中小企業・小規模事業者向け支援制度をご案内します" })]),
-        restart, close
+        h("h2", { "data-testid": "madoguchi-title" }, [titleText, subtitle]),
+        langSel, restart, close
       ]),
       log, sheet, live, form, hint
     ]);
-    // Every string the widget draws is Japanese, whatever the host page's language; a reply in
-    // another language carries its own `lang` (see replyLang).
-    var root = h("div", { class: "root", lang: "ja" }, [launcher, panel]);
+    // The widget's own words are in the conversation's language, whatever the host page's (the
+    // root's `lang`); each answer carries its own `lang`, and each quote in it `lang="ja"`.
+    var root = h("div", { class: "root", lang: uiLang, "data-testid": "madoguchi-root" }, [launcher, panel]);
     shadow.appendChild(root);
+    // Redraws the chrome in `lang`: the conversation's language changed (an answer in another
+    // language, or the switch).
+    function setLang(lang) {
+      lang = norm(lang);
+      var changed = lang !== uiLang;
+      uiLang = lang;
+      save(KEY_LANG, lang);
+      var t = ui(lang);
+      root.setAttribute("lang", lang);
+      launcher.setAttribute("aria-label", isOpen() ? t.closePanel : t.open);
+      log.setAttribute("aria-label", t.log);
+      input.setAttribute("placeholder", t.placeholder);
+      send.textContent = t.send;
+      inputLabel.textContent = t.yourQuestion;
+      restart.textContent = t.restart;
+      hint.textContent = t.hint;
+      close.setAttribute("aria-label", t.close);
+      panel.setAttribute("aria-label", t.panel);
+      titleText.textContent = t.title;
+      subtitle.textContent = t.subtitle;
+      langSel.value = lang;
+      var w = log.querySelector("[data-role=welcome]");
+      if (w && changed) w.parentNode.replaceChild(welcomeNode(), w);
+      if (changed) sheetFresh = true; // the form is built again in the new language
+      return changed;
+    }
+    langSel.addEventListener("change", function () {
+      chosenLang = norm(langSel.value);
+      setLang(chosenLang);
+      announce(ui(chosenLang).langChanged);
+    });
 
     /* ----- open / close ----- */
     // At phone width the panel covers the whole screen: there it is a modal dialog (aria-modal,
@@ -337,7 +573,7 @@
       panel.hidden = false;
       root.classList.add("open");
       launcher.setAttribute("aria-expanded", "true");
-      launcher.setAttribute("aria-label", "相談窓口を閉じる");
+      launcher.setAttribute("aria-label", ui(uiLang).closePanel);
       launcher.innerHTML = ICON_CLOSE;
       syncModal();
       scrollToLast();
@@ -347,7 +583,7 @@
       panel.hidden = true;
       root.classList.remove("open");
       launcher.setAttribute("aria-expanded", "false");
-      launcher.setAttribute("aria-label", "支援制度の相談窓口を開く");
+      launcher.setAttribute("aria-label", ui(uiLang).open);
       launcher.innerHTML = ICON_CHAT;
       syncModal();
       launcher.focus();
@@ -405,24 +641,23 @@
       log.scrollTop = log.scrollHeight;
       return node;
     }
-    function renderUser(text) {
-      return addNode(h("div", { class: "msg user", "data-testid": "madoguchi-message", "data-role": "user" }, [
-        h("span", { class: "sr", text: "あなた：" }), text
+    // The person's message: in the language it was sent in (the answer's, set when it comes).
+    function renderUser(text, lang) {
+      var t = ui(lang || uiLang);
+      return addNode(h("div", { class: "msg user", lang: norm(lang || uiLang), "data-testid": "madoguchi-message", "data-role": "user" }, [
+        h("span", { class: "sr", text: t.you }), text
       ]));
     }
     // 「事業期間：令和6〜7年度（終了の可能性）」: the period as the server read it, today.
-    function periodBadge(period) {
+    function periodBadge(period, lang) {
       if (!period || period.status === "unknown" || !period.first_year) return null;
-      var r = function (y) { return y - 2018; };
-      var unit = period.unit === "calendar_year" ? "年" : "年度";
-      var span = "令和" + r(period.first_year) +
-        (period.last_year == null ? unit + "〜" :
-          period.last_year === period.first_year ? unit : "〜" + r(period.last_year) + unit);
-      var state = { within: "", after: "（終了の可能性）", before: "（開始前）" }[period.status] || "";
+      var t = ui(lang);
+      var state = { within: "", after: t.after, before: t.before }[period.status] || "";
       return h("span", { class: "badge period " + period.status, "data-testid": "madoguchi-period",
-        "data-status": period.status, text: "事業期間：" + span + state });
+        "data-status": period.status, text: t.period + t.span(period) + state });
     }
     function card(p, best, lang) {
+      var t = ui(lang), quoteItem = quoteItemIn(lang), y = yenIn(lang);
       var all = Array.isArray(p.quotes) ? p.quotes : [];
       // The quote that shows why the program fits: an index into the quotes as sent.
       var because = typeof p.reason === "string" && p.reason && typeof p.reason_quote === "number" &&
@@ -436,33 +671,37 @@
       if (!key.length && !because && terms.length) key = [terms[0]];
       var rest = terms.filter(function (q) { return key.indexOf(q) < 0 && q !== because; });
       var kids = [
-        best ? h("p", { class: "best", "data-testid": "madoguchi-best", text: "いちばん合う制度" }) : null,
-        h("h4", { text: p.name }),
+        best ? h("p", { class: "best", "data-testid": "madoguchi-best", text: t.best }) : null,
+        // The name as the document prints it (Japanese), and what it means in the answer's language.
+        h("h4", null, [h("span", { lang: "ja", text: p.name }),
+          p.gloss ? h("span", { class: "gloss", text: " (" + p.gloss + ")" }) : null]),
         h("div", { class: "meta" }, [
-          h("span", { class: "badge " + (p.kind || ""), text: p.kind_label || "支援制度" }),
-          p.division ? h("span", { text: "担当：" + p.division }) : null,
-          periodBadge(p.period)
+          h("span", { class: "badge " + (p.kind || ""), text: p.kind_label || t.kind }),
+          p.division ? h("span", null, [t.division, h("span", { lang: "ja", text: p.division }),
+            p.division_gloss ? " (" + p.division_gloss + ")" : ""]) : null,
+          periodBadge(p.period, lang)
         ])
       ];
       if (typeof p.reason === "string" && p.reason) {
-        kids.push(h("p", { class: "why", "data-testid": "madoguchi-reason" }, [h("span", { class: "lbl", text: whyLabel(p) }), "：",
+        kids.push(h("p", { class: "why", "data-testid": "madoguchi-reason" }, [h("span", { class: "lbl", text: whyLabel(p, lang) }), t.colon,
           h("span", { lang: lang, text: p.reason })]));
         if (because) {
           kids.push(h("ul", { class: "terms", "data-testid": "madoguchi-reason-quote" }, [
-            h("li", null, [h("span", { class: "lbl", text: "根拠（" + because.label + "）" }), "：", h("q", { text: because.text }), " ", cite(because)])
+            h("li", null, [h("span", { class: "lbl", text: t.because(because.label_text || because.label) }), t.colon,
+              h("q", { lang: "ja", text: because.text }), " ", cite(because)])
           ]));
         }
       }
       if (p.applicant && p.applicant.how) {
         kids.push(h("p", { class: "applicant", "data-testid": "madoguchi-applicant",
-          text: "申し込み：" + p.applicant.how }));
+          text: t.applicant + p.applicant.how }));
       }
       if (key.length) kids.push(h("ul", { class: "terms" }, key.map(quoteItem)));
       var e = p.estimate;
       if (e && typeof e === "object") {
         kids.push(h("div", { class: "estimate" }, [
-          h("div", null, [h("span", { class: "lbl", text: (e.label || "目安") + "：" }), h("span", { class: "amt", text: yen(e.amount_yen) })]),
-          h("div", { class: "calc", text: "経費 " + yen(e.expense_yen) + " × 補助率 " + e.rate + "（上限 " + yen(e.cap_yen) + "）で計算した目安です。実際の額は審査等で決まります。" }),
+          h("div", null, [h("span", { class: "lbl", text: t.estimate + t.colon }), h("span", { class: "amt", text: y(e.amount_yen) })]),
+          h("div", { class: "calc", text: t.calc(e, y) }),
           h("ul", { class: "terms" }, (e.quotes || []).map(quoteItem))
         ]));
       }
@@ -471,15 +710,15 @@
         if (rest.length) more.push(h("ul", { class: "terms" }, rest.map(quoteItem)));
         if (contacts.length) {
           more.push(h("div", { class: "contact" }, [
-            h("div", { class: "lbl", text: "お問い合わせ先（窓口）" }),
+            h("div", { class: "lbl", text: t.contact }),
             h("ul", { class: "terms" }, contacts.map(function (q) {
-              return h("li", null, [h("q", { text: q.text }), " ", cite(q)]);
+              return h("li", null, [h("q", { lang: "ja", text: q.text }), " ", cite(q)]);
             }))
           ]));
         }
-        var what = rest.length && contacts.length ? "ほかの条件と窓口" : rest.length ? "ほかの条件" : "窓口";
+        var what = rest.length && contacts.length ? t.moreBoth : rest.length ? t.moreTerms : t.moreContact;
         kids.push(h("details", { class: "more", "data-testid": "madoguchi-more" }, [
-          h("summary", { text: what + "（原文の引用 " + (rest.length + contacts.length) + "件）" })
+          h("summary", { text: what + t.quotes(rest.length + contacts.length) })
         ].concat(more)));
       }
       return h("article", { class: "card", "data-testid": "madoguchi-card", "data-program": p.id || "" }, kids);
@@ -487,26 +726,29 @@
     // The reply's text as the widget shows it. Its numbered list of programs is what the cards
     // say (each card once), so those lines are left out; its ※ notes, the period note among
     // them, are shown once at the end of the answer, each once, however often the text has them.
-    function replyParts(text, programs) {
+    function replyParts(text, programs, lang) {
       var body = [], notes = [];
       String(text || "").split("\n").forEach(function (line) {
         var t = line.replace(/^[\s\u3000]+|[\s\u3000]+$/g, "");
         if (!t) return;
-        if (t.charAt(0) === "※") { if (notes.indexOf(t) < 0) notes.push(t); return; }
-        var listed = programs.some(function (p, i) { return typeof p.name === "string" && t.indexOf((i + 1) + ". " + p.name) === 0; });
+        if (t.charAt(0) === "※" || t.indexOf("Note: ") === 0) { if (notes.indexOf(t) < 0) notes.push(t); return; }
+        var listed = programs.some(function (p, i) {
+          return typeof p.name === "string" && (t.indexOf((i + 1) + ". " + p.name) === 0 || t.indexOf((i + 1) + ". 「" + p.name + "」") === 0);
+        });
         if (!listed) body.push(line);
       });
       var after = programs.some(function (p) { return p.period && p.period.status === "after"; });
-      if (after && !notes.some(function (n) { return n.indexOf("事業期間") >= 0; })) {
-        notes.push("※「終了の可能性」とある制度は、資料の事業期間が終わっています。今年度の実施状況は各窓口にご確認ください。");
+      if (after && !notes.some(function (n) { return /事業期間|program period/.test(n); })) {
+        notes.push(ui(lang).ended);
       }
       return { body: body.join("\n"), notes: notes };
     }
-    function answerHead(r, programs) {
-      if (r.no_match) return "ほかの相談先のご案内";
-      if (programs.length) return programs.length + "件の制度をご案内します";
-      if (r.follow_up && Array.isArray(r.follow_up.options) && r.follow_up.options.length) return "確認のご質問";
-      return "回答";
+    function answerHead(r, programs, lang) {
+      var t = ui(lang);
+      if (r.no_match) return t.headNoMatch;
+      if (programs.length) return t.headPrograms(programs.length);
+      if (r.follow_up && Array.isArray(r.follow_up.options) && r.follow_up.options.length) return t.headQuestion;
+      return t.headAnswer;
     }
     function sentence(s, lang) {
       s = String(s || "").replace(/\s+/g, " ").trim();
@@ -517,18 +759,17 @@
     // the question when there is one. Not the cards: they are there to move through. The
     // server's words are marked with the reply's language (see announce).
     function summary(r, programs, parts, lang) {
-      var said = [];
+      var said = [], t = ui(lang);
       var f = r.follow_up && Array.isArray(r.follow_up.options) && r.follow_up.options.length ? r.follow_up : null;
       if (r.no_match || !programs.length) {
         said.push([sentence(parts.body, lang), lang]);
       } else {
         var best = programs[0];
-        said.push((programs.length > 1 ? "いちばん合うのは" : "") + "「" + best.name + "」" +
-          (best.kind_label ? "（" + best.kind_label + "）" : "") + "です。");
-        if (typeof best.reason === "string" && best.reason) said.push(whyLabel(best) + "：", [sentence(best.reason, lang), lang]);
+        said.push(t.bestIs(programs.length > 1, best.name, best.kind_label));
+        if (typeof best.reason === "string" && best.reason) said.push(whyLabel(best, lang) + t.colon, [sentence(best.reason, lang), lang]);
         if (f) said.push([sentence(f.question, lang), lang]);
       }
-      if (f) said.push("選択肢：", [f.options.map(String).join("、"), lang], "。");
+      if (f) said.push(t.options, [f.options.map(String).join(t.optionsSep), lang], t.stop);
       return said;
     }
     var answers = 0;
@@ -537,15 +778,15 @@
     function renderAssistant(r, fresh, entry, focus) {
       var programs = Array.isArray(r.programs) ? r.programs.filter(function (p) { return p && typeof p === "object"; }) : [];
       var lang = replyLang(r);
-      var parts = replyParts(r.reply, programs);
-      var headText = answerHead(r, programs);
+      var t = ui(lang);
+      var parts = replyParts(r.reply, programs, lang);
+      var headText = answerHead(r, programs, lang);
       var head = h("h3", { class: "ahead", id: "mdg-answer-" + (++answers), tabindex: "-1", "data-testid": "madoguchi-answer-head" }, [
-        h("span", { class: "sr", text: "窓口の回答：" }), headText
+        h("span", { class: "sr", text: t.assistant }), headText
       ]);
       var kids = [head];
       if (r.session && r.session.started_over) {
-        kids.push(h("p", { class: "note", "data-testid": "madoguchi-started-over",
-          text: "前回の会話の期限が切れたため、新しい会話として承りました。" }));
+        kids.push(h("p", { class: "note", "data-testid": "madoguchi-started-over", text: t.startedOver }));
       }
       if (r.no_match) {
         kids.push(h("div", { class: "nomatch", lang: lang, "data-testid": "madoguchi-nomatch", text: parts.body }));
@@ -569,7 +810,7 @@
         ]));
       }
       if (programs.length) {
-        kids.push(h("ul", { class: "cards", "aria-label": "ご案内する制度（合う順）", "data-testid": "madoguchi-cards" }, programs.map(function (p, i) {
+        kids.push(h("ul", { class: "cards", "aria-label": t.cards, "data-testid": "madoguchi-cards" }, programs.map(function (p, i) {
           return h("li", null, [card(p, i === 0 && programs.length > 1, lang)]);
         })));
       }
@@ -581,19 +822,20 @@
       if (programs.length) {
         var srcs = Array.isArray(r.sources) && r.sources.length ? r.sources : (r.source ? [r.source] : []);
         srcs.forEach(function (s) {
-          kids.push(h("p", { class: "src", text: "出典：" + s.title + "（" + s.year + "）" }));
+          kids.push(h("p", { class: "src", text: t.source(s) }));
         });
-        if (r.as_of) kids.push(h("p", { class: "src", text: r.as_of + "の内容です。受付状況などは窓口でご確認ください。" }));
+        if (r.as_of) kids.push(h("p", { class: "src", text: t.asOf(r.as_of) }));
       }
       if (acts) kids.push(acts.bottom);
-      var node = h("div", { class: "msg bot", role: "article", "aria-labelledby": head.id,
+      var node = h("div", { class: "msg bot", lang: lang, role: "article", "aria-labelledby": head.id,
         "data-testid": "madoguchi-message", "data-role": "assistant" }, kids);
       addNode(node);
       if (fresh) {
         scrollToLast();
         var said = summary(r, programs, parts, lang);
+        said = said.map(function (x) { return Array.isArray(x) ? x : [x, lang]; });
         if (focus) head.focus({ preventScroll: true });
-        else said.unshift(headText + "。");
+        else said.unshift([headText + t.stop, lang]);
         announce(said);
       }
       return node;
@@ -627,46 +869,57 @@
       });
     }
     function waitText(sec) {
-      if (sec < 60) return sec + "秒";
-      if (sec < 3600) return "約" + Math.ceil(sec / 60) + "分";
-      return "約" + Math.ceil(sec / 3600) + "時間";
+      var t = ui(uiLang);
+      if (sec < 60) return t.seconds(sec);
+      if (sec < 3600) return t.minutes(Math.ceil(sec / 60));
+      return t.hours(Math.ceil(sec / 3600));
+    }
+    // The server's message in the conversation's language when it has one (Japanese or
+    // English), else ours.
+    function serverMessage(error) {
+      if (!error) return "";
+      var l = norm(uiLang);
+      return l === "ja" ? error.message_ja : l === "en" ? error.message_en : "";
     }
     // What to tell the person when a write failed: the server's words, and how long to wait
     // when it said (429 and 503 carry Retry-After).
     function failure(res) {
-      if (res.status === 0) return "通信できませんでした。ネットワークの状態をご確認のうえ、もう一度お試しください。";
-      var msg = res.error && res.error.message_ja;
+      var t = ui(uiLang);
+      if (res.status === 0) return t.offline;
+      var msg = serverMessage(res.error);
       if (res.status === 429 || res.status === 503) {
-        msg = msg || "ただいま混み合っています。";
-        return msg + (res.retry ? "（" + waitText(res.retry) + "ほどで、もう一度お送りいただけます）" : "");
+        msg = msg || t.busy;
+        return msg + (res.retry ? t.retryIn(waitText(res.retry)) : "");
       }
-      return msg || "送信できませんでした（エラー " + res.status + "）。";
+      return msg || t.sendFailed(res.status);
     }
 
+    var pending = null; // the question on its way: its node and entry get the answer's language
     var seq = 0;
     var rating = null; // the feedback being sent: the next question waits for it
     function actions(entry) {
       var id = "mdg-fb-" + (++seq);
+      var t = ui(entry && entry.response ? replyLang(entry.response) : uiLang);
       // The buttons are named by their words (はい／いいえ) in the group 「この回答は役に立ちま
       // したか？」; the thumbs are decoration.
       var up = h("button", { type: "button", class: "fb", "data-testid": "madoguchi-feedback-up",
-        "aria-pressed": "false" }, [h("span", { "aria-hidden": "true", text: "👍 " }), "はい"]);
+        "aria-pressed": "false" }, [h("span", { "aria-hidden": "true", text: "👍 " }), t.yes]);
       var down = h("button", { type: "button", class: "fb", "data-testid": "madoguchi-feedback-down",
-        "aria-pressed": "false", "aria-expanded": "false", "aria-controls": id + "-box" }, [h("span", { "aria-hidden": "true", text: "👎 " }), "いいえ"]);
-      var handoff = h("button", { type: "button", class: "handoff", "data-testid": "madoguchi-handoff" }, ["窓口に相談する"]);
+        "aria-pressed": "false", "aria-expanded": "false", "aria-controls": id + "-box" }, [h("span", { "aria-hidden": "true", text: "👎 " }), t.no]);
+      var handoff = h("button", { type: "button", class: "handoff", "data-testid": "madoguchi-handoff" }, [t.handoff]);
       var top = h("div", { class: "acts-top", "data-testid": "madoguchi-handoff-row" }, [handoff]);
       var comment = h("textarea", { id: id, rows: "3", maxlength: "1000", "data-testid": "madoguchi-feedback-comment" });
-      var send = h("button", { type: "button", class: "btn", "data-testid": "madoguchi-feedback-send" }, ["送信"]);
-      var cancel = h("button", { type: "button", class: "btn2" }, ["やめる"]);
+      var send = h("button", { type: "button", class: "btn", "data-testid": "madoguchi-feedback-send" }, [t.send]);
+      var cancel = h("button", { type: "button", class: "btn2" }, [t.cancel]);
       var box = h("div", { class: "fb-box", id: id + "-box", hidden: true }, [
-        h("label", { for: id, text: "よろしければ、足りなかった点をお聞かせください（任意）" }), comment,
+        h("label", { for: id, text: t.commentLabel }), comment,
         h("div", { class: "row" }, [cancel, send])
       ]);
       // Focusable, so a button that goes away or is disabled hands the focus to what replaced it.
       var done = h("p", { class: "fb-done", role: "status", tabindex: "-1", "data-testid": "madoguchi-feedback-done", hidden: true });
       var err = h("p", { class: "fb-err", role: "alert", tabindex: "-1", "data-testid": "madoguchi-feedback-error", hidden: true });
       var row = h("div", { class: "acts", role: "group", "aria-labelledby": id + "-ask" }, [
-        h("span", { class: "ask-fb", id: id + "-ask", text: "この回答は役に立ちましたか？" }), up, down
+        h("span", { class: "ask-fb", id: id + "-ask", text: t.helpful }), up, down
       ]);
       var wrap = h("div", { class: "acts-wrap", "data-testid": "madoguchi-actions" }, [row, box, done, err]);
 
@@ -696,7 +949,7 @@
           var had = focusHere();
           up.disabled = down.disabled = true;
           box.hidden = true;
-          err.textContent = "この会話の記録が見つからないため、評価をお送りできませんでした。";
+          err.textContent = t.noSession;
           err.hidden = false;
           if (had) err.focus({ preventScroll: true });
           return;
@@ -716,7 +969,7 @@
             // One feedback per answer: a 409 means it is already recorded (from another tab).
             entry.feedback = { helpful: given ? null : helpful };
             persist();
-            finish(entry.feedback.helpful, given ? "この回答には評価をいただいています。ありがとうございました。" : "ありがとうございました。");
+            finish(entry.feedback.helpful, given ? t.alreadyRated : t.thanks);
             return;
           }
           // 404: nothing to rate any more (the conversation expired, or no database).
@@ -746,7 +999,7 @@
       cancel.addEventListener("click", box.mdgCancel);
       send.addEventListener("click", function () { rate(false); });
       handoff.addEventListener("click", function () { openSheet(handoff); });
-      if (entry.feedback) finish(entry.feedback.helpful, "ありがとうございました。");
+      if (entry.feedback) finish(entry.feedback.helpful, t.thanks);
       return { top: top, bottom: wrap };
     }
     // Feedback applies to the latest answer only: older answers lose their buttons (a feedback
@@ -771,16 +1024,15 @@
     }
 
     /* ----- the handoff form (窓口に相談する) ----- */
+    // The form's fields; their label, hint and "missing" message come from the language's table.
     var FIELDS = [
-      { name: "name", label: "お名前", required: true, max: 50, autocomplete: "name",
-        missing: "お名前を入力してください。" },
-      { name: "organization", label: "事業所名", max: 100, autocomplete: "organization" },
-      { name: "contact", label: "電話番号またはメールアドレス", required: true, max: 254, autocomplete: "tel",
-        hint: "例：096-333-2323、info@example.jp", missing: "電話番号かメールアドレスを入力してください。" },
-      { name: "preferred_time", label: "ご都合のよい連絡時間", max: 100, hint: "例：平日の午前中、15時以降" },
-      { name: "message", label: "ご相談内容", required: true, max: 2000, multiline: true,
-        missing: "ご相談内容を入力してください。" }
+      { name: "name", required: true, max: 50, autocomplete: "name" },
+      { name: "organization", max: 100, autocomplete: "organization" },
+      { name: "contact", required: true, max: 254, autocomplete: "tel" },
+      { name: "preferred_time", max: 100 },
+      { name: "message", required: true, max: 2000, multiline: true }
     ];
+    function fieldText(f, i) { return ui(uiLang).fields[f.name][i] || null; }
     var sheetOpener = null;
     var sheetFresh = true; // build the form anew on the next opening
     var controls = {};     // field name → its input, for the server's `error.field`
@@ -801,19 +1053,22 @@
       return "";
     }
     function buildForm() {
+      var t = ui(uiLang);
+      sheet.setAttribute("lang", uiLang);
       sheet.textContent = "";
       controls = {};
       fieldErrors = {};
       var general = h("p", { class: "error", role: "alert", "data-testid": "madoguchi-handoff-error", hidden: true });
       var hform = h("form", { class: "hform", novalidate: true, "data-testid": "madoguchi-handoff-form" });
       var kids = [
-        h("h3", { id: "mdg-sheet-title", tabindex: "-1", text: "窓口に相談する" }),
-        h("p", { class: "lead", text: "商工会の担当者から、ご記入の連絡先へご連絡します。次の内容をご記入ください。" }),
+        h("h3", { id: "mdg-sheet-title", tabindex: "-1", text: t.handoff }),
+        h("p", { class: "lead", text: t.lead }),
         general
       ];
       FIELDS.forEach(function (f) {
         var id = "mdg-f-" + f.name;
-        var describedBy = (f.hint ? id + "-hint " : "") + id + "-err";
+        var fhint = fieldText(f, 1);
+        var describedBy = (fhint ? id + "-hint " : "") + id + "-err";
         var control = h(f.multiline ? "textarea" : "input", {
           id: id, name: f.name, maxlength: String(f.max), autocomplete: f.autocomplete || "off",
           "aria-describedby": describedBy, "aria-required": f.required ? "true" : null,
@@ -823,8 +1078,8 @@
         controls[f.name] = control;
         fieldErrors[f.name] = h("p", { class: "ferr", id: id + "-err", "data-testid": "madoguchi-field-error", "data-field": f.name });
         kids.push(h("div", { class: "field" }, [
-          h("label", { for: id }, [f.label, h("span", { class: f.required ? "req-tag" : "opt-tag", text: f.required ? "必須" : "任意" })]),
-          f.hint ? h("small", { id: id + "-hint", text: f.hint }) : null,
+          h("label", { for: id }, [fieldText(f, 0), h("span", { class: f.required ? "req-tag" : "opt-tag", text: f.required ? t.required : t.optional })]),
+          fhint ? h("small", { id: id + "-hint", text: fhint }) : null,
           control, fieldErrors[f.name]
         ]));
       });
@@ -836,14 +1091,13 @@
       fieldErrors.consent = h("p", { class: "ferr", id: "mdg-f-consent-err", "data-testid": "madoguchi-field-error", "data-field": "consent" });
       kids.push(h("div", { class: "consent" }, [
         h("p", { id: "mdg-consent-text", "data-testid": "madoguchi-consent-text",
-          text: "送信すると、ご記入の内容に加えて、この会話でのご質問と表示された支援制度が窓口の担当者に届きます。" +
-            "お名前やご連絡先などの個人情報は、保存期間（" + HANDOFF.retentionDays + "日）が過ぎると削除します。" }),
+          text: t.consent(HANDOFF.retentionDays) }),
         h("div", { class: "check" }, [consent,
-          h("label", { for: "mdg-f-consent", text: "会話の内容を含めて、窓口に送ることに同意します" })]),
+          h("label", { for: "mdg-f-consent", text: t.agree })]),
         fieldErrors.consent
       ]));
-      var submitBtn = h("button", { type: "submit", class: "btn", "data-testid": "madoguchi-handoff-send" }, ["送信する"]);
-      var back = h("button", { type: "button", class: "btn2", "data-testid": "madoguchi-handoff-back" }, ["会話に戻る"]);
+      var submitBtn = h("button", { type: "submit", class: "btn", "data-testid": "madoguchi-handoff-send" }, [t.submit]);
+      var back = h("button", { type: "button", class: "btn2", "data-testid": "madoguchi-handoff-back" }, [t.back]);
       back.addEventListener("click", function () { closeSheet(true); });
       kids.push(h("div", { class: "sheet-actions" }, [back, submitBtn]));
       kids.forEach(function (k) { if (k) hform.appendChild(k); });
@@ -858,10 +1112,10 @@
         var body = {}, missing = [];
         FIELDS.forEach(function (f) {
           var v = controls[f.name].value.trim();
-          if (f.required && !v) missing.push([f.name, f.missing]);
+          if (f.required && !v) missing.push([f.name, fieldText(f, 2)]);
           if (v) body[f.name] = v;
         });
-        if (!consent.checked) missing.push(["consent", "送信するには、窓口へ送ることへの同意が必要です。"]);
+        if (!consent.checked) missing.push(["consent", t.needConsent]);
         if (missing.length) {
           // Every missing field is marked; the focus goes to the first.
           for (var i = missing.length - 1; i >= 0; i--) showFieldError(missing[i][0], missing[i][1]);
@@ -875,17 +1129,17 @@
         sending = true;
         // aria-disabled, not disabled: the button keeps the focus while the request is sent.
         submitBtn.setAttribute("aria-disabled", "true");
-        submitBtn.textContent = "送信しています…";
+        submitBtn.textContent = t.sending;
         hform.setAttribute("aria-busy", "true");
         postJson("/api/v1/consultations", body).then(function (res) {
           sending = false;
           submitBtn.removeAttribute("aria-disabled");
-          submitBtn.textContent = "送信する";
+          submitBtn.textContent = t.submit;
           hform.setAttribute("aria-busy", "false");
           if (res.status === 201 && res.data && typeof res.data.id === "string") { showReceived(res.data.id); return; }
           var field = res.error && res.error.field;
           if (res.status === 422 && field && controls[field]) {
-            showFieldError(field, res.error.message_ja || "入力内容をご確認ください。");
+            showFieldError(field, serverMessage(res.error) || t.checkInput);
             return;
           }
           general.textContent = failure(res);
@@ -909,20 +1163,21 @@
     // 受付番号: the first eight characters of the request's id, as the desk shows it too.
     function ticket(id) { return id.slice(0, 8).toUpperCase(); }
     function showReceived(id) {
+      var t = ui(uiLang);
       sheet.textContent = "";
-      var back = h("button", { type: "button", class: "btn2", "data-testid": "madoguchi-handoff-back" }, ["会話に戻る"]);
+      var back = h("button", { type: "button", class: "btn2", "data-testid": "madoguchi-handoff-back" }, [t.back]);
       back.addEventListener("click", function () { closeSheet(true); });
       // The sheet stays labelled by its heading: the new one takes the title's id.
-      var title = h("h3", { id: "mdg-sheet-title", tabindex: "-1", text: "ご相談を受け付けました" });
+      var title = h("h3", { id: "mdg-sheet-title", tabindex: "-1", text: t.received });
       sheet.appendChild(h("div", { class: "done", "data-testid": "madoguchi-handoff-done" }, [
         title,
-        h("p", null, ["受付番号：", h("span", { class: "ticket", "data-testid": "madoguchi-ticket", text: ticket(id) })]),
-        h("p", { text: "担当者から、ご記入の連絡先へご連絡します。お問い合わせの際は、この受付番号をお伝えください。" })
+        h("p", null, [t.ticket, h("span", { class: "ticket", "data-testid": "madoguchi-ticket", text: ticket(id) })]),
+        h("p", { text: t.receivedText })
       ]));
       sheet.appendChild(h("div", { class: "sheet-actions" }, [back]));
       sheetFresh = true;
       title.focus();
-      announce("ご相談を受け付けました。受付番号 " + ticket(id));
+      announce(t.receivedSay(ticket(id)));
     }
     function openSheet(opener) {
       sheetOpener = opener || null;
@@ -948,17 +1203,20 @@
       if (o && o.isConnected && !o.disabled && o.offsetParent !== null) o.focus(); else input.focus();
     }
 
+    function welcomeNode() {
+      return h("div", { class: "msg bot", lang: uiLang, "data-role": "welcome", "data-testid": "madoguchi-welcome" }, [
+        h("div", { class: "text", text: ui(uiLang).welcome })
+      ]);
+    }
     function welcome() {
-      addNode(h("div", { class: "msg bot", "data-role": "welcome" }, [
-        h("div", { class: "text", text: "こんにちは。熊本県の事業者向け支援制度をご案内します。\nお困りのことを、ふだんの言葉でお書きください。\n（例：跡継ぎに店を譲りたい、台湾に焼酎を輸出したい、資金繰りが苦しい）" })
-      ]));
+      addNode(welcomeNode());
     }
     function renderAll() {
       log.textContent = "";
       welcome();
       history.forEach(function (e, i) {
         try {
-          if (e.role === "user") renderUser(e.message);
+          if (e.role === "user") renderUser(e.message, e.lang);
           else renderAssistant(e.response, false, e);
         } catch (err) { /* a damaged entry is skipped, the rest still shows */ }
         if (i < history.length - 1) { disableOldOptions(); retireActions(); }
@@ -981,7 +1239,7 @@
       var t = log.querySelector(".typing");
       if (on && !t) {
         // Focusable: after choosing an option the person waits here (see `waiting`).
-        log.appendChild(h("div", { class: "typing", role: "status", tabindex: "-1", "aria-label": "回答を作成しています", "data-testid": "madoguchi-typing" },
+        log.appendChild(h("div", { class: "typing", role: "status", tabindex: "-1", "aria-label": ui(uiLang).typing, "data-testid": "madoguchi-typing" },
           [h("span"), h("span"), h("span")]));
         log.scrollTop = log.scrollHeight;
       } else if (!on && t) {
@@ -1004,7 +1262,7 @@
         box.parentNode && box.parentNode.removeChild(box);
         input.focus();
         request(message);
-      } }, ["再送信"]));
+      } }, [ui(uiLang).retry]));
       addNode(box);
       if (focus) box.querySelector("button").focus();
     }
@@ -1022,8 +1280,10 @@
       retireActions();
       var errs = log.querySelectorAll(".error");
       for (var i = 0; i < errs.length; i++) errs[i].parentNode.removeChild(errs[i]);
-      renderUser(text);
-      pushHistory(chosen ? { role: "user", message: text, option: true } : { role: "user", message: text });
+      var userNode = renderUser(text, chosenLang || uiLang);
+      var userEntry = chosen ? { role: "user", message: text, option: true } : { role: "user", message: text };
+      pushHistory(userEntry);
+      pending = { node: userNode, entry: userEntry };
       // A feedback still on its way applies to the answer it was given on, not to this one.
       if (rating) {
         setBusy(true);
@@ -1038,6 +1298,8 @@
       var body = { message: text };
       var sid = load(KEY_SESSION);
       if (sid) body.session_id = sid;
+      // A language chosen in the switch goes with the next message; after it, the answers say.
+      if (chosenLang) body.lang = chosenLang;
       var ctrl = typeof AbortController === "function" ? new AbortController() : null;
       var timer = setTimeout(function () { if (ctrl) ctrl.abort(); }, TIMEOUT_MS);
       var status = 0;
@@ -1055,11 +1317,22 @@
         var focus = waiting();
         if (status >= 200 && status < 300 && data && typeof data.reply === "string") {
           if (data.session_id) save(KEY_SESSION, data.session_id);
+          chosenLang = null;
+          // The conversation's language is the answer's: the chrome follows it, and the question
+          // it answers is marked as written in it.
+          var answered = replyLang(data);
+          setLang(answered);
+          if (pending) {
+            pending.node.setAttribute("lang", norm(answered));
+            pending.entry.lang = norm(answered);
+            persist();
+            pending = null;
+          }
           var entry = { role: "assistant", response: data };
           try {
             renderAssistant(data, true, entry, focus);
           } catch (err) {
-            showError("回答を表示できませんでした。再送信してください。", text, focus);
+            showError(ui(uiLang).cannotShow, text, focus);
             setBusy(false);
             return;
           }
@@ -1067,18 +1340,16 @@
           pushHistory(entry);
           return;
         }
-        var msg = data && data.error && data.error.message_ja;
+        var msg = serverMessage(data && data.error);
         if (!msg) {
-          msg = status === 429 || status === 503
-            ? "ただいま混み合っています。少し時間をおいて再送信してください。"
-            : "申し訳ありません。回答を受け取れませんでした（エラー " + (status || "不明") + "）。";
+          msg = status === 429 || status === 503 ? ui(uiLang).busyRetry : ui(uiLang).noAnswer(status);
         }
         showError(msg, text, focus); // role=alert: announced by itself
         setBusy(false);
       }).catch(function () {
         clearTimeout(timer);
         var focus = waiting();
-        showError("通信できませんでした。ネットワークの状態をご確認のうえ、再送信してください。", text, focus);
+        showError(ui(uiLang).offlineRetry, text, focus);
         setBusy(false);
       });
     }
@@ -1115,7 +1386,7 @@
       closeSheet(false);
       sheetFresh = true;
       renderAll();
-      announce("会話を最初からやり直します。");
+      announce(ui(uiLang).restarted);
       input.value = "";
       input.focus();
     });

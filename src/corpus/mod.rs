@@ -12,6 +12,7 @@ mod questions;
 mod record;
 mod scope;
 mod source;
+mod translated;
 mod vocabulary;
 
 use std::collections::BTreeMap;
@@ -31,6 +32,7 @@ pub use scope::{
     BusinessRole, KumamotoPlace, Places, Prefecture, PrivateRule, ScopeRules, StaffRole,
 };
 pub use source::{Mismatch, QUOTE_WINDOW_LINES, Source};
+pub use translated::{Translated, reads_as};
 pub use vocabulary::{Expansion, ExpenseKind, MAX_EXPENSE_KINDS, OutOfScope, Vocabulary};
 
 use error::Errors;
@@ -44,6 +46,8 @@ pub struct SourceInfo {
     pub file: String,
     pub sha256: String,
     pub title: String,
+    /// What the title means, in English and in Chinese (replies keep the title in 「」).
+    pub title_translated: Translated,
     pub issuer: String,
     /// The fiscal year the terms are those of (令和7年度): every answer says so.
     pub year: String,
@@ -86,6 +90,8 @@ struct RawSourceInfo {
     file: String,
     sha256: String,
     title: String,
+    title_en: Option<String>,
+    title_zh: Option<String>,
     issuer: String,
     year: String,
     /// The fixed list of this document's program ids (a Markdown table, as program-ids.md).
@@ -309,6 +315,14 @@ fn load_document(
         path: source_path.clone(),
         message: format!("not UTF-8: {e}"),
     })?;
+    let title_translated = Translated::check(
+        info.title_en,
+        info.title_zh,
+        manifest_path,
+        &info.id,
+        "source.title",
+        errors,
+    );
     let ids_path = dir.join(&info.ids);
     let fixed = fixed_ids(&read(&ids_path)?);
     if fixed.is_empty() {
@@ -328,6 +342,7 @@ fn load_document(
                 file: info.file,
                 sha256: info.sha256,
                 title: info.title,
+                title_translated,
                 issuer: info.issuer,
                 year: info.year,
             }),

@@ -246,8 +246,12 @@ pub struct Program {
     pub parent: Option<ProgramId>,
     /// 事業名 exactly as printed, with the line it is printed on.
     pub name: Arc<str>,
+    /// What the name means, in English and in Chinese (replies keep the name in 「」 before it).
+    pub gloss: super::Translated,
     pub name_line: u32,
     pub division: Arc<str>,
+    /// What the division is, in English and in Chinese.
+    pub division_gloss: super::Translated,
     pub pages: Vec<u32>,
     pub kind: Kind,
     /// One line in our words; carries no figures (those only ever come from quotes).

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::error::Errors;
 use super::model::{Disaster, Kind, Stage, Theme};
 use super::scope::StaffRole;
+use super::translated::Translated;
 
 /// What a clarifying question asks about. Each is asked at most once per conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -75,6 +76,8 @@ pub enum WhoAnswer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuestionOption {
     pub label: String,
+    /// The label in English and in Chinese: sent back like the Japanese one.
+    pub label_translated: Translated,
     pub disaster: Option<DisasterAnswer>,
     pub stage: Option<Stage>,
     pub theme: Option<Theme>,
@@ -88,6 +91,8 @@ pub struct QuestionOption {
 pub struct Question {
     pub slot: Slot,
     pub text: String,
+    /// The question in English and in Chinese.
+    pub text_translated: Translated,
     pub options: Vec<QuestionOption>,
 }
 
@@ -102,6 +107,8 @@ pub(crate) struct RawQuestions {
 struct RawQuestion {
     slot: String,
     text: String,
+    text_en: Option<String>,
+    text_zh: Option<String>,
     options: Vec<RawOption>,
 }
 
@@ -109,6 +116,8 @@ struct RawQuestion {
 #[serde(deny_unknown_fields)]
 struct RawOption {
     label: String,
+    label_en: Option<String>,
+    label_zh: Option<String>,
     disaster: Option<String>,
     stage: Option<String>,
     theme: Option<String>,
@@ -141,9 +150,25 @@ impl RawQuestions {
                 );
                 continue;
             }
+            let text_translated = Translated::check(
+                q.text_en,
+                q.text_zh,
+                file,
+                "questions",
+                &format!("question[{i}].text"),
+                errors,
+            );
             let mut options = Vec::new();
             for (j, o) in q.options.into_iter().enumerate() {
                 let field = format!("question[{i}].options[{j}]");
+                let label_translated = Translated::check(
+                    o.label_en,
+                    o.label_zh,
+                    file,
+                    "questions",
+                    &format!("{field}.label"),
+                    errors,
+                );
                 let mut bad = |what: &str, found: &str| {
                     errors.push(
                         file,
@@ -203,6 +228,7 @@ impl RawQuestions {
                 }
                 options.push(QuestionOption {
                     label: o.label,
+                    label_translated,
                     disaster,
                     stage,
                     theme,
@@ -224,6 +250,7 @@ impl RawQuestions {
             out.push(Question {
                 slot,
                 text: q.text,
+                text_translated,
                 options,
             });
         }

@@ -11,6 +11,7 @@ use super::model::{
     Applicant, Disaster, Kind, Program, ProgramId, Quote, Size, Stage, TermLabel, Theme,
 };
 use super::source::Source;
+use super::translated::Translated;
 
 /// A record as written; nothing in it is trusted until [`RawRecord::check`].
 #[derive(Debug, Deserialize)]
@@ -22,8 +23,14 @@ pub(crate) struct RawRecord {
     #[serde(default)]
     parent: Option<String>,
     name: String,
+    /// The name's gloss in English and in Chinese: shown after the Japanese name in 「」.
+    gloss_en: Option<String>,
+    gloss_zh: Option<String>,
     name_line: u32,
     division: String,
+    /// What the division is, in English and in Chinese (the Japanese name stays in 「」).
+    division_en: Option<String>,
+    division_zh: Option<String>,
     pages: Vec<u32>,
     kind: String,
     purpose: String,
@@ -89,6 +96,15 @@ impl RawRecord {
     ) -> Option<Program> {
         let before = errors.0.len();
         let id = self.id.clone();
+        let gloss = Translated::check(self.gloss_en, self.gloss_zh, file, &id, "gloss", errors);
+        let division_gloss = Translated::check(
+            self.division_en,
+            self.division_zh,
+            file,
+            &id,
+            "division",
+            errors,
+        );
         let mut err = |field: &str, expected: String, found: String| {
             errors.push(file, &id, field, expected, found);
         };
@@ -323,8 +339,10 @@ impl RawRecord {
             parent: pid.parent(),
             id: pid,
             name: self.name.into(),
+            gloss,
             name_line: self.name_line,
             division: self.division.into(),
+            division_gloss,
             pages: self.pages,
             kind: kind?,
             purpose: self.purpose,

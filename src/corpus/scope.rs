@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::error::Errors;
+use super::translated::Translated;
 
 /// A Kumamoto municipality (or the prefecture itself), with the short forms people use.
 #[derive(Debug, Clone)]
@@ -52,6 +53,9 @@ pub struct PrivateRule {
     pub kind: String,
     pub label: String,
     pub refer: String,
+    /// `label` and `refer` in English and in Chinese.
+    pub label_translated: Translated,
+    pub refer_translated: Translated,
     pub when: Vec<String>,
 }
 
@@ -186,6 +190,10 @@ struct RawPrivate {
     kind: String,
     label: String,
     refer: String,
+    label_en: Option<String>,
+    label_zh: Option<String>,
+    refer_en: Option<String>,
+    refer_zh: Option<String>,
     when: Vec<String>,
 }
 
@@ -241,10 +249,30 @@ impl RawScope {
                     );
                     continue;
                 }
+                let field = format!("{table}[{i}]");
+                let id = format!("scope {}", p.kind);
+                let label_translated = Translated::check(
+                    p.label_en,
+                    p.label_zh,
+                    file,
+                    &id,
+                    &format!("{field}.label"),
+                    errors,
+                );
+                let refer_translated = Translated::check(
+                    p.refer_en,
+                    p.refer_zh,
+                    file,
+                    &id,
+                    &format!("{field}.refer"),
+                    errors,
+                );
                 out.push(PrivateRule {
                     kind: p.kind,
                     label: p.label,
                     refer: p.refer,
+                    label_translated,
+                    refer_translated,
                     when: p.when,
                 });
             }

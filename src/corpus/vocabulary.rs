@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::error::Errors;
 use super::model::{Disaster, Kind, Size, Stage, Theme};
+use super::translated::Translated;
 
 /// One phrasing rule: when any trigger occurs in a message, the rule fires.
 #[derive(Debug, Clone)]
@@ -29,6 +30,9 @@ pub struct OutOfScope {
     pub topic: String,
     pub when: Vec<String>,
     pub refer: String,
+    /// `topic` and `refer` in English and in Chinese.
+    pub topic_translated: Translated,
+    pub refer_translated: Translated,
     /// The topic rules the message out even when it also names a theme these programs serve
     /// (another prefecture's 創業 grant is still another prefecture's).
     pub always: bool,
@@ -102,6 +106,10 @@ struct RawOutOfScope {
     #[serde(default)]
     followed_by: Vec<String>,
     refer: String,
+    topic_en: Option<String>,
+    topic_zh: Option<String>,
+    refer_en: Option<String>,
+    refer_zh: Option<String>,
     #[serde(default)]
     always: bool,
 }
@@ -192,10 +200,30 @@ impl RawVocabulary {
                 );
                 continue;
             }
+            let id = format!("out_of_scope {}", o.topic);
+            let field = format!("out_of_scope[{i}]");
+            let topic_translated = Translated::check(
+                o.topic_en,
+                o.topic_zh,
+                file,
+                &id,
+                &format!("{field}.topic"),
+                errors,
+            );
+            let refer_translated = Translated::check(
+                o.refer_en,
+                o.refer_zh,
+                file,
+                &id,
+                &format!("{field}.refer"),
+                errors,
+            );
             out_of_scope.push(OutOfScope {
                 topic: o.topic,
                 when: o.when,
                 refer: o.refer,
+                topic_translated,
+                refer_translated,
                 always: o.always,
             });
         }

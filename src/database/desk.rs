@@ -102,6 +102,8 @@ pub struct ConversationView {
     pub id: String,
     pub started_at: i64,
     pub last_at: i64,
+    /// The language the conversation was held in: its latest turn's (ja | en | zh-Hant).
+    pub lang: String,
     pub turns: Vec<TurnView>,
 }
 
@@ -115,6 +117,8 @@ pub struct TurnView {
     /// answer | clarify | no_match
     pub outcome: String,
     pub programs: Vec<String>,
+    /// The language the turn was answered in (ja | en | zh-Hant).
+    pub lang: String,
     /// The person's 👍 (true) or 👎 (false), if given.
     pub helpful: Option<bool>,
     pub comment: Option<String>,
@@ -286,13 +290,14 @@ impl Database {
             String,
             Option<i64>,
             Option<String>,
+            String,
         );
         let rows: Vec<Row> = self
             .store()
             .run(|pool| async move {
                 Ok(sqlx::query_as(
                     "SELECT c.id, c.started_at, c.last_at, t.n, t.at, t.question, t.outcome, \
-                     t.programs, t.helpful, t.comment FROM \
+                     t.programs, t.helpful, t.comment, t.lang FROM \
                      (SELECT id, started_at, last_at FROM conversations \
                       ORDER BY last_at DESC, id LIMIT $1) c \
                      JOIN turns t ON t.conversation_id = c.id \
@@ -304,18 +309,22 @@ impl Database {
             })
             .await?;
         let mut out: Vec<ConversationView> = Vec::new();
-        for (id, started_at, last_at, n, at, question, outcome, programs, helpful, comment) in rows
+        for (id, started_at, last_at, n, at, question, outcome, programs, helpful, comment, lang) in
+            rows
         {
             if out.last().is_none_or(|c| c.id != id) {
                 out.push(ConversationView {
                     id,
                     started_at,
                     last_at,
+                    lang: lang.clone(),
                     turns: Vec::new(),
                 });
             }
             if let Some(c) = out.last_mut() {
+                c.lang.clone_from(&lang);
                 c.turns.push(TurnView {
+                    lang,
                     n,
                     at,
                     question,

@@ -24,7 +24,7 @@ use crate::text::strip_hidden;
 
 /// The row counts a statement is written for, largest first. A run of `n` rows is written as
 /// `n / 32` statements of 32 rows and one of each binary digit of the rest: at most 5 more.
-/// 32 rows of six parameters is 192, far below SQLite's and PostgreSQL's limits.
+/// 32 rows of seven parameters is 224, far below SQLite's and PostgreSQL's limits.
 const SHAPES: [usize; 6] = [32, 16, 8, 4, 2, 1];
 /// Characters of a question kept in a conversation (the chat API accepts no longer message).
 const QUESTION_CHARS: usize = 2_000;
@@ -103,8 +103,8 @@ impl Statements {
                      turns = conversations.turns + excluded.turns RETURNING session_key, id, turns",
                 ),
                 turns: each(
-                    "INSERT INTO turns (conversation_id, n, at, question, outcome, programs)",
-                    6,
+                    "INSERT INTO turns (conversation_id, n, at, question, outcome, programs, lang)",
+                    7,
                     "",
                 ),
                 unanswered: each(
@@ -322,7 +322,8 @@ async fn write_turns(
                 .bind(at)
                 .bind(question.as_str())
                 .bind(turn.outcome)
-                .bind(programs.as_str());
+                .bind(programs.as_str())
+                .bind(turn.lang.code());
         }
         q.execute(&mut *conn).await?;
     }

@@ -8,7 +8,7 @@ use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 
 /// Every migration, oldest first: (version, description, SQL).
-pub(super) const MIGRATIONS: [(i64, &str, &str); 3] = [
+pub(super) const MIGRATIONS: [(i64, &str, &str); 4] = [
     (
         1,
         "desk records",
@@ -23,6 +23,11 @@ pub(super) const MIGRATIONS: [(i64, &str, &str); 3] = [
         3,
         "heartbeat",
         include_str!("migrations/0003_heartbeat.sql"),
+    ),
+    (
+        4,
+        "turn lang",
+        include_str!("migrations/0004_turn_lang.sql"),
     ),
 ];
 

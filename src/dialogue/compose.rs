@@ -149,7 +149,8 @@ pub fn yen(n: u64) -> String {
     }
 }
 
-fn group(n: u64) -> String {
+/// Digits in groups of three: 1234567 → "1,234,567".
+pub(crate) fn group(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

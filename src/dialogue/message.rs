@@ -81,6 +81,31 @@ impl MessageError {
         }
     }
 
+    /// What was wrong, for the person, in Traditional Chinese.
+    pub fn chinese(&self) -> String {
+        match self {
+            MessageError::Empty => "訊息是空的，請輸入您想諮詢的內容。".to_string(),
+            MessageError::TooLong { chars } => format!(
+                "訊息太長了（{chars} 個字，上限 {MAX_MESSAGE_CHARS} 個字），請精簡重點後再傳送。"
+            ),
+        }
+    }
+
+    /// What was wrong, for the person, in `lang` (English: [`english`](Self::english) is
+    /// written for the developer of a client, this for the person typing).
+    pub fn in_lang(&self, lang: crate::text::Lang) -> String {
+        match (lang, self) {
+            (crate::text::Lang::Ja, _) => self.japanese(),
+            (crate::text::Lang::Zh, _) => self.chinese(),
+            (crate::text::Lang::En, MessageError::Empty) => {
+                "Your message is empty. Please type what you would like to ask.".to_string()
+            }
+            (crate::text::Lang::En, MessageError::TooLong { chars }) => format!(
+                "Your message is too long ({chars} characters; the limit is {MAX_MESSAGE_CHARS}). Please shorten it to the main points."
+            ),
+        }
+    }
+
     /// What was wrong, in English.
     pub fn english(&self) -> String {
         match self {

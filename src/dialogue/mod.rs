@@ -25,26 +25,33 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
-use crate::corpus::{Kind, ProgramId, Quote, Slot, SourceInfo};
+use crate::corpus::{Kind, ProgramId, Quote, Slot, SourceInfo, Translated};
 use crate::engine::{Engine, LoadError};
-use crate::text::Lang;
 
 pub use crate::sessions::{
     ACTIVE_WINDOW, MemoryStore, Session, SessionLimits, SessionStatus, SessionStore, StoreFull,
     StoreFuture, Taken,
 };
+/// The languages a turn may be answered in (the channels name it through the dialogue).
+pub use crate::text::Lang;
 pub use clock::{Clock, JST_OFFSET_SECS, japan_date};
 pub use compose::{Estimate, PeriodNote};
 pub use message::{MAX_MESSAGE_CHARS, Message, MessageError};
+pub use reason::{Cond, Why};
 pub use record::{Reason, Recorder, TurnRecord};
+pub use reply::{Words, pick, words};
 
 /// A program recommended in a turn, with the quotes chosen for this person.
 #[derive(Debug, Clone)]
 pub struct Recommendation {
     pub id: ProgramId,
     pub name: Arc<str>,
+    /// What the name means, in English and in Chinese (shown after the name in 「」).
+    pub gloss: Translated,
     pub kind: Kind,
     pub division: Arc<str>,
+    /// What the division is, in English and in Chinese.
+    pub division_gloss: Translated,
     /// The id of the source document its quotes come from.
     pub source: Arc<str>,
     pub score: f32,
@@ -54,7 +61,8 @@ pub struct Recommendation {
     pub period: PeriodNote,
     /// Who applies, with the quote that says so.
     pub applicant: Option<(crate::corpus::Applicant, Quote)>,
-    /// Why it is on the list, in one line of Japanese (no terms: those are the quotes).
+    /// Why it is on the list, in one line of the turn's language (no terms: those are the
+    /// quotes).
     pub reason: Option<String>,
     /// The quote (index into `quotes`) that shows why it fits.
     pub reason_quote: Option<usize>,
@@ -384,7 +392,7 @@ impl Dialogue {
         session.lang = Some(lang);
         let understanding = engine.understand_in(message, lang);
         let asks_time = understanding.asks_time;
-        let reply = policy::turn(&engine, session, understanding, today);
+        let reply = policy::turn(&engine, session, understanding, today, lang);
         session.turns = session.turns.saturating_add(1);
         session.waiting = matches!(reply, Reply::Clarify { .. }).then(|| {
             message
@@ -402,6 +410,7 @@ impl Dialogue {
                 question: message.trim().to_string(),
                 outcome: reply.outcome(),
                 programs: reply.programs().iter().map(|p| p.id.clone()).collect(),
+                lang,
             });
         }
         let corpus = &engine.corpus;
@@ -424,7 +433,7 @@ impl Dialogue {
             session_id: id,
             lang,
             status,
-            text: reply::text(&reply, status, &sources, today, asks_time),
+            text: reply::text(lang, &reply, status, &sources, today, asks_time),
             today,
             as_of: years.join("・"),
             primary: corpus.primary().info.clone(),

@@ -12,15 +12,26 @@ use crate::understand::{MANUFACTURING, OutOfScope, Signals, Understanding, Who};
 use super::compose::{QUOTES_PER_PROGRAM, estimate, period_note, select_quotes};
 use super::fit::{self, Judged, Situation, Verdict};
 use super::reason;
-use super::{FollowUp, NoMatchReason, Recommendation, Reply};
+use super::reply::{pick, words};
+use super::{FollowUp, Lang, NoMatchReason, Recommendation, Reply};
 use crate::sessions::{Session, TOPIC_MESSAGES};
 
 /// Runs one turn of an understood message against the session; the caller stores the session.
-pub(super) fn turn(engine: &Engine, session: &mut Session, u: Understanding, today: Date) -> Reply {
+pub(super) fn turn(
+    engine: &Engine,
+    session: &mut Session,
+    u: Understanding,
+    today: Date,
+    lang: Lang,
+) -> Reply {
     if u.reset {
-        *session = Session::default();
+        // The language is the conversation's, even across a new start.
+        *session = Session {
+            lang: session.lang,
+            ..Session::default()
+        };
         if u.text.is_empty() {
-            return ask(engine, session, Slot::Theme, Vec::new()).unwrap_or(Reply::Answer {
+            return ask(engine, session, Slot::Theme, Vec::new(), lang).unwrap_or(Reply::Answer {
                 programs: Vec::new(),
             });
         }
@@ -36,7 +47,7 @@ pub(super) fn turn(engine: &Engine, session: &mut Session, u: Understanding, tod
     // a business conversation it was an aside, and the business goes on).
     session.ruled_out =
         judged.filter(|v| !matches!(v, OutOfScope::PrivatePurpose(_)) || session.topic.is_empty());
-    if let Some(reply) = out_of_scope(engine, judged, &u) {
+    if let Some(reply) = out_of_scope(engine, judged, &u, lang) {
         // A business elsewhere still said what it needs: kept, so that a correction (the
         // business is in Kumamoto after all) answers it.
         if matches!(judged, Some(OutOfScope::Elsewhere(_))) {
@@ -44,7 +55,7 @@ pub(super) fn turn(engine: &Engine, session: &mut Session, u: Understanding, tod
         }
         return reply;
     }
-    decide(engine, session, u, today)
+    decide(engine, session, u, today, lang)
 }
 
 /// Merges an understood message into the session: its facts (a later statement overrides),
@@ -76,16 +87,21 @@ fn absorb(session: &mut Session, u: &Understanding) {
 /// The no-match a message gets: a private person or purpose, or a business in another
 /// prefecture (`judged`: this message's judgement or the conversation's standing one), or a
 /// topic these programs do not cover (unless the message also raises one of their themes).
-fn out_of_scope(engine: &Engine, judged: Option<OutOfScope>, u: &Understanding) -> Option<Reply> {
+fn out_of_scope(
+    engine: &Engine,
+    judged: Option<OutOfScope>,
+    u: &Understanding,
+    lang: Lang,
+) -> Option<Reply> {
     let corpus = &engine.corpus;
     if let Some(verdict) = judged {
         let private = |rule: Option<&crate::corpus::PrivateRule>| {
             rule.map(|r| {
                 (
                     NoMatchReason::Private {
-                        label: r.label.clone(),
+                        label: pick(lang, &r.label, &r.label_translated).to_string(),
                     },
-                    vec![r.refer.clone()],
+                    vec![pick(lang, &r.refer, &r.refer_translated).to_string()],
                 )
             })
         };
@@ -98,9 +114,7 @@ fn out_of_scope(engine: &Engine, judged: Option<OutOfScope>, u: &Understanding) 
                     NoMatchReason::Elsewhere {
                         prefecture: pref.clone(),
                     },
-                    vec![format!(
-                        "{pref}のよろず支援拠点や、事業所のある地域の商工会・商工会議所、{pref}の商工担当課"
-                    )],
+                    vec![words(lang).elsewhere_refer(pref)],
                 )
             }
         };
@@ -115,15 +129,24 @@ fn out_of_scope(engine: &Engine, judged: Option<OutOfScope>, u: &Understanding) 
     if topics.iter().any(|o| o.always) || u.themes.is_empty() {
         return Some(Reply::NoMatch {
             reason: NoMatchReason::OtherTopic {
-                topic: first.topic.clone(),
+                topic: pick(lang, &first.topic, &first.topic_translated).to_string(),
             },
-            refer: topics.iter().map(|o| o.refer.clone()).collect(),
+            refer: topics
+                .iter()
+                .map(|o| pick(lang, &o.refer, &o.refer_translated).to_string())
+                .collect(),
         });
     }
     None
 }
 
-fn decide(engine: &Engine, session: &mut Session, u: Understanding, today: Date) -> Reply {
+fn decide(
+    engine: &Engine,
+    session: &mut Session,
+    u: Understanding,
+    today: Date,
+    lang: Lang,
+) -> Reply {
     absorb(session, &u);
     let query = situation_query(session);
     let themed = !query.themes.is_empty();
@@ -159,7 +182,7 @@ fn decide(engine: &Engine, session: &mut Session, u: Understanding, today: Date)
         // Nothing fits yet: a person who has not said what it is about is asked; one who has
         // is told plainly that nothing here fits.
         if vague && open(Slot::Theme) {
-            return ask(engine, session, Slot::Theme, Vec::new()).unwrap_or(Reply::NoMatch {
+            return ask(engine, session, Slot::Theme, Vec::new(), lang).unwrap_or(Reply::NoMatch {
                 reason: NoMatchReason::NotCovered,
                 refer: Vec::new(),
             });
@@ -169,7 +192,15 @@ fn decide(engine: &Engine, session: &mut Session, u: Understanding, today: Date)
             refer: Vec::new(),
         };
     }
-    let programs = recommend(engine, session, &u.asked, &judged, &ranked.hits, today);
+    let programs = recommend(
+        engine,
+        session,
+        &u.asked,
+        &judged,
+        &ranked.hits,
+        today,
+        lang,
+    );
     // A person who names a program asks about that program: no question first.
     let question = if u.named.is_some() {
         None
@@ -180,7 +211,7 @@ fn decide(engine: &Engine, session: &mut Session, u: Understanding, today: Date)
     };
     match question {
         Some(slot) => {
-            ask(engine, session, slot, programs.clone()).unwrap_or(Reply::Answer { programs })
+            ask(engine, session, slot, programs.clone(), lang).unwrap_or(Reply::Answer { programs })
         }
         None => Reply::Answer { programs },
     }
@@ -291,6 +322,7 @@ fn recommend(
     judged: &[Judged],
     hits: &[(crate::search::Hit, &crate::corpus::Program)],
     today: Date,
+    lang: Lang,
 ) -> Vec<Recommendation> {
     let programs = &engine.corpus.programs;
     judged
@@ -323,8 +355,10 @@ fn recommend(
             Some(Recommendation {
                 id: p.id.clone(),
                 name: p.name.clone(),
+                gloss: p.gloss.clone(),
                 kind: p.kind,
                 division: p.division.clone(),
+                division_gloss: p.division_gloss.clone(),
                 source: engine.corpus.document_of(p).info.id.clone(),
                 score,
                 quotes,
@@ -341,7 +375,7 @@ fn recommend(
                 applicant: p
                     .applicant
                     .and_then(|(a, i)| Some((a, p.terms.get(i)?.clone()))),
-                reason: Some(reason),
+                reason: Some(words(lang).reason(&reason)),
                 reason_quote,
                 fits: j.verdict == Verdict::Fits,
             })
@@ -382,6 +416,7 @@ fn ask(
     session: &mut Session,
     slot: Slot,
     programs: Vec<super::Recommendation>,
+    lang: Lang,
 ) -> Option<Reply> {
     let q = engine.corpus.question(slot)?;
     session.asked.insert(slot);
@@ -389,8 +424,12 @@ fn ask(
     Some(Reply::Clarify {
         follow_up: FollowUp {
             slot,
-            question: q.text.clone(),
-            options: q.options.iter().map(|o| o.label.clone()).collect(),
+            question: pick(lang, &q.text, &q.text_translated).to_string(),
+            options: q
+                .options
+                .iter()
+                .map(|o| pick(lang, &o.label, &o.label_translated).to_string())
+                .collect(),
         },
         programs,
     })

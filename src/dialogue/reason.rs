@@ -1,23 +1,61 @@
-//! Why a program is on the short list, in one line of Japanese, and the quote that shows it:
+//! Why a program is on the short list, as a [`Why`] that each language writes in one line
+//! (`reply::Words::reason`), and the quote that shows it:
 //! the need the person stated (a word of the program's own text, found in one of its quotes),
 //! the condition a stated fact met (熊本地震で被災した事業者, 事業を引き継いだ後の後継ぎ), or,
 //! for a program that may fit, the one fact that decides. The line states no term: rates, caps
 //! and periods are only ever the quotes beside it.
 
-use crate::corpus::{DisasterAnswer, Program, Quote, Slot, Stage, TermLabel};
+use crate::corpus::{Disaster, DisasterAnswer, Program, Quote, Slot, Stage, TermLabel, Theme};
 use crate::understand::{Facts, MANUFACTURING};
 
 use super::fit::{Judged, Verdict};
 
-/// The one line that says why a program is on the list, and the quote that shows it (one of
-/// `quotes`, by index). The line states no term: it names the need, the condition or the theme,
-/// and the quote carries the figures.
+/// Why a program is on the list, before it is written in a language. It states no term: it
+/// names the need, the condition or the theme, and the quote carries the figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    /// The person named the program.
+    Named,
+    /// It may fit: the condition the one unknown fact decides.
+    MayFit(Cond),
+    /// It serves a need the person stated (`own`) or the vocabulary read into the message: the
+    /// program's word, the label of the quote it is found in (if one shown has it), and whom
+    /// the program is for when a stated fact met one of its conditions.
+    Need {
+        who: Option<Cond>,
+        word: String,
+        at: Option<TermLabel>,
+        own: bool,
+    },
+    /// A stated fact met one of its conditions.
+    Who(Cond),
+    /// It is about the theme of the question.
+    Theme(Theme),
+    /// It matches the question, with nothing more particular to say.
+    Matches,
+}
+
+/// Whom a program is for, as a condition of the record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cond {
+    /// Damaged by one of these disasters.
+    Disaster(Vec<Disaster>),
+    /// At this stage of a business succession.
+    Stage(Stage),
+    /// At the stage of a succession the program is for (the record names none).
+    AnyStage,
+    Manufacturer,
+    /// Meets the program's conditions.
+    Other,
+}
+
+/// Why a program is on the list, and the quote that shows it (one of `quotes`, by index).
 pub(super) fn reason(
     p: &Program,
     j: &Judged,
     facts: &Facts,
     quotes: &[Quote],
-) -> (String, Option<usize>) {
+) -> (Why, Option<usize>) {
     let find = |w: &str| {
         let w = squeeze(w);
         quotes.iter().position(|q| squeeze(&q.text).contains(&w))
@@ -25,7 +63,6 @@ pub(super) fn reason(
     let who_for = condition(p, facts);
     let need = j.need.and_then(|i| p.needs.get(i));
     let need_quote = need.and_then(|w| find(w).map(|i| (w, i)));
-    let label = |i: usize| quotes.get(i).map_or("", |q| q.label.as_str());
     let cond_quote = || {
         quotes
             .iter()
@@ -53,99 +90,65 @@ pub(super) fn reason(
         })
     };
     if j.named {
-        return ("お尋ねの制度です。".to_string(), purpose_quote());
+        return (Why::Named, purpose_quote());
     }
     match (j.verdict, need, need_quote) {
         (Verdict::MayFit(slot), _, q) => {
-            let cond = open_condition(p, slot);
             let at = q.map(|(_, i)| i).or_else(cond_quote).or_else(purpose_quote);
-            (format!("{cond}であれば対象になります。"), at)
+            (Why::MayFit(open_condition(p, slot)), at)
         }
-        (Verdict::Fits, Some(w), Some((_, i))) => {
-            // 「ご相談の」 only for words the person used; a word the vocabulary read into the
-            // message is said to be the program's.
-            let need = if j.own_need {
-                format!("ご相談の「{w}」が、この制度の{}にあります。", label(i))
-            } else {
-                format!("この制度の{}に「{w}」とあります。", label(i))
-            };
-            match who_for {
-                Some(c) => (format!("{c}向けです。{need}"), Some(i)),
-                None => (need, Some(i)),
-            }
-        }
-        (Verdict::Fits, Some(w), None) => {
-            let need = if j.own_need {
-                format!("ご相談の「{w}」に当たる制度です。")
-            } else {
-                format!("「{w}」の制度です。")
-            };
-            (
-                match who_for {
-                    Some(c) => format!("{c}向けで、{need}"),
-                    None => need,
-                },
-                purpose_quote().or_else(cond_quote),
-            )
-        }
+        (Verdict::Fits, Some(w), Some((_, i))) => (
+            Why::Need {
+                who: who_for,
+                word: w.clone(),
+                at: quotes.get(i).map(|q| q.label),
+                own: j.own_need,
+            },
+            Some(i),
+        ),
+        (Verdict::Fits, Some(w), None) => (
+            Why::Need {
+                who: who_for,
+                word: w.clone(),
+                at: None,
+                own: j.own_need,
+            },
+            purpose_quote().or_else(cond_quote),
+        ),
         (Verdict::Fits, None, _) => match (who_for, j.theme) {
-            (Some(c), _) => (
-                format!("{c}向けの制度です。"),
-                cond_quote().or_else(purpose_quote),
-            ),
-            (None, Some(t)) => (
-                format!("「{}」のご相談に当たる制度です。", t.as_str()),
-                purpose_quote(),
-            ),
-            (None, None) => (
-                "ご相談の内容に当たる制度です。".to_string(),
-                purpose_quote(),
-            ),
+            (Some(c), _) => (Why::Who(c), cond_quote().or_else(purpose_quote)),
+            (None, Some(t)) => (Why::Theme(t), purpose_quote()),
+            (None, None) => (Why::Matches, purpose_quote()),
         },
     }
 }
 
 /// Whom the program is for, when a stated fact met one of its conditions.
-fn condition(p: &Program, facts: &Facts) -> Option<String> {
+fn condition(p: &Program, facts: &Facts) -> Option<Cond> {
     if let Some(DisasterAnswer::Known(d)) = facts.disaster
         && p.disasters.contains(&d)
     {
-        return Some(format!("{}で被災した事業者", d.as_str()));
+        return Some(Cond::Disaster(vec![d]));
     }
     if let Some(stage) = facts.stage
         && p.stages.len() == 1
         && p.stages.contains(&stage)
     {
-        return Some(stage_words(stage).to_string());
+        return Some(Cond::Stage(stage));
     }
     if facts.manufacturer == Some(true) && p.industries.iter().any(|i| i == MANUFACTURING) {
-        return Some("製造業の事業者".to_string());
+        return Some(Cond::Manufacturer);
     }
     None
 }
 
-/// The condition an unknown fact decides, in words.
-fn open_condition(p: &Program, slot: Slot) -> String {
+/// The condition an unknown fact decides.
+fn open_condition(p: &Program, slot: Slot) -> Cond {
     match slot {
-        Slot::Disaster => {
-            let names: Vec<&str> = p.disasters.iter().map(|d| d.as_str()).collect();
-            format!("{}で被災した事業者", names.join("・"))
-        }
-        Slot::Stage => p
-            .stages
-            .first()
-            .map_or("事業承継の段階が合う場合", |s| stage_words(*s))
-            .to_string(),
-        Slot::Industry => "製造業の事業者".to_string(),
-        _ => "条件に当てはまる事業者".to_string(),
-    }
-}
-
-fn stage_words(stage: Stage) -> &'static str {
-    match stage {
-        Stage::Preparing => "事業を引き継ぐ前（準備段階）の事業者・後継ぎ",
-        Stage::Succeeded => "事業を引き継いだ後の後継ぎ",
-        Stage::Consulting => "事業承継の相談先を探している事業者",
+        Slot::Disaster => Cond::Disaster(p.disasters.clone()),
+        Slot::Stage => p.stages.first().map_or(Cond::AnyStage, |s| Cond::Stage(*s)),
+        Slot::Industry => Cond::Manufacturer,
+        _ => Cond::Other,
     }
 }
 

@@ -43,6 +43,8 @@ pub struct TurnRecord {
     pub outcome: &'static str,
     /// The programs shown, best first.
     pub programs: Vec<ProgramId>,
+    /// The language the turn was answered in.
+    pub lang: crate::text::Lang,
 }
 
 /// Whoever keeps records of the dialogue. Called on the request path: an implementation queues

@@ -32,6 +32,11 @@ pub(super) enum Step {
     },
 }
 
+/// That a person may write in English or Chinese and is answered in kind: the greeting's last
+/// lines, before anyone has written (a turn's own text is in the language it was asked in).
+pub(super) const OTHER_LANGUAGES: &str = "You may also write in English: we will answer in English.\n\
+     也可以用中文提問，我們會以繁體中文回答。";
+
 /// What a new friend (`follow`), or a group the bot joins, is told first.
 pub(super) fn greeting(follow: bool) -> Outgoing {
     let thanks = if follow {
@@ -44,7 +49,8 @@ pub(super) fn greeting(follow: bool) -> Outgoing {
          お困りのことや、やりたいことを、ふだんの言葉でお送りください。\n\
          例：「店を改装したい」「地震で設備が壊れた」「台湾に商品を売り込みたい」\n\
          制度の条件は県の資料からそのまま引用し、資料のページと行「p.N l.M」を添えてお示しします。\n\
-         担当者との相談をご希望のときは「{START}」とお送りください。"
+         担当者との相談をご希望のときは「{START}」とお送りください。\n\n\
+         {OTHER_LANGUAGES}"
     ))
 }
 

@@ -308,7 +308,9 @@ impl Line {
                 self.count("other_message");
                 Outgoing::text(
                     "文字のメッセージでご相談内容をお送りください（スタンプや画像、音声には\
-                     お答えできません）。例：「店の改装に使える補助金はありますか」",
+                     お答えできません）。例：「店の改装に使える補助金はありますか」\n\
+                     Please send your question as text (we cannot answer stickers, images or \
+                     voice).\n請以文字訊息傳送您的諮詢內容（無法回覆貼圖、圖片或語音）。",
                 )
             }
             _ => {

@@ -8,16 +8,21 @@ use rmcp::schemars;
 use serde::Deserialize;
 
 use crate::corpus::Theme;
-use crate::dialogue::{Message, MessageError};
+use crate::dialogue::{Lang, Message, MessageError};
 use crate::wire::ApiError;
 
 /// `find_programs` arguments.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct FindPrograms {
-    /// 相談者の状況を、相談者の言葉のまま日本語で（例：「台湾のデパートで県産の菓子を売り込みたい」）。
-    /// 1〜2,000文字。 / The person's situation in their own words, in Japanese (1 to 2,000
-    /// characters).
+    /// 相談者の状況を、相談者の言葉のまま（日本語・英語・中国語）で（例：「台湾のデパートで県産の菓子を
+    /// 売り込みたい」）。1〜2,000文字。 / The person's situation in their own words, in Japanese,
+    /// English or Chinese (1 to 2,000 characters).
     pub situation: String,
+    /// 回答の言語：ja、en、zh-Hant（zh、zh-TW なども可）。省略時は situation の言語。 / The
+    /// language to answer in: ja, en or zh-Hant (also zh, zh-TW …); by default the
+    /// situation's own.
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 /// `get_program` arguments.
@@ -45,6 +50,16 @@ pub fn situation(raw: &str) -> Result<Message, ApiError> {
         MessageError::Empty => ApiError::EmptySituation,
         MessageError::TooLong { chars } => ApiError::SituationTooLong { chars },
     })
+}
+
+/// Parses the language asked for; absent or blank: the situation's own.
+pub fn parse_lang(raw: Option<&str>) -> Result<Option<Lang>, ApiError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(l) => Lang::parse(l)
+            .map(Some)
+            .ok_or_else(|| ApiError::UnknownLang(l.chars().take(40).collect())),
+    }
 }
 
 /// Parses a theme label; an absent or blank one means every theme.

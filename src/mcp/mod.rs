@@ -58,7 +58,7 @@ impl McpServer {
             title = "支援制度を探す / Find support programs",
             read_only_hint = true
         ),
-        description = "相談者の状況（日本語）に合う熊本県の中小企業向け支援制度を、チャットAPIと同じ理解・対象判断・順位づけで探します。各制度の条件（補助率・上限額・対象経費・期間・窓口など）は県の資料からの原文の引用で、ページと行「p.N l.M」、資料名と年度が付きます。条件は言い換えず引用のとおりに伝え、申請前に必ず各制度の窓口で確認するよう案内してください。当てはまる制度がなければ no_match と問い合わせ先を返します。絞り込みの質問（follow_up）が返ったら、答えを situation に書き足して再度呼んでください。 / Finds the Kumamoto prefecture support programs for small businesses that fit a situation described in Japanese, with the same understanding, scope judgement and ranking as the chat API. Every term (rate, cap, eligible costs, period, contact) is a verbatim quote from the prefecture's document with its page and line, the document and its fiscal year. Quote terms exactly as given, never paraphrase or recompute them, and tell the person to confirm with the program's 窓口 (contact desk) before applying. When nothing fits it returns no_match and where to ask instead; when it returns a follow_up question, add the answer to the situation and call again."
+        description = "相談者の状況（日本語・英語・中国語で可。回答は同じ言語、または lang で指定した言語）に合う熊本県の中小企業向け支援制度を、チャットAPIと同じ理解・対象判断・順位づけで探します。各制度の条件（補助率・上限額・対象経費・期間・窓口など）は県の資料からの原文の引用で、ページと行「p.N l.M」、資料名と年度が付きます。条件は言い換えず引用のとおりに伝え、申請前に必ず各制度の窓口で確認するよう案内してください。当てはまる制度がなければ no_match と問い合わせ先を返します。絞り込みの質問（follow_up）が返ったら、答えを situation に書き足して再度呼んでください。 / Finds the Kumamoto prefecture support programs for small businesses that fit a situation described in Japanese, English or Chinese (answered in the same language, or in the one `lang` names: ja, en, zh-Hant; the result's `lang` says which), with the same understanding, scope judgement and ranking as the chat API. Every term (rate, cap, eligible costs, period, contact) is a verbatim quote from the prefecture's document with its page and line, the document and its fiscal year. Quote terms exactly as given, never paraphrase or recompute them, and tell the person to confirm with the program's 窓口 (contact desk) before applying. When nothing fits it returns no_match and where to ask instead; when it returns a follow_up question, add the answer to the situation and call again."
     )]
     pub async fn find_programs(
         &self,
@@ -68,7 +68,14 @@ impl McpServer {
             Ok(s) => s,
             Err(e) => return Ok(failed(&e)),
         };
-        let turn = self.dialogue.respond_once(situation.as_str()).await;
+        let lang = match input::parse_lang(args.lang.as_deref()) {
+            Ok(l) => l,
+            Err(e) => return Ok(failed(&e)),
+        };
+        let turn = self
+            .dialogue
+            .respond_once_in(situation.as_str(), lang)
+            .await;
         Ok(answer(text::found(&turn), &wire::Found::new(&turn)))
     }
 

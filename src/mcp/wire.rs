@@ -11,6 +11,9 @@ use crate::wire::{FollowUpWire, ProgramSummary, ProgramWire, SourceWire};
 /// `find_programs`: one turn of the dialogue, without its session.
 #[derive(Debug, Serialize)]
 pub struct Found<'a> {
+    /// The language of the turn (ja | en | zh-Hant): the reply, reasons, question, options and
+    /// referrals are in it; quotes and program names stay verbatim Japanese.
+    pub lang: &'static str,
     /// The programs that fit, best first, as the chat API's `programs` (empty when nothing fits
     /// or when the dialogue first needs an answer to `follow_up`).
     pub programs: Vec<ProgramWire<'a>>,
@@ -21,7 +24,7 @@ pub struct Found<'a> {
     pub refer: &'a [String],
     /// The one question whose answer would narrow the programs down, when the dialogue has one.
     pub follow_up: Option<FollowUpWire<'a>>,
-    /// The dialogue's reply in Japanese, as the chat shows it.
+    /// The dialogue's reply in the turn's language, as the chat shows it.
     pub reply: &'a str,
     /// The 年度 of the quoted terms (令和7年度).
     pub as_of: &'a str,
@@ -32,11 +35,12 @@ pub struct Found<'a> {
 impl<'a> Found<'a> {
     pub fn new(turn: &'a Turn) -> Self {
         Self {
+            lang: turn.lang.code(),
             programs: turn
                 .reply
                 .programs()
                 .iter()
-                .map(ProgramWire::from)
+                .map(|p| ProgramWire::in_lang(p, turn.lang))
                 .collect(),
             no_match: matches!(turn.reply, Reply::NoMatch { .. }),
             no_match_reason: turn.reply.no_match_reason().map(NoMatchReason::as_str),

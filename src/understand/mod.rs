@@ -434,9 +434,14 @@ impl Understander {
     }
 
     fn chosen_option(&self, message: &str) -> Option<(Slot, &QuestionOption)> {
+        // A button of an English or Chinese conversation sends its translated label.
         self.options
             .iter()
-            .find(|(_, o)| o.label == message)
+            .find(|(_, o)| {
+                o.label == message
+                    || *o.label_translated.en == *message
+                    || *o.label_translated.zh == *message
+            })
             .map(|(s, o)| (*s, o))
     }
 

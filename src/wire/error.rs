@@ -116,6 +116,8 @@ pub enum ApiError {
     },
     UnknownProgramId(String),
     UnknownTheme(String),
+    /// A `lang` (the chat API's or an MCP tool's) that is not a language the service answers in.
+    UnknownLang(String),
 
     // Not here.
     /// A program, a consultation request … that does not exist.
@@ -213,6 +215,7 @@ impl ApiError {
             ApiError::ConsentRequired => Some("consent"),
             ApiError::LimitOutOfRange { .. } => Some("limit"),
             ApiError::UnknownStatus => Some("status"),
+            ApiError::UnknownLang(_) => Some("lang"),
             _ => None,
         }
     }

@@ -193,6 +193,18 @@ impl ApiError {
                     "There is no program with id {id:?}; use an id returned by list_programs or find_programs."
                 ),
             ),
+            E::UnknownLang(tag) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_lang",
+                format!(
+                    "lang「{tag}」には対応していません。次のいずれかを指定してください：{}",
+                    crate::text::Lang::ACCEPTED
+                ),
+                format!(
+                    "lang {tag:?} is not a language this service answers in; use one of: {}",
+                    crate::text::Lang::ACCEPTED
+                ),
+            ),
             E::UnknownTheme(t) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "unknown_theme",
