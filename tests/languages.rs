@@ -184,6 +184,7 @@ impl Seen {
                     NoMatchReason::Elsewhere { .. } => "no match: elsewhere",
                     NoMatchReason::OtherTopic { .. } => "no match: other topic",
                     NoMatchReason::NotCovered => "no match: not covered",
+                    NoMatchReason::Language => "no match: language",
                 })
             }
         };

@@ -147,3 +147,58 @@ fn english_and_chinese_situations_keep_their_floors() {
     );
     report.finish("multilingual situations");
 }
+
+/// A person who writes in a language the service does not read is asked, in Japanese, English
+/// and Chinese, to write in one of them — never told that no program fits them.
+#[test]
+fn another_language_is_asked_to_write_in_japanese_english_or_chinese() {
+    use madoguchi::dialogue::{NoMatchReason, Reply};
+    let d = dialogue(SessionLimits::default());
+    let mut report = Report::default();
+    for message in [
+        "가게가 홍수 피해를 입었습니다. 보조금이 있나요?",
+        "Toko saya rusak karena banjir, apakah ada bantuan dana",
+        "Mon restaurant a été inondé, existe-t-il une subvention pour les réparations?",
+    ] {
+        let turn = respond(&d, None, message);
+        let asked = matches!(
+            &turn.reply,
+            Reply::NoMatch {
+                reason: NoMatchReason::Language,
+                ..
+            }
+        );
+        report.check(
+            asked
+                && turn.text.contains("日本語")
+                && turn.text.contains("Japanese, English and Chinese")
+                && turn.text.contains("日文、英文及中文"),
+            message,
+            "no_match_reason language, asking in the three languages",
+            &format!("{:?}: {}", turn.reply.no_match_reason(), turn.text),
+            "text::foreign and the Language reason (src/dialogue/mod.rs, reply/)",
+        );
+    }
+    // Japanese, English and Chinese are read as usual.
+    for message in [
+        "店が浸水しました",
+        "Our shop was flooded.",
+        "我們的店淹水了",
+    ] {
+        let turn = respond(&d, None, message);
+        report.check(
+            !matches!(
+                &turn.reply,
+                Reply::NoMatch {
+                    reason: NoMatchReason::Language,
+                    ..
+                }
+            ),
+            message,
+            "read, not refused as another language",
+            &turn.text,
+            "text::foreign",
+        );
+    }
+    report.finish("another language");
+}

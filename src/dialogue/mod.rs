@@ -107,16 +107,20 @@ pub enum NoMatchReason {
     OtherTopic { topic: String },
     /// Nothing in the programs matches what was said.
     NotCovered,
+    /// The message is written in a language the service does not read (Korean, Indonesian,
+    /// French …): the person is asked, in Japanese, English and Chinese, to write in one of them.
+    Language,
 }
 
 impl NoMatchReason {
-    /// `private`, `elsewhere`, `other_topic` or `not_covered`.
+    /// `private`, `elsewhere`, `other_topic`, `not_covered` or `language`.
     pub fn as_str(&self) -> &'static str {
         match self {
             NoMatchReason::Private { .. } => "private",
             NoMatchReason::Elsewhere { .. } => "elsewhere",
             NoMatchReason::OtherTopic { .. } => "other_topic",
             NoMatchReason::NotCovered => "not_covered",
+            NoMatchReason::Language => "language",
         }
     }
 }
@@ -385,14 +389,29 @@ impl Dialogue {
     ) -> Turn {
         let engine = self.engine();
         let today = self.clock.today();
-        let lang = lang
-            .or_else(|| engine.detect(message))
-            .or(session.lang)
-            .unwrap_or_default();
-        session.lang = Some(lang);
-        let understanding = engine.understand_in(message, lang);
-        let asks_time = understanding.asks_time;
-        let reply = policy::turn(&engine, session, understanding, today, lang);
+        // A message in a language the service does not read is not guessed at: the person is
+        // asked to write in Japanese, English or Chinese (a channel's explicit choice is kept).
+        let foreign = lang.is_none() && crate::text::foreign(message);
+        // The message is read in its own language (its script); the reply is in the channel's
+        // choice when it made one, else in the message's, else in the conversation's.
+        let written = engine.detect(message);
+        let lang = lang.or(written).or(session.lang).unwrap_or_default();
+        let read_as = written.unwrap_or(lang);
+        let (reply, asks_time) = if foreign {
+            let reply = Reply::NoMatch {
+                reason: NoMatchReason::Language,
+                refer: Vec::new(),
+            };
+            (reply, false)
+        } else {
+            session.lang = Some(lang);
+            let understanding = engine.understand_in(message, read_as);
+            let asks_time = understanding.asks_time;
+            (
+                policy::turn(&engine, session, understanding, today, lang),
+                asks_time,
+            )
+        };
         session.turns = session.turns.saturating_add(1);
         session.waiting = matches!(reply, Reply::Clarify { .. }).then(|| {
             message

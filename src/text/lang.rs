@@ -117,9 +117,9 @@ pub fn detect_with(text: &str, chinese_only: impl Fn(char) -> bool) -> Option<La
 /// English words almost every English sentence has: a Latin-letter message of several words
 /// with none of them is in another language (Indonesian, French, Vietnamese …).
 const ENGLISH_FUNCTION_WORDS: &[&str] = &[
-    "the", "a", "an", "i", "we", "my", "our", "is", "are", "was", "to", "for", "of", "in", "and",
-    "it", "have", "has", "there", "can", "do", "does", "what", "how", "with", "on", "any", "you",
-    "me", "us", "this", "that", "be", "am", "i'm", "we're", "help", "want", "need", "please",
+    "the", "an", "i", "we", "my", "our", "is", "are", "was", "to", "for", "of", "in", "and", "it",
+    "have", "has", "there", "can", "do", "does", "what", "how", "with", "on", "any", "you", "me",
+    "us", "this", "that", "be", "am", "i'm", "we're", "help", "want", "need", "please",
 ];
 
 /// Whether a message is written in a language the service does not read: mostly letters of

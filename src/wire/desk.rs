@@ -94,6 +94,8 @@ pub struct ConversationView {
     pub id: String,
     pub started_at: i64,
     pub last_at: i64,
+    /// The language the conversation was held in: its latest turn's (ja | en | zh-Hant).
+    pub lang: String,
     pub turns: Vec<TurnView>,
 }
 
@@ -103,6 +105,7 @@ impl From<db::ConversationView> for ConversationView {
             id: c.id,
             started_at: c.started_at,
             last_at: c.last_at,
+            lang: c.lang,
             turns: c.turns.into_iter().map(Into::into).collect(),
         }
     }
@@ -121,6 +124,8 @@ pub struct TurnView {
     /// The person's 👍 (true) or 👎 (false), if given.
     pub helpful: Option<bool>,
     pub comment: Option<String>,
+    /// The language the turn was answered in (ja | en | zh-Hant).
+    pub lang: String,
 }
 
 impl From<db::TurnView> for TurnView {
@@ -133,6 +138,7 @@ impl From<db::TurnView> for TurnView {
             programs: t.programs,
             helpful: t.helpful,
             comment: t.comment,
+            lang: t.lang,
         }
     }
 }

@@ -180,6 +180,10 @@ impl Words for En {
         "We are sorry, but we could not find a program matching your question among the commerce and industry support programs in this document."
     }
 
+    fn language(&self) -> &'static str {
+        "We are sorry, but this desk can read questions in Japanese, English and Chinese only. Please write to us in one of these languages."
+    }
+
     fn refer(&self, refer: &[String]) -> String {
         format!("\nFor this, please contact {}.", refer.join("; or "))
     }

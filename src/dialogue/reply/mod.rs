@@ -65,6 +65,8 @@ pub trait Words: Sync {
     fn other_topic(&self, topic: &str) -> String;
     /// Nothing in the programs matches.
     fn not_covered(&self) -> &'static str;
+    /// The message is in a language the service does not read: please write in one of three.
+    fn language(&self) -> &'static str;
     /// Where to ask instead, after a line break.
     fn refer(&self, refer: &[String]) -> String;
     /// The general desks for any business in Kumamoto, after a line break.
@@ -170,6 +172,21 @@ pub(super) fn text(
                 NoMatchReason::Elsewhere { prefecture } => out.push_str(&w.elsewhere(prefecture)),
                 NoMatchReason::OtherTopic { topic } => out.push_str(&w.other_topic(topic)),
                 NoMatchReason::NotCovered => out.push_str(w.not_covered()),
+                // Written in all three: the person's language is none of them.
+                NoMatchReason::Language => {
+                    let mut first = true;
+                    for l in [lang, Lang::Ja, Lang::En, Lang::Zh] {
+                        let note = words(l).language();
+                        if !out.contains(note) {
+                            if !first {
+                                out.push('\n');
+                            }
+                            out.push_str(note);
+                            first = false;
+                        }
+                    }
+                    return out;
+                }
             }
             if !refer.is_empty() {
                 out.push_str(&w.refer(refer));

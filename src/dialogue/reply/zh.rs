@@ -162,6 +162,10 @@ impl Words for Zh {
         "很抱歉，在本資料的工商相關支援制度中，找不到符合您問題的制度。"
     }
 
+    fn language(&self) -> &'static str {
+        "很抱歉，本窗口僅受理日文、英文及中文的諮詢。請使用其中一種語言輸入，謝謝。"
+    }
+
     fn refer(&self, refer: &[String]) -> String {
         format!("\n這件事請洽詢{}。", refer.join("；或"))
     }

@@ -198,11 +198,11 @@ impl ApiError {
                 "unknown_lang",
                 format!(
                     "lang「{tag}」には対応していません。次のいずれかを指定してください：{}",
-                    crate::text::Lang::ACCEPTED
+                    crate::dialogue::Lang::ACCEPTED
                 ),
                 format!(
                     "lang {tag:?} is not a language this service answers in; use one of: {}",
-                    crate::text::Lang::ACCEPTED
+                    crate::dialogue::Lang::ACCEPTED
                 ),
             ),
             E::UnknownTheme(t) => (
