@@ -101,8 +101,8 @@
       name: "English", open: "Open the support program help desk", closePanel: "Close the help desk", log: "Conversation",
       placeholder: "e.g. A disaster damaged my shop building. Is there support for rebuilding?", send: "Send", yourQuestion: "Your question",
       restart: "Start over", hint: "Press Enter to send, Shift+Enter for a new line.", close: "Close",
-      panel: "Kumamoto support program help desk", title: "Support program help desk",
-      subtitle: "Kumamoto Prefecture's support programs for small and medium businesses", langLabel: "言語 / Language",
+      panel: "Kumamoto support program help desk", title: "Support help desk",
+      subtitle: "Kumamoto's support programs for small businesses", langLabel: "言語 / Language",
       langChanged: "We will answer in English.", you: "You: ", assistant: "Help desk answer: ",
       welcome: "Hello. We can tell you about Kumamoto Prefecture's support programs for businesses.\nPlease describe your situation in your own words.\n(For example: I want to hand my shop to a successor, I want to export shochu to Taiwan, my cash flow is tight.)",
       condition: "Condition", whyFits: "Why it fits", colon: ": ", best: "Best fit", kind: "Support program", division: "In charge: ",
@@ -674,11 +674,11 @@
         best ? h("p", { class: "best", "data-testid": "madoguchi-best", text: t.best }) : null,
         // The name as the document prints it (Japanese), and what it means in the answer's language.
         h("h4", null, [h("span", { lang: "ja", text: p.name }),
-          p.gloss ? h("span", { class: "gloss", text: " (" + p.gloss + ")" }) : null]),
+          p.gloss ? h("span", { class: "gloss", text: norm(lang) === "en" ? " (" + p.gloss + ")" : "（" + p.gloss + "）" }) : null]),
         h("div", { class: "meta" }, [
           h("span", { class: "badge " + (p.kind || ""), text: p.kind_label || t.kind }),
           p.division ? h("span", null, [t.division, h("span", { lang: "ja", text: p.division }),
-            p.division_gloss ? " (" + p.division_gloss + ")" : ""]) : null,
+            p.division_gloss ? (norm(lang) === "en" ? " (" + p.division_gloss + ")" : "（" + p.division_gloss + "）") : ""]) : null,
           periodBadge(p.period, lang)
         ])
       ];
