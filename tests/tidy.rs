@@ -124,6 +124,29 @@ fn crate_paths(text: &str) -> Vec<String> {
     out
 }
 
+/// No source file under `src/` over 600 lines: a file that grows past it holds two things.
+#[test]
+fn no_source_file_is_over_600_lines() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    assert!(files.len() > 50, "the source files were not found");
+    let mut report = Report::default();
+    for f in &files {
+        let lines = std::fs::read_to_string(f)
+            .unwrap_or_default()
+            .lines()
+            .count();
+        report.check(
+            lines <= 600,
+            &f.display().to_string(),
+            "at most 600 lines",
+            &format!("{lines} lines"),
+            "split the file where it holds two things",
+        );
+    }
+    report.finish("file length");
+}
+
 #[test]
 fn modules_use_only_what_the_dependency_direction_allows() {
     let src = root().join("src");
