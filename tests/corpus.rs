@@ -148,3 +148,43 @@ fn every_menu_has_its_parent_and_every_record_has_terms_and_themes() {
         assert!(!p.body.trim().is_empty(), "{}: no body lines", p.id);
     }
 }
+
+/// The links resolved at load (`engine::Links`) are the corpus's own ids, followed: each menu's
+/// parent, each program's menus and the programs that accompany it, checked against a search of
+/// the whole corpus by id for every program.
+#[test]
+fn the_links_between_programs_are_the_records_ids() {
+    let engine = engine();
+    let programs = &engine.corpus.programs;
+    let at = |id: &madoguchi::corpus::ProgramId| programs.iter().position(|q| &q.id == id);
+    let (mut parents, mut accompanying) = (0, 0);
+    for (i, p) in programs.iter().enumerate() {
+        let parent = p.parent.as_ref().and_then(at);
+        assert_eq!(engine.links.parent(i), parent, "{}: parent", p.id.as_str());
+        parents += usize::from(parent.is_some());
+        let menus: Vec<usize> = (0..programs.len())
+            .filter(|&j| programs[j].parent.as_ref() == Some(&p.id))
+            .collect();
+        assert_eq!(
+            engine.links.menus(i),
+            menus.as_slice(),
+            "{}: menus",
+            p.id.as_str()
+        );
+        let with: Vec<usize> = (0..programs.len())
+            .filter(|&j| programs[j].accompanies.contains(&p.id))
+            .collect();
+        assert_eq!(
+            engine.links.accompanied_by(i),
+            with.as_slice(),
+            "{}: accompanied by",
+            p.id.as_str()
+        );
+        accompanying += with.len();
+    }
+    // The corpus has both kinds of link, so the comparison above compared something.
+    assert!(
+        parents > 0 && accompanying > 0,
+        "{parents} menus, {accompanying} accompanying"
+    );
+}

@@ -267,11 +267,11 @@ fn accompanied(engine: &Engine, s: &Situation<'_>, out: &mut Vec<Judged>) {
     while i < out.len() {
         let host = out[i];
         i += 1;
-        let Some(hp) = programs.get(host.ord) else {
-            continue;
-        };
-        for (ord, p) in programs.iter().enumerate() {
-            if !p.accompanies.contains(&hp.id) || conditions(p, s).is_none() {
+        for &ord in engine.links.accompanied_by(host.ord) {
+            let Some(p) = programs.get(ord) else {
+                continue;
+            };
+            if conditions(p, s).is_none() {
                 continue;
             }
             // Listed before its host for no need the person stated: it moves to right after it.
@@ -390,13 +390,7 @@ fn conditions(p: &Program, s: &Situation<'_>) -> Option<Option<Slot>> {
 /// A program is not listed beside one of its own menus (the menu says more), unless the person
 /// named it.
 fn umbrellas(engine: &Engine, judged: Vec<Judged>) -> Vec<Judged> {
-    let programs = &engine.corpus.programs;
-    let parent_of = |j: &Judged| {
-        programs
-            .get(j.ord)
-            .and_then(|p| p.parent.as_ref())
-            .and_then(|id| programs.iter().position(|q| &q.id == id))
-    };
+    let parent_of = |j: &Judged| engine.links.parent(j.ord);
     judged
         .iter()
         .filter(|j| j.named || !judged.iter().any(|k| parent_of(k) == Some(j.ord)))

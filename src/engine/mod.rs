@@ -3,6 +3,7 @@
 //! joins the two halves that know nothing of each other: understandings become search queries,
 //! and ranked ids become program records.
 
+mod links;
 mod needs;
 
 use std::path::Path;
@@ -14,6 +15,7 @@ use crate::text::Lang;
 use crate::text::{Japanese, TextError};
 use crate::understand::{Searchable, Understander, Understanding};
 
+pub use links::Links;
 pub use needs::{Needs, Stated};
 
 /// How many extra candidates to fetch so that dropping ruled-out programs still fills a page.
@@ -57,6 +59,8 @@ pub struct Engine {
     /// For each program (by position), its needs, each as the words it analyses into, matched
     /// by one automaton.
     pub needs: Needs,
+    /// Each program's parent, menus and the programs that accompany it, by position.
+    pub links: Links,
     pub load_times: LoadTimes,
 }
 
@@ -100,6 +104,7 @@ impl Engine {
         let t2 = Instant::now();
         let index = Index::build(&corpus, &japanese)?;
         let understander = Understander::new(&corpus, japanese, &index.words())?;
+        let links = Links::new(&corpus.programs);
         let mut kinds_paid: Vec<u32> = corpus
             .programs
             .iter()
@@ -111,12 +116,10 @@ impl Engine {
                 .next()
                 .is_none()
             {
-                let menus = corpus
-                    .programs
+                let menus = links
+                    .menus(i)
                     .iter()
-                    .enumerate()
-                    .filter(|(_, m)| m.parent.as_ref() == Some(&p.id))
-                    .fold(0, |mask, (j, _)| mask | kinds_paid[j]);
+                    .fold(0, |mask, &j| mask | kinds_paid[j]);
                 kinds_paid[i] |= menus;
             }
         }
@@ -137,6 +140,7 @@ impl Engine {
             index,
             kinds_paid,
             needs: Needs::new(&needs)?,
+            links,
             load_times: LoadTimes {
                 corpus: t1 - t0,
                 dictionary: t2 - t1,

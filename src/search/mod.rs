@@ -23,6 +23,11 @@ use table::ShardTable;
 /// and leaves room for the synthetic 100k-program corpora of the scale benchmark.
 const WRITER_MEMORY: usize = 50_000_000;
 
+/// From this many programs a shard is indexed by one thread per core (at most four), each with
+/// `WRITER_MEMORY`: the analysis of the programs' text is most of a large corpus's start-up.
+/// Below it one thread, one segment: the shipped corpus's index does not depend on the machine.
+const PARALLEL_FROM: usize = 1_000;
+
 /// A ranked program.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
@@ -86,7 +91,12 @@ fn build_shard(
     index
         .tokenizers()
         .register(schema::BIGRAM, BigramTokenizer::default());
-    let mut writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+    let threads = if programs.len() >= PARALLEL_FROM {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    } else {
+        1
+    };
+    let mut writer = index.writer_with_num_threads(threads, threads * WRITER_MEMORY)?;
     for &(ord, p) in programs {
         let mut doc = TantivyDocument::default();
         doc.add_u64(f.ord, ord as u64);
@@ -203,20 +213,26 @@ impl Index {
         for table in &self.tables {
             let scores = table.score(&clauses);
             found.evidence = found.evidence.max(scores.evidence);
+            // (score, program ord) of every document that matched.
             let mut top: Vec<(f32, u32)> = scores
                 .total
                 .iter()
-                .enumerate()
-                .filter_map(|(doc, s)| s.map(|s| (s, doc as u32)))
+                .zip(&table.ords)
+                .filter_map(|(s, &ord)| s.map(|s| (s, ord)))
                 .collect();
-            // tantivy's order: score, then document order on ties.
-            top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            top.truncate(limit);
-            found
-                .hits
-                .extend(top.into_iter().filter_map(|(score, doc)| {
-                    self.hit(*table.ords.get(doc as usize)? as usize, score)
-                }));
+            // Score, then the programs' order on ties: tantivy's document order when the shard
+            // is one segment, and the same order whatever segments a parallel build made. Only
+            // the best `limit` are sorted: at 100k programs most of them match a common word.
+            let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+            if top.len() > limit {
+                top.select_nth_unstable_by(limit, order);
+                top.truncate(limit);
+            }
+            top.sort_by(order);
+            found.hits.extend(
+                top.into_iter()
+                    .filter_map(|(score, ord)| self.hit(ord as usize, score)),
+            );
         }
         sort_hits(&mut found.hits, limit);
         found
