@@ -192,6 +192,41 @@ fn hidden_characters_are_refused_in_short_fields_and_removed_from_free_text() {
         &format!("{status} {text}"),
         "count the characters sent, then strip",
     );
+    // White space at the edges counts too (schemathesis again: a tab before 2,000 characters).
+    let padded = format!("\t{}", "あ".repeat(2_000));
+    let (status, text) = call(
+        &server,
+        "POST",
+        "/api/v1/chat",
+        &json!({ "message": padded }),
+    );
+    report.check(
+        status == 422 && text.contains("message_too_long"),
+        "a chat message of a tab and 2,000 characters",
+        "422 message_too_long",
+        &format!("{status} {text}"),
+        "count the characters sent, then trim",
+    );
+    let mut body = consultation();
+    body["message"] = json!(padded);
+    let (status, text) = call(&server, "POST", "/api/v1/consultations", &body);
+    report.check(
+        status == 422 && text.contains("\"field\":\"message\""),
+        "a consultation message of a tab and 2,000 characters",
+        "422 naming message",
+        &format!("{status} {text}"),
+        "count the characters sent, then trim",
+    );
+    let mut body = consultation();
+    body["name"] = json!(format!(" {} ", "山".repeat(49)));
+    let (status, text) = call(&server, "POST", "/api/v1/consultations", &body);
+    report.check(
+        status == 422 && text.contains("\"field\":\"name\""),
+        "a name of 49 characters between two spaces (51 sent, 50 allowed)",
+        "422 naming name",
+        &format!("{status} {text}"),
+        "count the characters sent, then trim",
+    );
     report.finish("hidden characters at the edge");
 
     // The desk never shows them, and shows the text around them.

@@ -22,20 +22,20 @@ pub struct Message(String);
 pub enum MessageError {
     /// Nothing but white space and hidden characters.
     Empty,
-    /// Over [`MAX_MESSAGE_CHARS`] characters as sent (trimmed).
+    /// Over [`MAX_MESSAGE_CHARS`] characters as sent.
     TooLong { chars: usize },
 }
 
 impl Message {
-    /// Checks the length of what was sent (trimmed: the limit the API describes), then removes
-    /// hidden characters and checks that something is left.
+    /// Checks the length of what was sent (white space included: the API's `maxLength` counts
+    /// every character of the string), then removes hidden characters and checks that
+    /// something is left.
     pub fn parse(raw: &str) -> Result<Message, MessageError> {
-        let sent = raw.trim();
-        let chars = sent.chars().count();
+        let chars = raw.chars().count();
         if chars > MAX_MESSAGE_CHARS {
             return Err(MessageError::TooLong { chars });
         }
-        let clean = strip_hidden(sent);
+        let clean = strip_hidden(raw.trim());
         let text = clean.trim();
         if text.is_empty() {
             return Err(MessageError::Empty);

@@ -317,11 +317,9 @@ fn optional(
     max: usize,
     multiline: bool,
 ) -> Result<Option<String>, ApiError> {
-    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    // The limit is on what was sent, as the API description says.
-    let chars = v.chars().count();
+    // The limit is on what was sent, white space included, as the API description's
+    // `maxLength` counts it.
+    let chars = value.map_or(0, |v| v.chars().count());
     if chars > max {
         return Err(ApiError::TooLong {
             field,
@@ -330,6 +328,9 @@ fn optional(
             max,
         });
     }
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
     if multiline {
         let kept = strip_hidden(v);
         let kept = kept.trim();

@@ -404,8 +404,8 @@ pub(in crate::http) async fn update(
         Some(n) => {
             // Hidden characters (controls but line breaks and tabs, bidi controls, zero-width)
             // are removed: the note is shown in /desk and the CSV. The limit is on what was
-            // sent, as the API description says.
-            let chars = n.trim().chars().count();
+            // sent, white space included, as the API description's `maxLength` counts it.
+            let chars = n.chars().count();
             let n = strip_hidden(n.trim()).trim().to_string();
             if chars > MAX_NOTE {
                 return Err(ApiError::TooLong {
