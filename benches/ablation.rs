@@ -145,12 +145,17 @@ async fn bilingual(mut engine: Engine, sets: &[&String]) -> anyhow::Result<()> {
             print!(" {h3}/{pos} | {ok}/{cases} |");
         }
         println!();
-        let shared = dialogue.engine();
-        drop(dialogue);
-        engine = Arc::try_unwrap(shared)
-            .map_err(|_| anyhow::anyhow!("the engine is still shared after the dialogue"))?;
+        engine = reclaim(dialogue)?;
     }
     Ok(())
+}
+
+/// The engine back from a dialogue that was its only user, for the next configuration.
+fn reclaim(dialogue: Dialogue) -> anyhow::Result<Engine> {
+    let shared = dialogue.engine();
+    drop(dialogue);
+    Arc::try_unwrap(shared)
+        .map_err(|_| anyhow::anyhow!("the engine is still shared after the dialogue"))
 }
 
 /// What a message becomes, as far as removing a rule could change it.
@@ -327,10 +332,7 @@ async fn main() -> anyhow::Result<()> {
         }
         println!();
         // The same engine (with the same rules) for the next configuration.
-        let shared = dialogue.engine();
-        drop(dialogue);
-        engine = Arc::try_unwrap(shared)
-            .map_err(|_| anyhow::anyhow!("the engine is still shared after the dialogue"))?;
+        engine = reclaim(dialogue)?;
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use madoguchi::dialogue::SessionLimits;
 
-use crate::support::{Report, dialogue, respond};
+use crate::support::{Report, dialogue, related, respond, strings};
 
 const SET: &str = include_str!("golden/multilingual.jsonl");
 
@@ -19,23 +19,6 @@ const SET: &str = include_str!("golden/multilingual.jsonl");
 const HIT3_FLOOR: f64 = 0.78;
 const ABSTAIN_FLOOR: f64 = 0.70;
 const PRECISION_FLOOR: f64 = 0.78;
-
-fn related(a: &str, b: &str) -> bool {
-    a == b
-        || a.strip_prefix(b).is_some_and(|r| r.starts_with('.'))
-        || b.strip_prefix(a).is_some_and(|r| r.starts_with('.'))
-}
-
-fn strings(v: &serde_json::Value, key: &str) -> Vec<String> {
-    v[key]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 #[test]
 fn english_and_chinese_situations_keep_their_floors() {

@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use madoguchi::dialogue::{SessionLimits, Turn};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::support::{Report, dialogue, respond};
+use crate::support::{Report, dialogue, related, respond, strings};
 
 const SET: &str = include_str!("golden/shortlist.jsonl");
 const OPEN: &str = include_str!("golden/shortlist.open");
@@ -35,17 +35,6 @@ struct Case {
     wanted: Vec<String>,
     quote: Option<String>,
     first_turn_asks: bool,
-}
-
-fn strings(v: &serde_json::Value, key: &str) -> Vec<String> {
-    v[key]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn cases() -> Vec<Case> {
@@ -76,13 +65,6 @@ fn cases() -> Vec<Case> {
             }
         })
         .collect()
-}
-
-/// Equal, or one a menu of the other (as `run_eval.py` counts them).
-fn related(a: &str, b: &str) -> bool {
-    a == b
-        || a.strip_prefix(b).is_some_and(|r| r.starts_with('.'))
-        || b.strip_prefix(a).is_some_and(|r| r.starts_with('.'))
 }
 
 fn squeeze(s: &str) -> String {

@@ -114,3 +114,22 @@ impl Report {
         );
     }
 }
+
+/// Equal, or one a menu of the other (as `run_eval.py` counts them).
+pub(crate) fn related(a: &str, b: &str) -> bool {
+    a == b
+        || a.strip_prefix(b).is_some_and(|r| r.starts_with('.'))
+        || b.strip_prefix(a).is_some_and(|r| r.starts_with('.'))
+}
+
+/// The strings of a JSON array field (none when the field is missing or not an array).
+pub(crate) fn strings(v: &serde_json::Value, key: &str) -> Vec<String> {
+    v[key]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
