@@ -70,7 +70,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The `Host` names `/mcp` answers to, against DNS rebinding (empty: any), and whose pages
     /// it takes requests from (`Origin`; besides `allow_origins`).
-    pub mcp_allowed_hosts: Vec<String>,
+    /// Shared, not owned: axum clones the state for every request.
+    pub mcp_allowed_hosts: Arc<[String]>,
     /// The desk's database (consultation requests, feedback, conversations, the unanswered
     /// log); `None`: nothing is kept and those APIs answer 404.
     pub database: Option<crate::database::Database>,

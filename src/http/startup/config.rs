@@ -285,9 +285,9 @@ impl ServeConfig {
             .filter(|h| !h.is_empty())
             .collect();
         if hosts.iter().any(|h| h == "*") {
-            state.mcp_allowed_hosts.clear();
+            state.mcp_allowed_hosts = Arc::from([]);
         } else if !hosts.is_empty() {
-            state.mcp_allowed_hosts = hosts;
+            state.mcp_allowed_hosts = hosts.into();
         }
         Ok(state)
     }
