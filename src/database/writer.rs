@@ -40,14 +40,14 @@ use crate::dialogue::{Reason, Recorder, TurnRecord};
 /// the answers; the writer keeps up with the fastest chat this service gives (see
 /// `benches/limit.sh`, which counts the rows), so drops mean the database is failing.
 pub const QUEUE: usize = 4_096;
-/// Records written in one transaction at most.
-const BATCH: usize = 256;
-/// How long records gather after the first before a batch is written: the writer wakes at
-/// most about twenty times a second, not once a turn. A batch's own cost (its transaction, the
-/// round trips to SQLite's thread, the commit's write and sync) is some hundreds of µs, spread
-/// over the turns of 50 ms (50 at 1,000 turns a second). Nobody waits for a record: a command
-/// writes its conversation's pending turns first, and the desk's lists flush before reading.
-const GATHER: Duration = Duration::from_millis(50);
+/// Records written in one transaction at most (200 ms of the fastest chat measured).
+const BATCH: usize = 1_024;
+/// How long records gather after the first before a batch is written (at most five wake-ups a
+/// second). A batch's own cost (transaction, round trips to SQLite's thread, commit and sync,
+/// pages its turns share) is spread over 200 ms of turns: at 900 turns a second SQLite's thread
+/// took 53 µs a turn, 77–83 µs with 50 ms (benches/RESULTS-issue24.md). Nobody waits for a
+/// record: a command writes its conversation's turns first; the desk's lists flush first.
+const GATHER: Duration = Duration::from_millis(200);
 /// How long a failed batch waits before it is tried again.
 const RETRY: Duration = Duration::from_secs(1);
 /// Commands waiting for the writer (each has a request waiting for it).
