@@ -272,8 +272,11 @@ async fn write_turns(
     // numbers them (k turns: total - k + 1 ..= total).
     let mut numbered: Vec<(String, i64)> = vec![(String::new(), 0); turns.len()];
     let mut started = Vec::new();
+    // Time-ordered ids (UUID v7: milliseconds, then 74 random bits): the turns' key begins
+    // with the conversation's id, so the turns of the conversations in progress go to the last
+    // pages of its index instead of one random page each, all over it.
     let ids: Vec<String> = (0..sessions.len())
-        .map(|_| uuid::Uuid::new_v4().simple().to_string())
+        .map(|_| uuid::Uuid::now_v7().simple().to_string())
         .collect();
     for (shape, start, rows) in cut(sessions.len()) {
         let chunk = &sessions[start..start + rows];
