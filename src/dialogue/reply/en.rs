@@ -238,15 +238,14 @@ impl Words for En {
                 own,
             } => {
                 let need = if *own {
+                    // The label is named, not run into the sentence: "its who is eligible"
+                    // and "its what the program does" are not English.
                     format!(
-                        "What you asked about, 「{word}」, appears in its {}.",
-                        self.label(*label).to_lowercase()
+                        "What you asked about, 「{word}」, appears under “{}”.",
+                        self.label(*label)
                     )
                 } else {
-                    format!(
-                        "Its {} mentions 「{word}」.",
-                        self.label(*label).to_lowercase()
-                    )
+                    format!("Its “{}” mentions 「{word}」.", self.label(*label))
                 };
                 match who {
                     Some(c) => format!("It is for {}. {need}", cond(c)),
