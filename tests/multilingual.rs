@@ -14,11 +14,11 @@ use crate::support::{Report, dialogue, related, respond, strings};
 
 const SET: &str = include_str!("golden/multilingual.jsonl");
 
-/// The measured values when the floors were set (hit@3 0.80, abstain 10/14, precision 0.80),
-/// each a little under.
-const HIT3_FLOOR: f64 = 0.78;
-const ABSTAIN_FLOOR: f64 = 0.70;
-const PRECISION_FLOOR: f64 = 0.78;
+/// The measured values when the floors were last raised (hit@3 1.00, abstain 14/14, precision
+/// 0.852; first set at 0.80, 10/14, 0.80), each a little under.
+const HIT3_FLOOR: f64 = 0.96;
+const ABSTAIN_FLOOR: f64 = 0.92;
+const PRECISION_FLOOR: f64 = 0.83;
 
 #[test]
 fn english_and_chinese_situations_keep_their_floors() {

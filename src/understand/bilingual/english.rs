@@ -45,6 +45,16 @@ const IRREGULAR: &[(&str, &str)] = &[
     ("inherited", "inherit"), ("hired", "hire"),
 ];
 
+/// The most words a gapped phrase of our table lets stand between its two parts.
+pub(super) const GAP: usize = 5;
+
+/// Verbs whose plain form ends in "ed" ("before I succeed" is not a succession done).
+#[rustfmt::skip]
+const NOT_PAST: &[&str] = &[
+    "succeed", "proceed", "exceed", "need", "feed", "breed", "speed", "bleed", "heed", "seed",
+    "embed", "shred",
+];
+
 #[rustfmt::skip]
 const MONTHS: &[&str] = &[
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -169,6 +179,9 @@ impl Bilingual {
             }
             // "Help with the fee", "support for the costs": help with money is a subsidy
             // asked for (補助), as 「受講料の補助」 says in Japanese.
+            if parts.phrases {
+                self.gapped(&tokens, &mut words);
+            }
             let helps = tokens
                 .iter()
                 .any(|t| matches!(t.stem.as_str(), "help" | "support" | "assist" | "cover"));
@@ -188,6 +201,27 @@ impl Bilingual {
 
     /// An amount ("3 million yen", "¥500,000", "2.5m yen") or a date ("July 2020", "2016")
     /// at the start of `tokens`, written into `out` in Japanese form; how many tokens it took.
+    /// Our phrases with a gap: "sell our homemade pickles online" is "sell … online".
+    fn gapped(&self, tokens: &[Token], words: &mut Vec<(usize, String)>) {
+        let at = |from: usize, part: &[String]| {
+            (from..tokens.len()).find(|&i| {
+                tokens.len() - i >= part.len()
+                    && tokens[i..i + part.len()]
+                        .iter()
+                        .zip(part)
+                        .all(|(t, p)| t.stem == *p)
+            })
+        };
+        for (before, after, to) in &self.en_gapped {
+            let Some(i) = at(0, before) else { continue };
+            let start = i + before.len();
+            let Some(j) = at(start, after) else { continue };
+            if j - start <= GAP && j > start {
+                words.extend(to.iter().map(|w| (i, w.to_string())));
+            }
+        }
+    }
+
     fn amount_or_date(&self, tokens: &[Token], out: &mut String) -> Option<usize> {
         let first = tokens.first()?;
         if let Some(m) = MONTHS.iter().position(|m| *m == first.lower) {
@@ -289,9 +323,11 @@ fn tokenize(sentence: &str) -> Vec<Token> {
         let caps = w.chars().filter(|c| c.is_ascii_uppercase()).count();
         let acronym = (2..=5).contains(&w.len()) && caps >= 2;
         let lower = w.to_lowercase();
-        let stop = STOP.contains(&lower.as_str());
+        // "IT" written in capitals is the abbreviation, not the pronoun.
+        let stop = !acronym && STOP.contains(&lower.as_str());
         let irregular = IRREGULAR.iter().find(|(past, _)| *past == lower);
-        let past = irregular.is_some() || (lower.len() > 4 && lower.ends_with("ed"));
+        let past = irregular.is_some()
+            || (lower.len() > 4 && lower.ends_with("ed") && !NOT_PAST.contains(&lower.as_str()));
         let base = irregular.map_or(lower.as_str(), |(_, base)| base);
         let stem = STEMMER.with(|s| s.stem(base).into_owned());
         out.push(Token {
@@ -303,7 +339,9 @@ fn tokenize(sentence: &str) -> Vec<Token> {
         });
     };
     for c in sentence.chars() {
-        if c.is_alphanumeric() || c == '\'' || c == '’' || c == '-' || c == '.' || c == ',' {
+        // A hyphen joins words the tables write apart ("energy-efficient": stem_phrase splits
+        // the tables' phrases at hyphens too).
+        if c.is_alphanumeric() || c == '\'' || c == '’' || c == '.' || c == ',' {
             // A comma or point belongs to a number (1,500,000 / 2.5), not to a word.
             if (c == '.' || c == ',') && !word.chars().last().is_some_and(|l| l.is_ascii_digit()) {
                 flush(&mut word, &mut out);

@@ -81,6 +81,9 @@ impl Parts {
 /// A table from a phrase to the document's words.
 type Table<K> = FxHashMap<K, Box<[Box<str>]>>;
 
+/// One gapped phrase: the stems before the gap, after it, and the document's words.
+type Gapped = (Vec<String>, Vec<String>, Box<[Box<str>]>);
+
 /// The embedded tables, read once at start-up.
 #[derive(Debug)]
 pub(crate) struct Bilingual {
@@ -89,6 +92,10 @@ pub(crate) struct Bilingual {
     en_ours: Table<String>,
     en: Table<String>,
     en_longest: usize,
+    /// Our phrases with a gap ("sell … online"): the stemmed words before it, after it, and
+    /// the document's words, when both parts stand in one sentence with at most
+    /// [`english::GAP`] words between them.
+    en_gapped: Vec<Gapped>,
     /// Chinese word, in Japanese character forms → the document's words: ours, and the
     /// dictionary's (CC-CEDICT through JMdict).
     zh_ours: Table<Box<str>>,
@@ -137,6 +144,7 @@ impl Bilingual {
                 han.insert(c, (j, only == "1"));
             }
         }
+        let mut en_gapped = Vec::new();
         let (mut en_ours, mut en, mut zh_ours, mut zh) = (
             Table::default(),
             Table::default(),
@@ -149,9 +157,18 @@ impl Bilingual {
                 continue;
             };
             match lang {
-                "en" => {
-                    en_ours.insert(stem_phrase(&stemmer, from), words(to));
-                }
+                "en" => match from.split_once('…') {
+                    Some((before, after)) => {
+                        let stems = |p: &str| {
+                            let key = stem_phrase(&stemmer, p);
+                            key.split(' ').map(str::to_string).collect::<Vec<_>>()
+                        };
+                        en_gapped.push((stems(before), stems(after), words(to)));
+                    }
+                    None => {
+                        en_ours.insert(stem_phrase(&stemmer, from), words(to));
+                    }
+                },
                 "zh" => {
                     let key: String = from
                         .chars()
@@ -200,6 +217,7 @@ impl Bilingual {
             en_ours,
             en,
             en_longest,
+            en_gapped,
             zh_ours,
             zh,
             zh_longest,
@@ -286,6 +304,30 @@ mod tests {
         );
         let p = b.pivot_all("I want to repair my house.", Lang::En, &j);
         assert!(p.contains("自宅の修理"), "{p}");
+    }
+
+    #[test]
+    fn english_phrases_across_words_hyphens_and_capitals() {
+        let b = Bilingual::new();
+        let j = Joins::default();
+        let en = |s: &str| b.pivot_all(s, Lang::En, &j);
+        // A gapped phrase of our table: the object between the verb and where it is sold.
+        assert!(en("I want to sell our homemade pickles online.").contains("オンラインで売"));
+        assert!(en("I want to sell online.").contains("オンラインで売"));
+        // Both parts in one sentence, at most GAP words apart.
+        assert!(!en("We sell pickles. Our shop is online.").contains("オンラインで売"));
+        let far = "We sell pickles and rice and tea and miso online.";
+        assert!(!en(far).contains("オンラインで売"), "{}", en(far));
+        // A hyphenated word is read as the words it joins.
+        assert!(en("an energy-efficient air conditioner").contains("省エネ"));
+        assert!(en("We are short-staffed.").contains("人手不足"));
+        // "IT" in capitals is the abbreviation; "it" is a pronoun.
+        assert!(en("We want IT tools.").contains("itツール"));
+        assert!(!en("Is it possible to get it?").contains("it"));
+        // "succeed" is not a past tense: before the succession, not after it.
+        let p = en("Before I succeed my father, I want training.");
+        assert!(p.contains("継ぐ予定") && !p.contains("承継した"), "{p}");
+        assert!(en("I succeeded my father last year.").contains("承継した"));
     }
 
     #[test]
